@@ -1,0 +1,142 @@
+package io.pushgate.auth;
+
+import io.pushgate.pipeline.Exchange;
+import io.pushgate.pipeline.RequestStep;
+import io.pushgate.sip.LocalDomain;
+import io.pushgate.subscriber.Subscriber;
+import io.pushgate.subscriber.SubscriberDirectory;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.ListIterator;
+import javax.servlet.ServletException;
+import javax.servlet.sip.SipServletRequest;
+import javax.servlet.sip.SipServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pipeline step: challenges REGISTER for the local domain (401) and other requests from local
+ * users (407), verifies the answer, and strips our credentials before anything is relayed.
+ */
+public final class DigestAuthenticator implements RequestStep {
+    private static final Logger log = LoggerFactory.getLogger(DigestAuthenticator.class);
+
+    private final AuthSettings settings;
+    private final LocalDomain domain;
+    private final SubscriberDirectory subscribers;
+    private final NonceIssuer nonces;
+    private final FailureThrottle throttle;
+
+    public DigestAuthenticator(AuthSettings settings, LocalDomain domain, SubscriberDirectory subscribers,
+                               NonceIssuer nonces, FailureThrottle throttle) {
+        this.settings = settings;
+        this.domain = domain;
+        this.subscribers = subscribers;
+        this.nonces = nonces;
+        this.throttle = throttle;
+    }
+
+    @Override
+    public void handle(Exchange ex, Chain chain) throws IOException, ServletException {
+        SipServletRequest req = ex.request();
+        if (!needsAuthentication(req)) {
+            chain.proceed(ex);
+            return;
+        }
+        boolean register = "REGISTER".equals(req.getMethod());
+        String source = req.getInitialRemoteAddr();
+        long locked = throttle.lockedFor(source);
+        if (locked > 0) {
+            SipServletResponse r = ex.response(403, "Too Many Failed Authentications");
+            r.setHeader("Retry-After", Long.toString(locked));
+            ex.send(r);
+            return;
+        }
+        String headerName = register ? "Authorization" : "Proxy-Authorization";
+        DigestCredentials creds = ourCredentials(req, headerName);
+        if (creds == null) {
+            challenge(ex, register, false);
+            return;
+        }
+        DigestAlgorithm alg = DigestAlgorithm.fromToken(creds.algorithm());
+        if (!creds.complete() || alg == null || !settings.algorithms().contains(alg)
+                || (creds.qop() != null && !"auth".equalsIgnoreCase(creds.qop()))) {
+            ex.reply(400, "Malformed Credentials");
+            return;
+        }
+        switch (nonces.verify(creds.nonce())) {
+            case INVALID -> { challenge(ex, register, false); return; }
+            case STALE -> { challenge(ex, register, true); return; }
+            case VALID -> { }
+        }
+        Optional<Subscriber> subscriber = subscribers.find(creds.username());
+        String ha1 = subscriber.map(s -> SubscriberDirectory.ha1(s, alg, settings.realm())).orElse(null);
+        String expected = ha1 == null ? null : creds.expectedResponse(alg, ha1, req.getMethod());
+        if (expected == null || !java.security.MessageDigest.isEqual(expected.getBytes(), creds.response().toLowerCase().getBytes())) {
+            throttle.failed(source);
+            log.info("auth failure user={} source={} method={}", creds.username(), source, req.getMethod());
+            challenge(ex, register, false);
+            return;
+        }
+        long nc = parseNc(creds.nc());
+        if (nc < 0 || !nonces.acceptCount(creds.nonce(), nc)) {
+            log.info("replayed nonce count user={} source={}", creds.username(), source);
+            challenge(ex, register, true);
+            return;
+        }
+        throttle.succeeded(source);
+        removeOurCredentials(req, headerName);
+        ex.authenticatedAs(creds.username());
+        chain.proceed(ex);
+    }
+
+    private boolean needsAuthentication(SipServletRequest req) {
+        if (!settings.enabled()) return false;
+        String m = req.getMethod();
+        if ("ACK".equals(m) || "CANCEL".equals(m)) return false;
+        if (settings.trustedPeers().contains(req.getInitialRemoteAddr())) return false;
+        if ("REGISTER".equals(m)) return domain.isLocal(req.getRequestURI());
+        return domain.localUser(req.getFrom().getURI()) != null;
+    }
+
+    private DigestCredentials ourCredentials(SipServletRequest req, String headerName) {
+        for (ListIterator<String> it = req.getHeaders(headerName); it.hasNext(); ) {
+            DigestCredentials c = DigestCredentials.parse(it.next());
+            if (c != null && settings.realm().equals(c.realm())) return c;
+        }
+        return null;
+    }
+
+    /** Credentials for our realm never leave this server; those for other realms stay for the next hop. */
+    private void removeOurCredentials(SipServletRequest req, String headerName) {
+        java.util.List<String> keep = new java.util.ArrayList<>();
+        for (ListIterator<String> it = req.getHeaders(headerName); it.hasNext(); ) {
+            String h = it.next();
+            DigestCredentials c = DigestCredentials.parse(h);
+            if (c == null || !settings.realm().equals(c.realm())) keep.add(h);
+        }
+        req.removeHeader(headerName);
+        for (String h : keep) req.addHeader(headerName, h);
+    }
+
+    private void challenge(Exchange ex, boolean register, boolean stale) throws IOException {
+        SipServletResponse r = ex.response(register ? 401 : 407, null);
+        String header = register ? "WWW-Authenticate" : "Proxy-Authenticate";
+        String nonce = nonces.issue();
+        // The container keeps one challenge header per response, so the first configured algorithm is
+        // offered; credentials computed with any configured algorithm are accepted (docs/auth.md).
+        DigestAlgorithm offered = settings.algorithms().get(0);
+        r.setHeader(header, "Digest realm=\"" + settings.realm() + "\", nonce=\"" + nonce + "\", qop=\"auth\", algorithm="
+                + offered.token() + (stale ? ", stale=true" : ""));
+        ex.send(r);
+    }
+
+    private static long parseNc(String nc) {
+        if (nc == null) return 1; // RFC 2069 client without qop: the nonce may be used once
+        try {
+            return Long.parseLong(nc, 16);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}

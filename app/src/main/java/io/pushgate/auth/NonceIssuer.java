@@ -1,0 +1,109 @@
+package io.pushgate.auth;
+
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Issues self-verifying nonces (time, random, HMAC) so nothing is stored per challenge, and
+ * remembers the highest nonce-count seen per nonce so a replayed nc is refused.
+ */
+public final class NonceIssuer {
+    public enum Verdict { VALID, STALE, INVALID }
+
+    private static final int MAC_BYTES = 16;
+    private final SecretKeySpec key;
+    private final SecureRandom random = new SecureRandom();
+    private final long lifetimeMs;
+    private final int cacheSize;
+    private final LongSupplier clock;
+    private final Map<String, Long> highestCount = new ConcurrentHashMap<>();
+    private final AtomicLong nextSweep = new AtomicLong();
+
+    public NonceIssuer(int lifetimeSeconds, int cacheSize, LongSupplier clock) {
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        this.key = new SecretKeySpec(secret, "HmacSHA256");
+        this.lifetimeMs = lifetimeSeconds * 1000L;
+        this.cacheSize = cacheSize;
+        this.clock = clock;
+    }
+
+    public String issue() {
+        ByteBuffer b = ByteBuffer.allocate(16 + MAC_BYTES);
+        b.putLong(clock.getAsLong());
+        b.putLong(random.nextLong());
+        b.put(mac(b.array(), 16));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+    }
+
+    public Verdict verify(String nonce) {
+        byte[] raw;
+        try {
+            raw = Base64.getUrlDecoder().decode(nonce);
+        } catch (IllegalArgumentException e) {
+            return Verdict.INVALID;
+        }
+        if (raw.length != 16 + MAC_BYTES) return Verdict.INVALID;
+        byte[] expected = mac(raw, 16);
+        byte[] given = new byte[MAC_BYTES];
+        System.arraycopy(raw, 16, given, 0, MAC_BYTES);
+        if (!MessageDigest.isEqual(expected, given)) return Verdict.INVALID;
+        long issued = ByteBuffer.wrap(raw).getLong();
+        long age = clock.getAsLong() - issued;
+        if (age < 0 || age > lifetimeMs) return Verdict.STALE;
+        return Verdict.VALID;
+    }
+
+    /**
+     * Records a use of a valid nonce with its nonce-count; false when the count is not higher than
+     * one seen before (a replay) or when the tracking table is full.
+     */
+    public boolean acceptCount(String nonce, long nc) {
+        sweepIfDue();
+        if (highestCount.size() >= cacheSize && !highestCount.containsKey(nonce)) return false;
+        boolean[] fresh = {false};
+        highestCount.compute(nonce, (n, prev) -> {
+            if (prev == null || nc > prev) {
+                fresh[0] = true;
+                return nc;
+            }
+            return prev;
+        });
+        return fresh[0];
+    }
+
+    int tracked() { return highestCount.size(); }
+
+    private void sweepIfDue() {
+        long now = clock.getAsLong();
+        long due = nextSweep.get();
+        if (now < due || !nextSweep.compareAndSet(due, now + Math.min(lifetimeMs, 10_000))) return;
+        for (Iterator<String> it = highestCount.keySet().iterator(); it.hasNext(); ) {
+            if (verify(it.next()) != Verdict.VALID) it.remove();
+        }
+    }
+
+    private byte[] mac(byte[] data, int len) {
+        try {
+            Mac m = Mac.getInstance("HmacSHA256");
+            m.init(key);
+            m.update(data, 0, len);
+            byte[] full = m.doFinal();
+            byte[] out = new byte[MAC_BYTES];
+            System.arraycopy(full, 0, out, 0, MAC_BYTES);
+            return out;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 missing from the JDK", e);
+        }
+    }
+}

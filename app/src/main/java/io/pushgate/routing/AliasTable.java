@@ -1,0 +1,45 @@
+package io.pushgate.routing;
+
+import io.pushgate.store.Database;
+import io.pushgate.store.ExpiringCache;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/** The alias table, read through a short cache like the subscriber directory. */
+public final class AliasTable {
+    private final Database db;
+    private final ExpiringCache<String, Alias> cache;
+
+    public AliasTable(Database db, LongSupplier clock) {
+        this.db = db;
+        this.cache = new ExpiringCache<>(5_000, 200_000, clock);
+    }
+
+    public Optional<Alias> find(String name) {
+        return cache.get(name, n -> db.inTransaction(s -> s.get(Alias.class, n)));
+    }
+
+    /** Adds or replaces an alias. The target is a local user name or a sip:/sips: URI. */
+    public void put(String name, String target) {
+        if (name == null || !name.matches("[A-Za-z0-9._~+-]{1,64}")) throw new IllegalArgumentException("alias must be 1 to 64 of A-Z a-z 0-9 . _ ~ + -");
+        if (target == null || target.isBlank()) throw new IllegalArgumentException("target must not be empty");
+        db.inTransaction(s -> s.merge(new Alias(name, target.strip())));
+        cache.forget(name);
+    }
+
+    public boolean remove(String name) {
+        boolean removed = db.inTransaction(s -> {
+            Alias a = s.get(Alias.class, name);
+            if (a == null) return false;
+            s.remove(a);
+            return true;
+        });
+        cache.forget(name);
+        return removed;
+    }
+
+    public List<Alias> list() {
+        return db.inTransaction(s -> s.createSelectionQuery("from Alias order by name", Alias.class).getResultList());
+    }
+}

@@ -1,0 +1,43 @@
+package io.pushgate.routing;
+
+import io.pushgate.pipeline.Exchange;
+import java.util.List;
+import java.util.Set;
+import javax.servlet.sip.Address;
+import javax.servlet.sip.Proxy;
+import javax.servlet.sip.ProxyBranch;
+import javax.servlet.sip.SipServletRequest;
+import javax.servlet.sip.TooManyHopsException;
+import javax.servlet.sip.URI;
+
+/** Hands a request to the container's stateful proxy, with our record-route and timer policy. */
+public final class ProxyForwarder {
+    /** Methods that create a dialog, so the proxy record-routes them (RFC 3261 section 16.6). */
+    private static final Set<String> DIALOG_CREATING = Set.of("INVITE", "SUBSCRIBE", "REFER", "NOTIFY");
+
+    /** One destination, and the route set (top first) to reach it. */
+    public record Target(URI uri, List<Address> routes) {}
+
+    private final RouterSettings settings;
+
+    public ProxyForwarder(RouterSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Forks in parallel to the targets, in the given order. */
+    public void forward(Exchange ex, List<Target> targets) throws TooManyHopsException {
+        SipServletRequest req = ex.request();
+        Proxy proxy = req.getProxy();
+        proxy.setRecordRoute(settings.recordRoute() && DIALOG_CREATING.contains(req.getMethod()));
+        proxy.setParallel(true);
+        proxy.setSupervised(false);
+        proxy.setProxyTimeout(settings.branchTimeoutSeconds());
+        List<ProxyBranch> branches = proxy.createProxyBranches(targets.stream().map(Target::uri).toList());
+        for (int i = 0; i < branches.size(); i++) {
+            List<Address> routes = targets.get(i).routes();
+            for (int r = routes.size() - 1; r >= 0; r--) branches.get(i).getRequest().pushRoute(routes.get(r));
+        }
+        ex.proxied();
+        proxy.startProxy();
+    }
+}

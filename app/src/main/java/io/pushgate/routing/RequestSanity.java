@@ -1,0 +1,54 @@
+package io.pushgate.routing;
+
+import io.pushgate.pipeline.Exchange;
+import io.pushgate.pipeline.RequestStep;
+import io.pushgate.sip.LocalDomain;
+import java.io.IOException;
+import javax.servlet.ServletException;
+import javax.servlet.sip.SipServletRequest;
+import javax.servlet.sip.SipURI;
+
+/**
+ * Pipeline step, first: refuses what cannot be forwarded before any work is spent on it:
+ * Max-Forwards exhausted (483), a stray in-dialog request (481), a Request-URI without a user
+ * (484; OPTIONS to the server itself is answered 200 as a keep-alive).
+ */
+public final class RequestSanity implements RequestStep {
+    private final LocalDomain domain;
+
+    public RequestSanity(LocalDomain domain) {
+        this.domain = domain;
+    }
+
+    @Override
+    public void handle(Exchange ex, Chain chain) throws IOException, ServletException {
+        SipServletRequest req = ex.request();
+        String method = req.getMethod();
+        if ("ACK".equals(method)) {
+            ex.proxied(); // an ACK that matches no transaction or dialog is dropped (RFC 3261 section 17.2.3)
+            return;
+        }
+        if ("REGISTER".equals(method)) {
+            chain.proceed(ex);
+            return;
+        }
+        if (req.getTo().getParameter("tag") != null) {
+            ex.reply(481, "Call/Transaction Does Not Exist");
+            return;
+        }
+        boolean noUser = req.getRequestURI() instanceof SipURI sip && (sip.getUser() == null || sip.getUser().isEmpty());
+        if (noUser && "OPTIONS".equals(method) && domain.isLocal(req.getRequestURI())) {
+            ex.reply(200, null);
+            return;
+        }
+        if (req.getMaxForwards() == 0) {
+            ex.reply(483, "Too Many Hops");
+            return;
+        }
+        if (noUser) {
+            ex.reply(484, "Address Incomplete");
+            return;
+        }
+        chain.proceed(ex);
+    }
+}

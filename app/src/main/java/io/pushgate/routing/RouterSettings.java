@@ -1,0 +1,19 @@
+package io.pushgate.routing;
+
+import io.pushgate.config.Config;
+import io.pushgate.config.ConfigKey;
+import io.pushgate.config.ConfigSection;
+
+/** The [router] section: how requests are forwarded. */
+public record RouterSettings(boolean recordRoute, int branchTimeoutSeconds) {
+    public static final ConfigSection SECTION = new ConfigSection("router",
+            "Proxy routing: local users by location lookup (parallel fork), other domains by relay.");
+    static final ConfigKey<Boolean> RECORD_ROUTE = SECTION.bool("record-route", true,
+            "Stay in the path of dialogs (INVITE, SUBSCRIBE, REFER) so in-dialog requests come through the proxy.");
+    static final ConfigKey<Integer> BRANCH_TIMEOUT = SECTION.integer("branch-timeout", 30, 1, 600,
+            "Seconds a forked branch may ring before it is cancelled (proxy timer C).");
+
+    public static RouterSettings from(Config c) {
+        return new RouterSettings(c.get(RECORD_ROUTE), c.get(BRANCH_TIMEOUT));
+    }
+}

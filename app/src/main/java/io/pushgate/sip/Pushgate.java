@@ -1,0 +1,139 @@
+package io.pushgate.sip;
+
+import io.pushgate.auth.AuthSettings;
+import io.pushgate.auth.DigestAuthenticator;
+import io.pushgate.auth.FailureThrottle;
+import io.pushgate.auth.IdentityCheck;
+import io.pushgate.auth.NonceIssuer;
+import io.pushgate.config.Config;
+import io.pushgate.pipeline.Exchange;
+import io.pushgate.pipeline.RequestPipeline;
+import io.pushgate.registrar.BindingStore;
+import io.pushgate.registrar.Registrar;
+import io.pushgate.registrar.RegistrarSettings;
+import io.pushgate.routing.AliasResolver;
+import io.pushgate.routing.AliasTable;
+import io.pushgate.routing.EventPackageGate;
+import io.pushgate.routing.ForeignRelay;
+import io.pushgate.routing.LocationRouter;
+import io.pushgate.routing.ProxyForwarder;
+import io.pushgate.routing.RelayGuard;
+import io.pushgate.routing.RequestSanity;
+import io.pushgate.routing.RouterSettings;
+import io.pushgate.store.Database;
+import io.pushgate.store.DatabaseSettings;
+import io.pushgate.store.StoreUnavailableException;
+import io.pushgate.subscriber.SubscriberDirectory;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import javax.servlet.ServletException;
+import javax.servlet.sip.ServletParseException;
+import javax.servlet.sip.SipFactory;
+import javax.servlet.sip.SipServletRequest;
+import javax.servlet.sip.SipServletResponse;
+import javax.servlet.sip.TooManyHopsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The assembled application: its stores and the request pipeline. The order of the steps below is
+ * the order every initial request goes through (docs/pipeline.md).
+ */
+public final class Pushgate implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Pushgate.class);
+
+    private final Database db;
+    private final BindingStore bindings;
+    private final RequestPipeline pipeline;
+    private final int retryAfterSeconds;
+    private final ScheduledExecutorService housekeeping;
+
+    public Pushgate(Config config, SipFactory factory, List<String[]> listeningAddresses) {
+        LongSupplier clock = System::currentTimeMillis;
+        LocalDomain domain = LocalDomain.from(config);
+        for (String[] hostPort : listeningAddresses) domain.addListeningAddress(hostPort[0], Integer.parseInt(hostPort[1]));
+        DatabaseSettings dbSettings = DatabaseSettings.from(config);
+        AuthSettings auth = AuthSettings.from(config, domain.canonical());
+        RegistrarSettings registrar = RegistrarSettings.from(config);
+        RouterSettings router = RouterSettings.from(config);
+
+        this.retryAfterSeconds = dbSettings.retryAfterSeconds();
+        this.db = new Database(dbSettings);
+        SubscriberDirectory subscribers = new SubscriberDirectory(db, auth.realm(), auth.passwordStorage(), clock);
+        AliasTable aliases = new AliasTable(db, clock);
+        this.bindings = new BindingStore(db, clock);
+        int loaded = bindings.load();
+        log.info("domain {}, {} bindings loaded from {}", domain.canonical(), loaded, dbSettings.url());
+
+        ProxyForwarder forwarder = new ProxyForwarder(router);
+        this.pipeline = new RequestPipeline(List.of(
+                new RequestSanity(domain),
+                new DigestAuthenticator(auth, domain, subscribers,
+                        new NonceIssuer(auth.nonceLifetimeSeconds(), auth.nonceCacheSize(), clock),
+                        new FailureThrottle(auth.maxFailures(), auth.failureWindowSeconds(), auth.lockoutSeconds(), clock)),
+                new IdentityCheck(domain),
+                new Registrar(registrar, domain, subscribers, bindings, clock),
+                new RelayGuard(domain, auth.trustedPeers()),
+                new EventPackageGate(domain),
+                new AliasResolver(domain, subscribers, aliases, factory),
+                new LocationRouter(domain, subscribers, bindings, factory, forwarder),
+                new ForeignRelay(forwarder)));
+
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pushgate-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        housekeeping.scheduleWithFixedDelay(this::purge, registrar.purgeIntervalSeconds(), registrar.purgeIntervalSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** Runs an initial request through the pipeline; failures become the right final response. */
+    public void handle(SipServletRequest req) {
+        Exchange ex = new Exchange(req);
+        try {
+            pipeline.run(ex);
+        } catch (StoreUnavailableException e) {
+            log.warn("{} {} answered 503: {}", req.getMethod(), req.getRequestURI(), e.getMessage());
+            replyIfOpen(ex, 503, "Database Unavailable", true);
+        } catch (TooManyHopsException e) {
+            replyIfOpen(ex, 483, "Too Many Hops", false);
+        } catch (ServletParseException e) {
+            replyIfOpen(ex, 400, "Bad Request: " + e.getMessage(), false);
+        } catch (IOException | ServletException | RuntimeException e) {
+            log.error("{} {} failed", req.getMethod(), req.getRequestURI(), e);
+            replyIfOpen(ex, 500, "Server Internal Error", false);
+        }
+    }
+
+    private void replyIfOpen(Exchange ex, int status, String reason, boolean retryAfter) {
+        if (ex.answered() || "ACK".equals(ex.method())) return;
+        try {
+            SipServletResponse r = ex.response(status, reason.replaceAll("[\\r\\n]", " "));
+            if (retryAfter) r.setHeader("Retry-After", Integer.toString(retryAfterSeconds));
+            ex.send(r);
+        } catch (IOException | RuntimeException e) {
+            log.warn("could not answer {} {}: {}", status, reason, e.toString());
+        }
+    }
+
+    private void purge() {
+        try {
+            int n = bindings.purgeExpired();
+            if (n > 0) log.info("purged {} expired bindings", n);
+        } catch (RuntimeException e) {
+            log.warn("binding purge failed, will retry: {}", e.getMessage());
+        }
+    }
+
+    public BindingStore bindings() { return bindings; }
+
+    @Override
+    public void close() {
+        housekeeping.shutdownNow();
+        db.close();
+    }
+}

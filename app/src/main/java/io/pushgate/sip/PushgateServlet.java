@@ -1,0 +1,56 @@
+package io.pushgate.sip;
+
+import io.pushgate.config.AppSchema;
+import io.pushgate.config.ConfigException;
+import io.pushgate.store.StoreUnavailableException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.servlet.ServletException;
+import javax.servlet.sip.SipFactory;
+import javax.servlet.sip.SipServlet;
+import javax.servlet.sip.SipServletRequest;
+import javax.servlet.sip.SipServletResponse;
+import javax.servlet.sip.SipURI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one SIP servlet: initial requests go through the {@link Pushgate} pipeline; subsequent
+ * requests of proxied dialogs are forwarded by the container along the record-route.
+ */
+@javax.servlet.sip.annotation.SipServlet(name = "pushgate", loadOnStartup = 1)
+public class PushgateServlet extends SipServlet {
+    private static final Logger log = LoggerFactory.getLogger(PushgateServlet.class);
+    private transient Pushgate app;
+
+    @Override
+    public void init() throws ServletException {
+        SipFactory factory = (SipFactory) getServletContext().getAttribute(SIP_FACTORY);
+        List<String[]> addresses = new ArrayList<>();
+        Object interfaces = getServletContext().getAttribute(OUTBOUND_INTERFACES);
+        if (interfaces instanceof List<?> list) {
+            for (Object o : list) if (o instanceof SipURI u) addresses.add(new String[] {u.getHost(), Integer.toString(u.getPort())});
+        }
+        try {
+            app = new Pushgate(AppSchema.fromSystemProperty(), factory, addresses);
+        } catch (ConfigException | StoreUnavailableException e) {
+            log.error("Pushgate cannot start: {}", e.getMessage());
+            throw new ServletException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    protected void doRequest(SipServletRequest req) {
+        if (req.isInitial()) app.handle(req);
+    }
+
+    @Override
+    protected void doResponse(SipServletResponse resp) {
+        // Proxied responses are relayed by the container; nothing to add.
+    }
+
+    @Override
+    public void destroy() {
+        if (app != null) app.close();
+    }
+}

@@ -1,0 +1,24 @@
+package io.pushgate.store;
+
+import io.pushgate.config.Config;
+import io.pushgate.config.ConfigKey;
+import io.pushgate.config.ConfigSection;
+
+/** The [database] section: where bindings, subscribers and aliases are kept. */
+public record DatabaseSettings(String url, String user, String password, int poolSize, int connectTimeoutMs, int retryAfterSeconds) {
+    public static final ConfigSection SECTION = new ConfigSection("database",
+            "Persistent store for subscribers, aliases and bindings (H2 file by default, PostgreSQL for production).");
+    static final ConfigKey<String> URL = SECTION.string("url", "jdbc:h2:file:./data/pushgate;AUTO_SERVER=TRUE",
+            "JDBC URL; jdbc:h2:file:... (embedded, shared with the CLI) or jdbc:postgresql://host:port/db.");
+    static final ConfigKey<String> USER = SECTION.string("user", "pushgate", "Database user.");
+    static final ConfigKey<String> PASSWORD = SECTION.string("password", "", "Database password.");
+    static final ConfigKey<Integer> POOL_SIZE = SECTION.integer("pool-size", 8, 1, 256, "Connections kept in the pool.");
+    static final ConfigKey<Integer> CONNECT_TIMEOUT = SECTION.integer("connect-timeout-ms", 2000, 250, 60000,
+            "How long a request waits for a connection before it is answered 503.");
+    static final ConfigKey<Integer> RETRY_AFTER = SECTION.integer("retry-after", 10, 1, 3600,
+            "Retry-After seconds sent with 503 while the database is unreachable.");
+
+    public static DatabaseSettings from(Config c) {
+        return new DatabaseSettings(c.get(URL), c.get(USER), c.get(PASSWORD), c.get(POOL_SIZE), c.get(CONNECT_TIMEOUT), c.get(RETRY_AFTER));
+    }
+}

@@ -1,0 +1,105 @@
+package io.pushgate.subscriber;
+
+import io.pushgate.auth.AuthSettings;
+import io.pushgate.auth.DigestAlgorithm;
+import io.pushgate.store.Database;
+import io.pushgate.store.ExpiringCache;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * The accounts of the local domain. Reads are cached briefly so a burst of REGISTERs does not hit
+ * the database for every request; changes made by the CLI are seen within {@link #CACHE_MS}.
+ */
+public final class SubscriberDirectory {
+    /** How long a looked-up account (or its absence) is reused. */
+    public static final long CACHE_MS = 5_000;
+
+    private final Database db;
+    private final String realm;
+    private final AuthSettings.PasswordStorage storage;
+    private final LongSupplier clock;
+    private final ExpiringCache<String, Subscriber> cache;
+
+    public SubscriberDirectory(Database db, String realm, AuthSettings.PasswordStorage storage, LongSupplier clock) {
+        this.db = db;
+        this.realm = realm;
+        this.storage = storage;
+        this.clock = clock;
+        this.cache = new ExpiringCache<>(CACHE_MS, 200_000, clock);
+    }
+
+    public Optional<Subscriber> find(String username) {
+        return cache.get(username, name -> db.inTransaction(session -> session.get(Subscriber.class, name)));
+    }
+
+    public boolean exists(String username) {
+        return find(username).isPresent();
+    }
+
+    /** Creates an account; false when the name is taken. */
+    public boolean add(String username, String password) {
+        validateName(username);
+        boolean created = db.inTransaction(session -> {
+            if (session.get(Subscriber.class, username) != null) return false;
+            Subscriber s = new Subscriber(username, realm, null, null, null, clock.getAsLong());
+            setPassword(s, username, password);
+            session.persist(s);
+            return true;
+        });
+        cache.forget(username);
+        return created;
+    }
+
+    public boolean changePassword(String username, String password) {
+        boolean changed = db.inTransaction(session -> {
+            Subscriber s = session.get(Subscriber.class, username);
+            if (s == null) return false;
+            setPassword(s, username, password);
+            return true;
+        });
+        cache.forget(username);
+        return changed;
+    }
+
+    public boolean remove(String username) {
+        boolean removed = db.inTransaction(session -> {
+            Subscriber s = session.get(Subscriber.class, username);
+            if (s == null) return false;
+            session.remove(s);
+            return true;
+        });
+        cache.forget(username);
+        return removed;
+    }
+
+    public List<Subscriber> list() {
+        return db.inTransaction(session ->
+                session.createSelectionQuery("from Subscriber order by username", Subscriber.class).getResultList());
+    }
+
+    /** HA1 for the algorithm, from the stored digest or from a plaintext password; null when neither is known. */
+    public static String ha1(Subscriber s, DigestAlgorithm alg, String realm) {
+        if (s.password() != null) return alg.ha1(s.username(), realm, s.password());
+        if (!realm.equals(s.realm())) return null;
+        return alg == DigestAlgorithm.MD5 ? s.ha1Md5() : s.ha1Sha256();
+    }
+
+    private void setPassword(Subscriber s, String username, String password) {
+        if (password == null || password.isEmpty()) throw new IllegalArgumentException("password must not be empty");
+        if (storage == AuthSettings.PasswordStorage.PLAINTEXT) {
+            s.setCredentials(realm, null, null, password);
+        } else {
+            s.setCredentials(realm, DigestAlgorithm.MD5.ha1(username, realm, password),
+                    DigestAlgorithm.SHA_256.ha1(username, realm, password), null);
+        }
+    }
+
+    /** User names are SIP user parts: unreserved characters only, so they need no escaping. */
+    static void validateName(String username) {
+        if (username == null || !username.matches("[A-Za-z0-9._~+-]{1,64}")) {
+            throw new IllegalArgumentException("user name must be 1 to 64 of A-Z a-z 0-9 . _ ~ + -");
+        }
+    }
+}

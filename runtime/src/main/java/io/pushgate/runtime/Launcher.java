@@ -1,0 +1,240 @@
+package io.pushgate.runtime;
+
+import io.pushgate.auth.AuthSettings;
+import io.pushgate.config.AppSchema;
+import io.pushgate.config.Config;
+import io.pushgate.config.ConfigException;
+import io.pushgate.config.ConfigSection;
+import io.pushgate.routing.Alias;
+import io.pushgate.routing.AliasTable;
+import io.pushgate.sip.LocalDomain;
+import io.pushgate.store.Database;
+import io.pushgate.store.DatabaseSettings;
+import io.pushgate.store.StoreUnavailableException;
+import io.pushgate.subscriber.Subscriber;
+import io.pushgate.subscriber.SubscriberDirectory;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.log4j.ConsoleAppender;
+import org.apache.log4j.Level;
+import org.apache.log4j.Logger;
+import org.apache.log4j.PatternLayout;
+
+/**
+ * Entry point of {@code bin/pushgate}. Exit status: 0 done, 1 start-up or command failed,
+ * 2 bad configuration or usage.
+ */
+public final class Launcher {
+    static final String USAGE = """
+            usage: pushgate run [--config FILE]          start the server (embedded defaults without --config)
+                   pushgate default-config              print every configuration key with its default and description
+                   pushgate check-config --config FILE  validate a configuration file
+                   pushgate subscriber add USER PASSWORD | passwd USER PASSWORD | remove USER | list   [--config FILE]
+                   pushgate alias add NAME TARGET | remove NAME | list                                 [--config FILE]
+            """;
+    /** Set by bin/pushgate: the Pushgate archive deployed when server.deploy-dir is empty. */
+    static final String DEFAULT_ARCHIVE_PROPERTY = "pushgate.default-archive";
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static List<ConfigSection> schema() {
+        List<ConfigSection> all = new ArrayList<>();
+        all.add(ServerSettings.SECTION);
+        all.addAll(AppSchema.SECTIONS);
+        return all;
+    }
+
+    static int run(String[] argv, PrintStream out, PrintStream err) {
+        List<String> args = new ArrayList<>(List.of(argv));
+        Path configFile = null;
+        int at = args.indexOf("--config");
+        if (at >= 0) {
+            if (at + 1 >= args.size()) return usage(err, "--config needs a file");
+            configFile = Path.of(args.get(at + 1));
+            args.subList(at, at + 2).clear();
+        }
+        String command = args.isEmpty() ? "run" : args.remove(0);
+        try {
+            if (command.equals("default-config")) {
+                out.print(Config.render(schema()));
+                return 0;
+            }
+            Config config = configFile == null ? Config.defaults(schema()) : Config.load(configFile, schema(), true);
+            ServerSettings server = ServerSettings.from(config);
+            switch (command) {
+                case "check-config" -> {
+                    for (ConfigSection s : AppSchema.SECTIONS) s.keys(); // every key was parsed by Config.load
+                    AuthSettings.from(config, LocalDomain.from(config).canonical());
+                    out.println("configuration is valid");
+                    return 0;
+                }
+                case "run" -> {
+                    return serve(config, configFile, server);
+                }
+                case "subscriber" -> {
+                    return subscriberCommand(args, config, out, err);
+                }
+                case "alias" -> {
+                    return aliasCommand(args, config, out, err);
+                }
+                default -> {
+                    return usage(err, "unknown command " + command);
+                }
+            }
+        } catch (ConfigException e) {
+            err.println("pushgate: configuration error: " + e.getMessage());
+            return 2;
+        } catch (StoreUnavailableException e) {
+            err.println("pushgate: " + e.getMessage());
+            return 1;
+        } catch (IllegalArgumentException e) {
+            err.println("pushgate: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private static int serve(Config config, Path configFile, ServerSettings server) {
+        configureLogging(server.logLevel());
+        Logger log = Logger.getLogger(Launcher.class);
+        AuthSettings.from(config, LocalDomain.from(config).canonical()); // cross-key checks before anything starts
+        if (configFile != null) System.setProperty(AppSchema.CONFIG_PROPERTY, configFile.toAbsolutePath().toString());
+        SipContainer container = new SipContainer(server);
+        try {
+            List<Path> archives = archives(server);
+            container.start(archives);
+        } catch (Exception e) {
+            log.error("start-up failed: " + e.getMessage(), e);
+            container.stop();
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("stopping");
+            container.stop();
+            log.info("stopped");
+        }, "pushgate-shutdown"));
+        log.info("Pushgate ready: sip " + server.address() + " udp=" + server.udpPort() + " tcp=" + server.tcpPort()
+                + " tls=" + server.tlsPort() + " ws=" + server.wsPort() + " wss=" + server.wssPort() + ", http "
+                + server.httpAddress() + ":" + server.httpPort());
+        try {
+            Thread.currentThread().join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    static List<Path> archives(ServerSettings server) throws java.io.IOException {
+        if (server.deployDir().toString().isEmpty()) {
+            String def = System.getProperty(DEFAULT_ARCHIVE_PROPERTY);
+            if (def == null || !Files.isRegularFile(Path.of(def))) {
+                throw new ConfigException("server.deploy-dir", "empty, and no built Pushgate archive was found (" + def + ")");
+            }
+            return List.of(Path.of(def));
+        }
+        if (!Files.isDirectory(server.deployDir())) throw new ConfigException("server.deploy-dir", "not a directory: " + server.deployDir());
+        try (Stream<Path> s = Files.list(server.deployDir())) {
+            List<Path> found = s.filter(p -> p.toString().endsWith(".sar")).sorted().toList();
+            if (found.isEmpty()) throw new ConfigException("server.deploy-dir", "no .sar archive in " + server.deployDir());
+            return found;
+        }
+    }
+
+    static void configureLogging(String level) {
+        Logger root = Logger.getRootLogger();
+        root.removeAllAppenders();
+        root.addAppender(new ConsoleAppender(new PatternLayout("%d{ISO8601} %-5p [%t] %c{1} - %m%n"), ConsoleAppender.SYSTEM_ERR));
+        root.setLevel(Level.WARN);
+        Logger.getLogger("io.pushgate").setLevel(Level.toLevel(level));
+        Logger.getLogger("org.hibernate").setLevel(Level.WARN);
+        Logger.getLogger("com.zaxxer.hikari").setLevel(Level.WARN);
+        // Hibernate is on the launcher class path (for the CLI) and inside the archive; the duplicate service entries it skips are expected.
+        Logger.getLogger("org.hibernate.boot.registry.classloading.internal.AggregatedServiceLoader").setLevel(Level.ERROR);
+        // Tomcat logs through java.util.logging; keep its start-up chatter out of the operator's log.
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        for (java.util.logging.Handler h : java.util.logging.Logger.getLogger("").getHandlers()) h.setLevel(java.util.logging.Level.WARNING);
+    }
+
+    private static Database openDatabase(Config config) {
+        configureLogging("WARN");
+        return new Database(DatabaseSettings.from(config));
+    }
+
+    private static int subscriberCommand(List<String> args, Config config, PrintStream out, PrintStream err) {
+        if (args.isEmpty()) return usage(err, "subscriber needs add, passwd, remove or list");
+        AuthSettings auth = AuthSettings.from(config, LocalDomain.from(config).canonical());
+        try (Database db = openDatabase(config)) {
+            SubscriberDirectory dir = new SubscriberDirectory(db, auth.realm(), auth.passwordStorage(), System::currentTimeMillis);
+            String verb = args.get(0);
+            switch (verb) {
+                case "add" -> {
+                    if (args.size() != 3) return usage(err, "subscriber add USER PASSWORD");
+                    if (!dir.add(args.get(1), args.get(2))) {
+                        err.println("pushgate: subscriber " + args.get(1) + " already exists");
+                        return 1;
+                    }
+                    out.println("added " + args.get(1));
+                }
+                case "passwd" -> {
+                    if (args.size() != 3) return usage(err, "subscriber passwd USER PASSWORD");
+                    if (!dir.changePassword(args.get(1), args.get(2))) return missing(err, "subscriber", args.get(1));
+                    out.println("password changed for " + args.get(1));
+                }
+                case "remove" -> {
+                    if (args.size() != 2) return usage(err, "subscriber remove USER");
+                    if (!dir.remove(args.get(1))) return missing(err, "subscriber", args.get(1));
+                    out.println("removed " + args.get(1));
+                }
+                case "list" -> {
+                    for (Subscriber s : dir.list()) out.println(s.username() + "\t" + (s.password() != null ? "plaintext" : "ha1") + "\t" + s.realm());
+                }
+                default -> {
+                    return usage(err, "unknown subscriber command " + verb);
+                }
+            }
+            return 0;
+        }
+    }
+
+    private static int aliasCommand(List<String> args, Config config, PrintStream out, PrintStream err) {
+        if (args.isEmpty()) return usage(err, "alias needs add, remove or list");
+        try (Database db = openDatabase(config)) {
+            AliasTable aliases = new AliasTable(db, System::currentTimeMillis);
+            switch (args.get(0)) {
+                case "add" -> {
+                    if (args.size() != 3) return usage(err, "alias add NAME TARGET");
+                    aliases.put(args.get(1), args.get(2));
+                    out.println("alias " + args.get(1) + " -> " + args.get(2));
+                }
+                case "remove" -> {
+                    if (args.size() != 2) return usage(err, "alias remove NAME");
+                    if (!aliases.remove(args.get(1))) return missing(err, "alias", args.get(1));
+                    out.println("removed " + args.get(1));
+                }
+                case "list" -> {
+                    for (Alias a : aliases.list()) out.println(a.name() + "\t" + a.target());
+                }
+                default -> {
+                    return usage(err, "unknown alias command " + args.get(0));
+                }
+            }
+            return 0;
+        }
+    }
+
+    private static int missing(PrintStream err, String what, String name) {
+        err.println("pushgate: no " + what + " " + name);
+        return 1;
+    }
+
+    private static int usage(PrintStream err, String why) {
+        err.println("pushgate: " + why);
+        err.print(USAGE);
+        return 2;
+    }
+}

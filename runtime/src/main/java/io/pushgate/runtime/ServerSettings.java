@@ -1,0 +1,53 @@
+package io.pushgate.runtime;
+
+import io.pushgate.config.Config;
+import io.pushgate.config.ConfigException;
+import io.pushgate.config.ConfigKey;
+import io.pushgate.config.ConfigSection;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The [server] section: listeners, deployment and shutdown of the embedded container. */
+public record ServerSettings(String address, int udpPort, int tcpPort, int tlsPort, int wsPort, int wssPort,
+                             Path tlsCertificate, Path tlsKey, String httpAddress, int httpPort, Path deployDir, Path workDir,
+                             int stopGraceSeconds, int sipThreads, String logLevel) {
+    public static final ConfigSection SECTION = new ConfigSection("server",
+            "Listeners of the embedded SIP Servlet container; a port of 0 turns that listener off.");
+    static final ConfigKey<String> ADDRESS = SECTION.string("sip-address", "127.0.0.1", "IP address the SIP listeners bind to.");
+    static final ConfigKey<Integer> UDP = SECTION.integer("udp-port", 5060, 0, 65535, "SIP over UDP.");
+    static final ConfigKey<Integer> TCP = SECTION.integer("tcp-port", 5060, 0, 65535, "SIP over TCP.");
+    static final ConfigKey<Integer> TLS = SECTION.integer("tls-port", 0, 0, 65535, "SIP over TLS; needs tls-certificate and tls-key.");
+    static final ConfigKey<Integer> WS = SECTION.integer("ws-port", 0, 0, 65535, "SIP over WebSocket (RFC 7118).");
+    static final ConfigKey<Integer> WSS = SECTION.integer("wss-port", 0, 0, 65535, "SIP over secure WebSocket; needs tls-certificate and tls-key.");
+    static final ConfigKey<Path> CERT = SECTION.path("tls-certificate", "", "PEM certificate chain for TLS and WSS.");
+    static final ConfigKey<Path> KEY = SECTION.path("tls-key", "", "PEM private key (PKCS#8) for TLS and WSS.");
+    static final ConfigKey<String> HTTP_ADDRESS = SECTION.string("http-address", "127.0.0.1", "IP address of the HTTP listener (web part).");
+    static final ConfigKey<Integer> HTTP = SECTION.integer("http-port", 8080, 0, 65535, "HTTP listener for the web part of the application.");
+    static final ConfigKey<Path> DEPLOY = SECTION.path("deploy-dir", "", "Directory of .sar archives to deploy; empty means the built Pushgate archive.");
+    static final ConfigKey<Path> WORK = SECTION.path("work-dir", "./data/container", "Container work directory (unpacked archives, router file).");
+    static final ConfigKey<Integer> GRACE = SECTION.integer("stop-grace", 5, 0, 300,
+            "Seconds SIGTERM waits for transactions in progress before the container stops.");
+    static final ConfigKey<Integer> THREADS = SECTION.integer("sip-threads", 32, 1, 1024, "Threads of the SIP stack that run requests.");
+    static final ConfigKey<String> LOG_LEVEL = SECTION.key("log-level", "info", "Log level of Pushgate: error, warn, info or debug.", v -> {
+        if (!v.matches("(?i)error|warn|info|debug")) throw new IllegalArgumentException("expected error, warn, info or debug");
+        return v.toUpperCase(java.util.Locale.ROOT);
+    });
+
+    public static ServerSettings from(Config c) {
+        ServerSettings s = new ServerSettings(c.get(ADDRESS), c.get(UDP), c.get(TCP), c.get(TLS), c.get(WS), c.get(WSS),
+                c.get(CERT), c.get(KEY), c.get(HTTP_ADDRESS), c.get(HTTP), c.get(DEPLOY), c.get(WORK), c.get(GRACE), c.get(THREADS), c.get(LOG_LEVEL));
+        if (s.tlsPort > 0 || s.wssPort > 0) {
+            requireFile(CERT, s.tlsCertificate);
+            requireFile(KEY, s.tlsKey);
+        }
+        if (s.udpPort == 0 && s.tcpPort == 0 && s.tlsPort == 0 && s.wsPort == 0 && s.wssPort == 0) {
+            throw new ConfigException(UDP.qualifiedName(), "every SIP listener is off; open at least one");
+        }
+        return s;
+    }
+
+    private static void requireFile(ConfigKey<Path> key, Path p) {
+        if (p.toString().isEmpty()) throw new ConfigException(key.qualifiedName(), "required when tls-port or wss-port is set");
+        if (!Files.isReadable(p)) throw new ConfigException(key.qualifiedName(), "cannot read " + p);
+    }
+}

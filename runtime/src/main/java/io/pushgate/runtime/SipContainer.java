@@ -1,0 +1,207 @@
+package io.pushgate.runtime;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.core.StandardHost;
+import org.mobicents.servlet.sip.catalina.SipHostConfig;
+import org.mobicents.servlet.sip.catalina.SipProtocolHandler;
+import org.mobicents.servlet.sip.catalina.SipStandardEngine;
+import org.mobicents.servlet.sip.catalina.SipStandardManager;
+import org.mobicents.servlet.sip.catalina.SipStandardService;
+import org.mobicents.servlet.sip.core.SipApplicationDispatcherImpl;
+import org.mobicents.servlet.sip.startup.SipContextConfig;
+import org.mobicents.servlet.sip.startup.SipStandardContext;
+import org.apache.log4j.Logger;
+
+/**
+ * The embedded RestComm SIP Servlets container on Tomcat 7: one service, one engine, one host,
+ * a SIP connector per configured transport, an HTTP connector, and the deployed .sar archives.
+ * The boot order follows docs/container.md.
+ */
+public final class SipContainer {
+    private static final Logger log = Logger.getLogger(SipContainer.class);
+    /** Every method the default application router hands to our application. */
+    private static final String[] ROUTED_METHODS = {
+            "REGISTER", "INVITE", "MESSAGE", "OPTIONS", "SUBSCRIBE", "NOTIFY", "PUBLISH", "REFER", "INFO", "UPDATE", "PRACK", "BYE"};
+
+    private final ServerSettings settings;
+    private SipStandardService service;
+    private StandardHost host;
+    private final List<SipStandardContext> contexts = new ArrayList<>();
+
+    public SipContainer(ServerSettings settings) {
+        this.settings = settings;
+    }
+
+    public void start(List<Path> archives) throws Exception {
+        Path base = settings.workDir().toAbsolutePath();
+        Files.createDirectories(base.resolve("webapps"));
+        Files.createDirectories(base.resolve("conf"));
+        System.setProperty("catalina.home", base.toString());
+        System.setProperty("catalina.base", base.toString());
+        // On JDK 9+ the ServiceRegistry look-up of the router provider fails; name it explicitly.
+        System.setProperty("javax.servlet.sip.ar.spi.SipApplicationRouterProvider",
+                "org.mobicents.servlet.sip.router.DefaultApplicationRouterProvider");
+
+        Path dar = base.resolve("conf/dars.properties");
+        Files.writeString(dar, darText(archives), StandardCharsets.UTF_8);
+
+        service = new SipStandardService();
+        service.setName("pushgate");
+        service.setSipApplicationDispatcherClassName(SipApplicationDispatcherImpl.class.getName());
+        service.setDarConfigurationFileLocation(dar.toUri().toString());
+        service.setCongestionControlCheckingInterval(-1);
+        service.setGatherStatistics(false); // otherwise the container reports to a vendor server after 24 h
+        service.setSipStackProperties(stackProperties(base));
+        service.setUsePrettyEncoding(true);
+
+        SipStandardEngine engine = new SipStandardEngine();
+        engine.setName("pushgate");
+        engine.setBaseDir(base.toString());
+        engine.setDefaultHost("localhost");
+        engine.setService(service);
+        service.setContainer(engine);
+        service.init();
+
+        host = new StandardHost();
+        host.setName("localhost");
+        host.setAppBase(base.resolve("webapps").toString());
+        host.setAutoDeploy(false);
+        host.setDeployOnStartup(false);
+        host.addLifecycleListener(new SipHostConfig());
+        engine.addChild(host);
+
+        addSip("udp", settings.udpPort());
+        addSip("tcp", settings.tcpPort());
+        addSip("tls", settings.tlsPort());
+        addSip("ws", settings.wsPort());
+        addSip("wss", settings.wssPort());
+        if (settings.httpPort() > 0) {
+            Connector http = new Connector("HTTP/1.1");
+            http.setPort(settings.httpPort());
+            http.setAttribute("address", settings.httpAddress());
+            service.addConnector(http);
+        }
+        service.start();
+        for (Connector c : service.findConnectors()) {
+            boolean sipFailed = c.getProtocolHandler() instanceof SipProtocolHandler sip && !sip.isStarted();
+            if (sipFailed || c.getState() != org.apache.catalina.LifecycleState.STARTED) {
+                throw new IllegalStateException("listener " + describe(c) + " did not start (address in use?); see the log above");
+            }
+        }
+        for (Path archive : archives) deploy(archive, base);
+    }
+
+    private void addSip(String transport, int port) throws Exception {
+        if (port <= 0) return;
+        Connector c = new Connector(SipProtocolHandler.class.getName());
+        SipProtocolHandler p = (SipProtocolHandler) c.getProtocolHandler();
+        p.setPort(port);
+        p.setIpAddress(settings.address());
+        p.setSignalingTransport(transport);
+        service.addConnector(c);
+    }
+
+    private void deploy(Path archive, Path base) throws Exception {
+        String name = archive.getFileName().toString().replaceFirst("\\.(sar|war)$", "");
+        Path unpacked = base.resolve("webapps").resolve(name);
+        deleteTree(unpacked); // the container silently reuses a stale unpacked directory
+        SipStandardContext ctx = new SipStandardContext();
+        ctx.setDocBase(archive.toAbsolutePath().toString());
+        ctx.setName(name);
+        ctx.setPath("/" + name);
+        ctx.addLifecycleListener(new SipContextConfig());
+        ctx.setManager(new SipStandardManager());
+        ctx.setParent(host);
+        ctx.setProcessTlds(false);
+        host.addChild(ctx);
+        if (!ctx.getAvailable()) throw new IllegalStateException("deployment of " + archive + " failed; see the log above");
+        for (org.apache.catalina.Container child : ctx.findChildren()) {
+            if (child instanceof org.apache.catalina.Wrapper w && w.isUnavailable()) {
+                throw new IllegalStateException("servlet " + w.getName() + " of " + archive + " failed to start; see the log above");
+            }
+        }
+        contexts.add(ctx);
+        log.info("deployed " + archive + " as /" + name);
+    }
+
+    private static String describe(Connector c) {
+        if (c.getProtocolHandler() instanceof SipProtocolHandler sip) {
+            return "sip " + sip.getSignalingTransport() + " " + sip.getIpAddress() + ":" + sip.getPort();
+        }
+        return "http " + c.getPort();
+    }
+
+    public void stop() {
+        if (service == null) return;
+        try {
+            if (settings.stopGraceSeconds() > 0) service.stopGracefully(settings.stopGraceSeconds() * 1000L);
+            service.stop();
+            service.destroy();
+        } catch (LifecycleException | RuntimeException e) {
+            log.warn("container stop: " + e);
+        }
+    }
+
+    private String darText(List<Path> archives) {
+        StringBuilder b = new StringBuilder();
+        List<String> apps = archives.stream().map(p -> p.getFileName().toString().replaceFirst("\\.(sar|war)$", "")).toList();
+        for (String m : ROUTED_METHODS) {
+            b.append(m).append(": ");
+            for (int i = 0; i < apps.size(); i++) {
+                if (i > 0) b.append(", ");
+                b.append("(\"").append(apps.get(i)).append("\", \"DAR:From\", \"ORIGINATING\", \"\", \"NO_ROUTE\", \"").append(i).append("\")");
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    private Properties stackProperties(Path base) {
+        Properties p = new Properties();
+        p.setProperty("javax.sip.STACK_NAME", "pushgate");
+        p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "off");
+        p.setProperty("gov.nist.javax.sip.DELIVER_UNSOLICITED_NOTIFY", "true");
+        p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(settings.sipThreads()));
+        p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
+        p.setProperty("gov.nist.javax.sip.MAX_LISTENER_RESPONSE_TIME", "120");
+        p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
+        p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", "4194304");
+        p.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", "4194304");
+        p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
+        p.setProperty("gov.nist.javax.sip.AUTOMATIC_DIALOG_ERROR_HANDLING", "false");
+        p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
+        p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
+        p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
+        p.setProperty("gov.nist.javax.sip.CACHE_SERVER_CONNECTIONS", "true");
+        p.setProperty("org.mobicents.servlet.sip.SERVER_HEADER", "Pushgate");
+        if (settings.tlsPort() > 0 || settings.wssPort() > 0) {
+            char[] pass = Long.toHexString(new java.security.SecureRandom().nextLong()).toCharArray();
+            Path ks = TlsKeyStore.write(settings.tlsCertificate(), settings.tlsKey(), base.resolve("conf/tls.p12"), pass);
+            p.setProperty("javax.net.ssl.keyStore", ks.toString());
+            p.setProperty("javax.net.ssl.keyStorePassword", new String(pass));
+            p.setProperty("javax.net.ssl.keyStoreType", "PKCS12");
+            p.setProperty("javax.net.ssl.trustStore", ks.toString());
+            p.setProperty("javax.net.ssl.trustStorePassword", new String(pass));
+            p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "DisabledAll");
+        }
+        return p;
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.pushgate.runtime;
+
+import io.pushgate.config.ConfigException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
+import java.util.Collection;
+
+/** Turns the PEM certificate and key of the configuration into the PKCS#12 store the SIP stack reads. */
+final class TlsKeyStore {
+    private TlsKeyStore() {}
+
+    static Path write(Path certificate, Path key, Path target, char[] password) {
+        try {
+            Collection<? extends Certificate> chain = CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new ByteArrayInputStream(Files.readAllBytes(certificate)));
+            if (chain.isEmpty()) throw new ConfigException("server.tls-certificate", "no certificate in " + certificate);
+            PrivateKey pk = privateKey(Files.readString(key, StandardCharsets.US_ASCII));
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setKeyEntry("pushgate", pk, password, chain.toArray(new Certificate[0]));
+            Files.createDirectories(target.getParent());
+            try (OutputStream out = Files.newOutputStream(target)) {
+                ks.store(out, password);
+            }
+            return target;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new ConfigException("server.tls-key", "cannot use " + certificate + " and " + key + ": " + e.getMessage());
+        }
+    }
+
+    private static PrivateKey privateKey(String pem) throws GeneralSecurityException {
+        if (!pem.contains("-----BEGIN PRIVATE KEY-----")) {
+            throw new ConfigException("server.tls-key", "expected an unencrypted PKCS#8 PEM key (BEGIN PRIVATE KEY)");
+        }
+        String b64 = pem.replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").replaceAll("\\s", "");
+        byte[] der = Base64.getDecoder().decode(b64);
+        for (String alg : new String[] {"RSA", "EC", "Ed25519"}) {
+            try {
+                return KeyFactory.getInstance(alg).generatePrivate(new PKCS8EncodedKeySpec(der));
+            } catch (GeneralSecurityException ignored) {
+                // try the next key type
+            }
+        }
+        throw new GeneralSecurityException("key is neither RSA, EC nor Ed25519");
+    }
+}
