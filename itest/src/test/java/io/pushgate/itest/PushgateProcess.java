@@ -1,0 +1,158 @@
+package io.pushgate.itest;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Pushgate server in its own JVM, started like bin/pushgate does, on free loopback ports
+ * with its own H2 database (or the JDBC URL given), so it can be stopped, killed and restarted.
+ */
+public final class PushgateProcess implements AutoCloseable {
+    private static final Path ROOT = Path.of(System.getProperty("pushgate.root", "..")).toAbsolutePath().normalize();
+
+    public final Path dir;
+    public final int sipPort;
+    public final int httpPort;
+    private final Path config;
+    private Process process;
+    private Path log;
+    private int starts;
+
+    public PushgateProcess(String extraConfig) throws IOException {
+        this.dir = Files.createTempDirectory("pushgate-it");
+        this.sipPort = freePort();
+        this.httpPort = freePort();
+        this.config = dir.resolve("pushgate.ini");
+        String text = """
+                [server]
+                sip-address = 127.0.0.1
+                udp-port = %d
+                tcp-port = %d
+                http-port = %d
+                work-dir = %s
+                stop-grace = 1
+
+                [database]
+                url = jdbc:h2:file:%s;AUTO_SERVER=TRUE
+                """.formatted(sipPort, sipPort, httpPort, dir.resolve("container"), dir.resolve("db/pushgate"));
+        Files.writeString(config, merge(text, extraConfig), StandardCharsets.UTF_8);
+    }
+
+    /** Later sections and keys in {@code extra} override the base text. */
+    private static String merge(String base, String extra) {
+        if (extra == null || extra.isBlank()) return base;
+        StringBuilder out = new StringBuilder();
+        String section = null;
+        List<String> overridden = new ArrayList<>();
+        String current = null;
+        for (String line : extra.split("\n")) {
+            String t = line.strip();
+            if (t.startsWith("[")) current = t;
+            else if (t.contains("=") && current != null) overridden.add(current + t.substring(0, t.indexOf('=')).strip());
+        }
+        for (String line : base.split("\n")) {
+            String t = line.strip();
+            if (t.startsWith("[")) section = t;
+            if (t.contains("=") && section != null && overridden.contains(section + t.substring(0, t.indexOf('=')).strip())) continue;
+            out.append(line).append('\n');
+        }
+        return out.append('\n').append(extra).append('\n').toString();
+    }
+
+    public Path config() { return config; }
+
+    public String uri() { return "127.0.0.1:" + sipPort; }
+
+    public PushgateProcess start() throws Exception {
+        starts++;
+        log = dir.resolve("server-" + starts + ".log");
+        ProcessBuilder pb = new ProcessBuilder(javaCommand(List.of("run", "--config", config.toString())));
+        pb.redirectErrorStream(true).redirectOutput(log.toFile()).directory(dir.toFile());
+        process = pb.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            String out = Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
+            if (out.contains("Pushgate ready")) return this;
+            if (!process.isAlive()) throw new IllegalStateException("Pushgate exited with " + process.exitValue() + ":\n" + tail(out));
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("Pushgate not ready after 90 s:\n" + tail(log()));
+    }
+
+    /** Runs a command of the launcher (subscriber, alias, ...) against this server's configuration. */
+    public CommandResult command(String... args) throws Exception {
+        List<String> a = new ArrayList<>(List.of(args));
+        a.add("--config");
+        a.add(config.toString());
+        Process p = new ProcessBuilder(javaCommand(a)).redirectErrorStream(true).directory(dir.toFile()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new CommandResult(p.waitFor(), out);
+    }
+
+    public record CommandResult(int exit, String output) {}
+
+    public static List<String> javaCommand(List<String> args) {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
+                "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+                "--add-opens=java.rmi/sun.rmi.transport=ALL-UNNAMED",
+                "-Dpushgate.default-archive=" + ROOT.resolve("runtime/target/deploy/pushgate.sar"),
+                "-cp", ROOT.resolve("runtime/target/pushgate-runtime.jar") + ":" + ROOT.resolve("runtime/target/lib") + "/*",
+                "io.pushgate.runtime.Launcher"));
+        cmd.addAll(args);
+        return cmd;
+    }
+
+    public String log() throws IOException {
+        return log == null || !Files.exists(log) ? "" : Files.readString(log, StandardCharsets.ISO_8859_1);
+    }
+
+    /** SIGTERM, waiting for the JVM to end; returns its exit status. */
+    public int stop() throws InterruptedException {
+        if (process == null || !process.isAlive()) return process == null ? -1 : process.exitValue();
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+        return process.exitValue();
+    }
+
+    /** SIGKILL: no shutdown hook, nothing flushed on purpose. */
+    public void kill() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        stop();
+    }
+
+    static String tail(String s) {
+        return s.length() <= 6000 ? s : s.substring(s.length() - 6000);
+    }
+
+    /** A port free for both UDP and TCP on loopback. */
+    public static int freePort() throws IOException {
+        for (int i = 0; i < 50; i++) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                int port = s.getLocalPort();
+                try (DatagramSocket d = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
+                    return port;
+                } catch (IOException busy) {
+                    // UDP side taken; try another
+                }
+            }
+        }
+        throw new IOException("no free port");
+    }
+}

@@ -1,0 +1,116 @@
+package io.pushgate.itest;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the real sipp (Debian package sip-tester) with a scenario written by the test. */
+public final class Sipp {
+    public record Result(int exit, String messages, String output) {
+        public boolean passed() { return exit == 0; }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger VARS = new java.util.concurrent.atomic.AtomicInteger();
+
+    private Sipp() {}
+
+    /** Wraps scenario steps into a sipp scenario document. */
+    public static String scenario(String... steps) {
+        StringBuilder b = new StringBuilder("<?xml version=\"1.0\" encoding=\"ISO-8859-1\" ?>\n<scenario name=\"pushgate-it\">\n");
+        java.util.Set<String> vars = new java.util.TreeSet<>();
+        for (String s : steps) {
+            b.append(s).append('\n');
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("assign_to=\"([^\"]+)\"").matcher(s);
+            while (m.find()) vars.add(m.group(1));
+        }
+        // sipp refuses a scenario whose variables are assigned but never read
+        if (!vars.isEmpty()) b.append("<Reference variables=\"").append(String.join(",", vars)).append("\"/>\n");
+        return b.append("</scenario>\n").toString();
+    }
+
+    /**
+     * Sends a message. Lines are trimmed so text blocks can be indented, and empty lines before
+     * Content-Length are dropped so optional headers can be left out with "".
+     */
+    public static String send(String message) {
+        StringBuilder b = new StringBuilder();
+        boolean inBody = false;
+        for (String line : message.strip().split("\n")) {
+            String t = line.strip();
+            if (!inBody && t.isEmpty()) continue;
+            b.append(t).append('\n');
+            if (t.startsWith("Content-Length")) inBody = true;
+        }
+        return "<send retrans=\"500\"><![CDATA[\n" + b + "\n]]></send>";
+    }
+
+    /** Expects a response; each regexp must match somewhere in it or the call fails. */
+    public static String recv(int status, String... mustMatch) {
+        StringBuilder b = new StringBuilder("<recv response=\"" + status + "\"");
+        if (status == 401 || status == 407) b.append(" auth=\"true\"");
+        if (mustMatch.length == 0) return b.append("/>").toString();
+        b.append("><action>");
+        for (String re : mustMatch) {
+            int i = VARS.incrementAndGet();
+            b.append("<ereg regexp=\"").append(xml(re)).append("\" search_in=\"msg\" check_it=\"true\" assign_to=\"m").append(i).append("\"/>");
+        }
+        return b.append("</action></recv>").toString();
+    }
+
+    /** Fails the call when the response matches the regexp. */
+    public static String recvNot(int status, String mustNotMatch) {
+        return "<recv response=\"" + status + "\"><action><ereg regexp=\"" + xml(mustNotMatch)
+                + "\" search_in=\"msg\" check_it_inverse=\"true\" assign_to=\"n" + VARS.incrementAndGet() + "\"/></action></recv>";
+    }
+
+    public static String optional(int status) {
+        return "<recv response=\"" + status + "\" optional=\"true\"/>";
+    }
+
+    public static String pause(int ms) {
+        return "<pause milliseconds=\"" + ms + "\"/>";
+    }
+
+    /** ACK for a non-2xx final response to the INVITE just sent (same branch, To with tag). */
+    public static String ackNon2xx(String ruri) {
+        return send("""
+                ACK %s SIP/2.0
+                Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                [last_From:]
+                [last_To:]
+                [last_Call-ID:]
+                CSeq: 1 ACK
+                Max-Forwards: 70
+                Content-Length: 0
+                """.formatted(ruri)).replace("retrans=\"500\"", "");
+    }
+
+    public static Result run(Path workDir, String scenarioXml, String target, String... extraArgs) throws Exception {
+        Path dir = Files.createTempDirectory(workDir, "sipp");
+        Path sf = dir.resolve("scenario.xml");
+        Files.writeString(sf, scenarioXml, StandardCharsets.ISO_8859_1);
+        Path messages = dir.resolve("messages.log");
+        List<String> cmd = new ArrayList<>(List.of("sipp", target, "-sf", sf.toString(), "-i", "127.0.0.1",
+                "-p", Integer.toString(PushgateProcess.freePort()), "-m", "1", "-nostdin", "-timeout", "20s",
+                "-timeout_error", "-trace_msg", "-message_file", messages.toString(), "-trace_err",
+                "-error_file", dir.resolve("errors.log").toString()));
+        cmd.addAll(List.of(extraArgs));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) p.destroyForcibly();
+        String msgs = read(messages) + read(dir.resolve("errors.log"));
+        return new Result(p.exitValue(), msgs, PushgateProcess.tail(out));
+    }
+
+    private static String read(Path p) throws IOException {
+        return Files.exists(p) ? Files.readString(p, StandardCharsets.ISO_8859_1) : "";
+    }
+
+    private static String xml(String s) {
+        return s.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+}
