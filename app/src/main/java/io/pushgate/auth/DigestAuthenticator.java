@@ -120,7 +120,7 @@ public final class DigestAuthenticator implements RequestStep {
     }
 
     private void challenge(Exchange ex, boolean register, boolean stale) throws IOException {
-        SipServletResponse r = ex.response(register ? 401 : 407, null);
+        SipServletResponse r = register ? ex.response(401, "Unauthorized") : ex.response(407, "Proxy Authentication Required");
         String header = register ? "WWW-Authenticate" : "Proxy-Authenticate";
         String nonce = nonces.issue();
         // The container keeps one challenge header per response, so the first configured algorithm is

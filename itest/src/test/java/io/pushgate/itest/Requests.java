@@ -40,6 +40,6 @@ final class Requests {
                 Contact: <sip:probe@[local_ip]:[local_port]>
                 %6$s
                 Content-Length: 0
-                """.formatted(method, ruri, from, to, "", maxForwards, extraHeaders == null ? "" : extraHeaders);
+                """.formatted(method, ruri, from, to, maxForwards, extraHeaders == null ? "" : extraHeaders);
     }
 }

@@ -90,20 +90,49 @@ public final class Sipp {
     }
 
     public static Result run(Path workDir, String scenarioXml, String target, String... extraArgs) throws Exception {
+        return start(workDir, scenarioXml, target, PushgateProcess.freePort(), extraArgs).await();
+    }
+
+    /** A sipp run in progress (a UAS waiting for calls, say). */
+    public static final class Running {
+        private final Process process;
+        private final Path dir;
+        private final java.util.concurrent.CompletableFuture<String> output;
+
+        Running(Process process, Path dir) {
+            this.process = process;
+            this.dir = dir;
+            this.output = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(process.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                } catch (IOException e) {
+                    return e.toString();
+                }
+            });
+        }
+
+        public Result await() throws Exception {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+            String msgs = read(dir.resolve("messages.log")) + read(dir.resolve("errors.log"));
+            return new Result(process.exitValue(), msgs, PushgateProcess.tail(output.get()));
+        }
+    }
+
+    /** Starts sipp bound to 127.0.0.1:localPort without waiting for it to end. */
+    public static Running start(Path workDir, String scenarioXml, String target, int localPort, String... extraArgs) throws Exception {
         Path dir = Files.createTempDirectory(workDir, "sipp");
         Path sf = dir.resolve("scenario.xml");
         Files.writeString(sf, scenarioXml, StandardCharsets.ISO_8859_1);
         Path messages = dir.resolve("messages.log");
-        List<String> cmd = new ArrayList<>(List.of("sipp", target, "-sf", sf.toString(), "-i", "127.0.0.1",
-                "-p", Integer.toString(PushgateProcess.freePort()), "-m", "1", "-nostdin", "-timeout", "20s",
+        Files.createDirectories(dir);
+        List<String> cmd = new ArrayList<>(List.of("sipp", target == null ? "" : target, "-sf", sf.toString(), "-i", "127.0.0.1",
+                "-p", Integer.toString(localPort), "-m", "1", "-nostdin", "-timeout", "20s",
                 "-timeout_error", "-trace_msg", "-message_file", messages.toString(), "-trace_err",
                 "-error_file", dir.resolve("errors.log").toString()));
         cmd.addAll(List.of(extraArgs));
+        if (target == null) cmd.remove(1);
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        if (!p.waitFor(60, TimeUnit.SECONDS)) p.destroyForcibly();
-        String msgs = read(messages) + read(dir.resolve("errors.log"));
-        return new Result(p.exitValue(), msgs, PushgateProcess.tail(out));
+        return new Running(p, dir);
     }
 
     private static String read(Path p) throws IOException {

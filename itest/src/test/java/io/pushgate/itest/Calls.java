@@ -1,0 +1,114 @@
+package io.pushgate.itest;
+
+/** sipp scenario parts for a whole call through the proxy: a UAS device and an authenticated caller. */
+final class Calls {
+    private Calls() {}
+
+    /** A device answering one call: INVITE, 180, 200 with SDP, ACK, BYE, 200. */
+    static String uas() {
+        return Sipp.scenario(
+                "<recv request=\"INVITE\" rrs=\"true\"/>",
+                Sipp.send("""
+                        SIP/2.0 180 Ringing
+                        [last_Via:]
+                        [last_From:]
+                        [last_To:];tag=[pid]s[call_number]
+                        [last_Call-ID:]
+                        [last_CSeq:]
+                        [last_Record-Route:]
+                        Contact: <sip:device@[local_ip]:[local_port]>
+                        Content-Length: 0
+                        """).replace(" retrans=\"500\"", ""),
+                Sipp.send("""
+                        SIP/2.0 200 OK
+                        [last_Via:]
+                        [last_From:]
+                        [last_To:];tag=[pid]s[call_number]
+                        [last_Call-ID:]
+                        [last_CSeq:]
+                        [last_Record-Route:]
+                        Contact: <sip:device@[local_ip]:[local_port]>
+                        Content-Type: application/sdp
+                        Content-Length: [len]
+
+                        v=0
+                        o=device 1 1 IN IP4 [local_ip]
+                        s=-
+                        c=IN IP4 [media_ip]
+                        t=0 0
+                        m=audio [media_port] RTP/AVP 0
+                        a=rtpmap:0 PCMU/8000
+                        """),
+                "<recv request=\"ACK\"/>",
+                "<recv request=\"BYE\"/>",
+                Sipp.send("""
+                        SIP/2.0 200 OK
+                        [last_Via:]
+                        [last_From:]
+                        [last_To:]
+                        [last_Call-ID:]
+                        [last_CSeq:]
+                        Content-Length: 0
+                        """).replace(" retrans=\"500\"", ""),
+                "<timewait milliseconds=\"500\"/>");
+    }
+
+    /** Caller user (local, so challenged with 407) calls callee, acknowledges, hangs up along the record-route. */
+    static String authenticatedCaller(String user, String password, String callee) {
+        String invite = """
+                INVITE sip:%2$s@[remote_ip]:[remote_port] SIP/2.0
+                Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                Max-Forwards: 70
+                From: <sip:%1$s@[remote_ip]>;tag=[pid]c[call_number]
+                To: <sip:%2$s@[remote_ip]>
+                Call-ID: [call_id]
+                CSeq: %3$d INVITE
+                Contact: <sip:%1$s@[local_ip]:[local_port]>
+                %4$s
+                Content-Type: application/sdp
+                Content-Length: [len]
+
+                v=0
+                o=caller 1 1 IN IP4 [local_ip]
+                s=-
+                c=IN IP4 [media_ip]
+                t=0 0
+                m=audio [media_port] RTP/AVP 0
+                a=rtpmap:0 PCMU/8000
+                """;
+        String inDialog = """
+                %3$s [next_url] SIP/2.0
+                Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                [routes]
+                Max-Forwards: 70
+                From: <sip:%1$s@[remote_ip]>;tag=[pid]c[call_number]
+                To: <sip:%2$s@[remote_ip]>[peer_tag_param]
+                Call-ID: [call_id]
+                CSeq: %4$d %3$s
+                Content-Length: 0
+                """;
+        return Sipp.scenario(
+                Sipp.send(invite.formatted(user, callee, 1, "")),
+                Sipp.optional(100),
+                Sipp.recv(407),
+                Sipp.send("""
+                        ACK sip:%2$s@[remote_ip]:[remote_port] SIP/2.0
+                        [last_Via:]
+                        From: <sip:%1$s@[remote_ip]>;tag=[pid]c[call_number]
+                        [last_To:]
+                        Call-ID: [call_id]
+                        CSeq: 1 ACK
+                        Max-Forwards: 70
+                        Content-Length: 0
+                        """.formatted(user, callee)).replace(" retrans=\"500\"", ""),
+                Sipp.send(invite.formatted(user, callee, 2,
+                        "[authentication username=" + user + " password=" + password + "]")),
+                Sipp.optional(100),
+                Sipp.optional(180),
+                "<recv response=\"200\" rrs=\"true\"/>",
+                Sipp.send(inDialog.formatted(user, callee, "ACK", 2)).replace(" retrans=\"500\"", ""),
+                Sipp.pause(300),
+                Sipp.send(inDialog.formatted(user, callee, "BYE", 3)),
+                Sipp.recv(200));
+    }
+}

@@ -1,0 +1,131 @@
+package io.pushgate.itest;
+
+import static io.pushgate.itest.Requests.auth;
+import static io.pushgate.itest.Requests.register;
+import static io.pushgate.itest.Requests.request;
+import static io.pushgate.itest.Sipp.recv;
+import static io.pushgate.itest.Sipp.scenario;
+import static io.pushgate.itest.Sipp.send;
+import static org.junit.Assert.assertTrue;
+
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/** Proxy routing seen by real UAs (sipp): refusals with the right status, and a whole call through the proxy. */
+public class ProxyTest {
+    private static PushgateProcess server;
+
+    @BeforeClass
+    public static void start() throws Exception {
+        server = new PushgateProcess("");
+        for (String user : new String[] {"alice", "bob", "carol"}) {
+            assertTrue(server.command("subscriber", "add", user, "pw-" + user).exit() == 0);
+        }
+        assertTrue(server.command("alias", "add", "5551234", "bob").exit() == 0);
+        server.start();
+    }
+
+    @AfterClass
+    public static void stop() throws Exception {
+        if (server != null) server.close();
+    }
+
+    static void assertPassed(Sipp.Result r, PushgateProcess server) throws Exception {
+        assertTrue("sipp failed (" + r.exit() + "):\n" + r.messages() + "\n" + r.output() + "\nserver log:\n"
+                + PushgateProcess.tail(server.log()), r.passed());
+    }
+
+    /** Sends one INVITE from outside (foreign From) and expects a final status; the non-2xx is acknowledged. */
+    private void inviteExpecting(String ruri, String from, int maxForwards, String extraHeaders, int status, String reason) throws Exception {
+        String ack = """
+                ACK %s SIP/2.0
+                [last_Via:]
+                [last_From:]
+                [last_To:]
+                [last_Call-ID:]
+                CSeq: 1 ACK
+                Max-Forwards: 70
+                Content-Length: 0
+                """.formatted(ruri);
+        Sipp.Result r = Sipp.run(server.dir, scenario(
+                send(request("INVITE", ruri, from, ruri, maxForwards, extraHeaders)),
+                Sipp.optional(100),
+                recv(status, "SIP/2.0 " + status + " " + reason),
+                send(ack).replace(" retrans=\"500\"", "")), server.uri());
+        assertPassed(r, server);
+    }
+
+    @Test
+    public void exhaustedMaxForwardsIs483() throws Exception {
+        inviteExpecting("sip:alice@127.0.0.1", "sip:eve@example.org", 0, null, 483, "Too Many Hops");
+    }
+
+    @Test
+    public void foreignToForeignIs403NoOpenRelay() throws Exception {
+        inviteExpecting("sip:someone@example.net", "sip:eve@example.org", 70, null, 403, "Relaying Denied");
+    }
+
+    @Test
+    public void preloadedRouteFromOutsideIs403() throws Exception {
+        inviteExpecting("sip:alice@127.0.0.1", "sip:eve@example.org", 70, "Route: <sip:192.0.2.7;lr>", 403, "Preloaded Route Denied");
+    }
+
+    @Test
+    public void requestUriWithoutUserIs484() throws Exception {
+        inviteExpecting("sip:127.0.0.1", "sip:eve@example.org", 70, null, 484, "Address Incomplete");
+    }
+
+    @Test
+    public void unknownUserIs404() throws Exception {
+        inviteExpecting("sip:nobody@127.0.0.1", "sip:eve@example.org", 70, null, 404, "Not Found");
+    }
+
+    @Test
+    public void knownButUnregisteredUserIs480() throws Exception {
+        inviteExpecting("sip:carol@127.0.0.1", "sip:eve@example.org", 70, null, 480, "Temporarily Unavailable");
+    }
+
+    @Test
+    public void localCallerWithoutCredentialsIs407() throws Exception {
+        inviteExpecting("sip:carol@127.0.0.1", "sip:alice@127.0.0.1", 70, null, 407, "Proxy Authentication Required");
+    }
+
+    @Test
+    public void optionsToTheServerItselfIsAnswered() throws Exception {
+        Sipp.Result r = Sipp.run(server.dir, scenario(
+                send(request("OPTIONS", "sip:127.0.0.1", "sip:probe@example.org", "sip:127.0.0.1", 70, null)),
+                recv(200)), server.uri());
+        assertPassed(r, server);
+    }
+
+    @Test
+    public void callReachesRegisteredDeviceAndCompletesThroughRecordRoute() throws Exception {
+        placeCall(server, "bob", "bob");
+    }
+
+    @Test
+    public void aliasIsRewrittenToItsSubscriber() throws Exception {
+        placeCall(server, "bob", "5551234");
+    }
+
+    /** Registers callee from a fixed port, answers there with a sipp UAS, and lets alice call. */
+    static void placeCall(PushgateProcess server, String callee, String dialled) throws Exception {
+        int devicePort = PushgateProcess.freePort();
+        Sipp.Result reg = Sipp.start(server.dir, scenario(
+                send(register(callee, 1, "<sip:" + callee + "@[local_ip]:[local_port]>", "600", "")), recv(401),
+                send(register(callee, 2, "<sip:" + callee + "@[local_ip]:[local_port]>", "600", auth(callee, "pw-" + callee))),
+                recv(200)), server.uri(), devicePort).await();
+        assertPassed(reg, server);
+        placeCallToRegistered(server, devicePort, dialled);
+    }
+
+    static void placeCallToRegistered(PushgateProcess server, int devicePort, String dialled) throws Exception {
+        Sipp.Running device = Sipp.start(server.dir, Calls.uas(), null, devicePort);
+        Thread.sleep(300);
+        Sipp.Result caller = Sipp.run(server.dir, Calls.authenticatedCaller("alice", "pw-alice", dialled), server.uri());
+        Sipp.Result answered = device.await();
+        assertPassed(caller, server);
+        assertPassed(answered, server);
+    }
+}
