@@ -41,7 +41,7 @@ public final class PushgateProcess implements AutoCloseable {
                 stop-grace = 1
 
                 [database]
-                url = jdbc:h2:file:%s;AUTO_SERVER=TRUE
+                url = jdbc:h2:file:%s;AUTO_SERVER=TRUE;WRITE_DELAY=0
                 """.formatted(sipPort, sipPort, httpPort, dir.resolve("container"), dir.resolve("db/pushgate"));
         Files.writeString(config, merge(text, extraConfig), StandardCharsets.UTF_8);
     }

@@ -1,0 +1,93 @@
+package io.pushgate.itest;
+
+import static io.pushgate.itest.Requests.auth;
+import static io.pushgate.itest.Requests.register;
+import static io.pushgate.itest.Sipp.recv;
+import static io.pushgate.itest.Sipp.scenario;
+import static io.pushgate.itest.Sipp.send;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import org.junit.Test;
+
+/** What must survive: kill -9, SIGTERM, a database outage, and a password-guessing source. */
+public class ResilienceTest {
+
+    @Test
+    public void bindingSurvivesKill9AndCallStillReachesTheDevice() throws Exception {
+        try (PushgateProcess server = new PushgateProcess("")) {
+            for (String u : new String[] {"alice", "bob"}) assertEquals(0, server.command("subscriber", "add", u, "pw-" + u).exit());
+            server.start();
+            int devicePort = PushgateProcess.freePort();
+            ProxyTest.assertPassed(Sipp.start(server.dir, scenario(
+                    send(register("bob", 1, "<sip:bob@[local_ip]:[local_port]>", "600", "")), recv(401),
+                    send(register("bob", 2, "<sip:bob@[local_ip]:[local_port]>", "600", auth("bob", "pw-bob"))),
+                    recv(200)), server.uri(), devicePort).await(), server);
+            server.kill();
+            server.start();
+            ProxyTest.placeCallToRegistered(server, devicePort, "bob");
+        }
+    }
+
+    @Test
+    public void sigtermStopsTheServerCleanly() throws Exception {
+        try (PushgateProcess server = new PushgateProcess("")) {
+            server.start();
+            int status = server.stop();
+            assertEquals("JVM ends as terminated by SIGTERM", 143, status);
+            assertTrue(server.log(), server.log().contains("Launcher - stopped"));
+        }
+    }
+
+    @Test
+    public void repeatedFailuresLockTheSourceOut() throws Exception {
+        try (PushgateProcess server = new PushgateProcess("[auth]\nmax-failures = 3\nlockout = 60\n")) {
+            assertEquals(0, server.command("subscriber", "add", "alice", "pw-alice").exit());
+            server.start();
+            String c = "<sip:alice@[local_ip]:[local_port]>";
+            ProxyTest.assertPassed(Sipp.run(server.dir, scenario(
+                    send(register("alice", 1, c, "600", "")), recv(401),
+                    send(register("alice", 2, c, "600", auth("alice", "guess1"))), recv(401),
+                    send(register("alice", 3, c, "600", auth("alice", "guess2"))), recv(401),
+                    send(register("alice", 4, c, "600", auth("alice", "guess3"))), recv(401),
+                    // locked out now: even the right password is refused without being checked
+                    send(register("alice", 5, c, "600", auth("alice", "pw-alice"))),
+                    recv(403, "Too Many Failed Authentications", "Retry-After: [0-9]+")), server.uri()), server);
+        }
+    }
+
+    @Test
+    public void databaseOutageGives503AndLosesNothing() throws Exception {
+        try (PostgresServer pg = new PostgresServer();
+             PushgateProcess server = new PushgateProcess("[database]\nurl = " + pg.jdbcUrl() + "\nuser = pushgate\nretry-after = 7\n")) {
+            for (String u : new String[] {"alice", "bob"}) assertEquals(0, server.command("subscriber", "add", u, "pw-" + u).exit());
+            server.start();
+            String alice = "<sip:alice@127.0.0.1:7001>";
+            ProxyTest.assertPassed(Sipp.run(server.dir, scenario(
+                    send(register("alice", 1, alice, "600", "")), recv(401),
+                    send(register("alice", 2, alice, "600", auth("alice", "pw-alice"))), recv(200)), server.uri()), server);
+
+            pg.stop();
+            Thread.sleep(6000); // past the subscriber cache, so the outage is seen on every path
+            ProxyTest.assertPassed(Sipp.run(server.dir, scenario(
+                    send(register("bob", 1, "<sip:bob@127.0.0.1:7002>", "600", "")), recv(401), // challenges need no database
+                    send(register("bob", 2, "<sip:bob@127.0.0.1:7002>", "600", auth("bob", "pw-bob"))),
+                    recv(503, "Retry-After: 7")), server.uri()), server);
+
+            pg.start();
+            long deadline = System.currentTimeMillis() + 30_000;
+            Sipp.Result r;
+            do {
+                r = Sipp.run(server.dir, scenario(
+                        send(register("bob", 1, "<sip:bob@127.0.0.1:7002>", "600", "")), recv(401),
+                        send(register("bob", 2, "<sip:bob@127.0.0.1:7002>", "600", auth("bob", "pw-bob"))), recv(200)), server.uri());
+            } while (!r.passed() && System.currentTimeMillis() < deadline);
+            ProxyTest.assertPassed(r, server);
+            // alice's binding, accepted before the outage, is still there
+            ProxyTest.assertPassed(Sipp.run(server.dir, scenario(
+                    send(register("alice", 1, null, null, "")), recv(401),
+                    send(register("alice", 2, null, null, auth("alice", "pw-alice"))), recv(200, "<sip:alice@127\\.0\\.0\\.1:7001>")),
+                    server.uri()), server);
+        }
+    }
+}
