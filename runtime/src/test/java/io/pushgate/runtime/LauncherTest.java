@@ -1,0 +1,50 @@
+package io.pushgate.runtime;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.Test;
+
+public class LauncherTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return Launcher.run(args, new PrintStream(out, true), new PrintStream(err, true));
+    }
+
+    @Test
+    public void defaultConfigListsEverySection() {
+        assertEquals(0, run("default-config"));
+        for (String s : new String[] {"[server]", "[domain]", "[database]", "[auth]", "[registrar]", "[router]"}) {
+            assertTrue(s, out.toString().contains(s));
+        }
+    }
+
+    @Test
+    public void badConfigurationStopsStartUpWithStatus2NamingTheKey() throws Exception {
+        Path f = Files.createTempFile("bad", ".ini");
+        Files.writeString(f, "[server]\nudp-port = 70000\n");
+        assertEquals(2, run("run", "--config", f.toString()));
+        assertTrue(err.toString(), err.toString().contains("server.udp-port") && err.toString().contains("between 0 and 65535"));
+    }
+
+    @Test
+    public void tlsWithoutCertificateIsRefused() throws Exception {
+        Path f = Files.createTempFile("tls", ".ini");
+        Files.writeString(f, "[server]\ntls-port = 5061\n");
+        assertEquals(2, run("check-config", "--config", f.toString()));
+        assertTrue(err.toString(), err.toString().contains("server.tls-certificate"));
+    }
+
+    @Test
+    public void unknownCommandAndMissingFileAreUsageErrors() {
+        assertEquals(2, run("frobnicate"));
+        assertEquals(2, run("run", "--config", "/nonexistent/pushgate.ini"));
+        assertTrue(err.toString(), err.toString().contains("cannot read /nonexistent/pushgate.ini"));
+    }
+}
