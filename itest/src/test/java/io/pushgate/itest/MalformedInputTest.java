@@ -1,0 +1,66 @@
+package io.pushgate.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/** Malformed SIP gets 400 or is dropped as RFC 3261 says, and the server goes on serving. */
+public class MalformedInputTest {
+    private static PushgateProcess server;
+
+    @BeforeClass
+    public static void start() throws Exception {
+        server = new PushgateProcess("").start();
+    }
+
+    @AfterClass
+    public static void stop() throws Exception {
+        if (server != null) server.close();
+    }
+
+    private static String exchange(String message, int timeoutMs) throws Exception {
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            s.setSoTimeout(timeoutMs);
+            byte[] b = message.replace("PORT", Integer.toString(s.getLocalPort())).getBytes(StandardCharsets.ISO_8859_1);
+            s.send(new DatagramPacket(b, b.length, InetAddress.getLoopbackAddress(), server.sipPort));
+            byte[] buf = new byte[65535];
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            try {
+                s.receive(p);
+                return new String(buf, 0, p.getLength(), StandardCharsets.ISO_8859_1);
+            } catch (SocketTimeoutException none) {
+                return null;
+            }
+        }
+    }
+
+    private static String options(String callId, String cseq) {
+        return "OPTIONS sip:127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:PORT;branch=z9hG4bK" + callId + "\r\n"
+                + "Max-Forwards: 70\r\nFrom: <sip:probe@example.org>;tag=1\r\nTo: <sip:127.0.0.1>\r\n"
+                + "Call-ID: " + callId + "\r\nCSeq: " + cseq + "\r\nContent-Length: 0\r\n\r\n";
+    }
+
+    @Test
+    public void garbageIsDroppedAndTheServerStillAnswers() throws Exception {
+        assertNull(exchange("\u0001\u0002 this is not SIP\r\n\r\n", 1000));
+        String ok = exchange(options("alive1", "1 OPTIONS"), 5000);
+        assertTrue(ok, ok != null && ok.startsWith("SIP/2.0 200"));
+    }
+
+    @Test
+    public void badCSeqIsAnswered400() throws Exception {
+        String r = exchange(options("badcseq", "one OPTIONS"), 5000);
+        assertTrue(String.valueOf(r), r != null && r.startsWith("SIP/2.0 400"));
+        String ok = exchange(options("alive2", "1 OPTIONS"), 5000);
+        assertEquals("SIP/2.0 200", ok.substring(0, 11));
+    }
+}
