@@ -52,6 +52,27 @@ public final class SubscriberDirectory {
         return created;
     }
 
+    /** Adds many accounts (name, password) in batches; existing names are left alone. Returns how many were added. */
+    public int importAll(List<String[]> accounts) {
+        int added = 0;
+        for (int from = 0; from < accounts.size(); from += 1000) {
+            List<String[]> batch = accounts.subList(from, Math.min(accounts.size(), from + 1000));
+            for (String[] a : batch) validateName(a[0]);
+            added += db.inTransaction(session -> {
+                int n = 0;
+                for (String[] a : batch) {
+                    if (session.get(Subscriber.class, a[0]) != null) continue;
+                    Subscriber s = new Subscriber(a[0], realm, null, null, null, clock.getAsLong());
+                    setPassword(s, a[0], a[1]);
+                    session.persist(s);
+                    n++;
+                }
+                return n;
+            });
+        }
+        return added;
+    }
+
     public boolean changePassword(String username, String password) {
         boolean changed = db.inTransaction(session -> {
             Subscriber s = session.get(Subscriber.class, username);

@@ -34,6 +34,7 @@ public final class Launcher {
                    pushgate default-config              print every configuration key with its default and description
                    pushgate check-config --config FILE  validate a configuration file
                    pushgate subscriber add USER PASSWORD | passwd USER PASSWORD | remove USER | list   [--config FILE]
+                   pushgate subscriber import FILE       add accounts from lines "user;password"   [--config FILE]
                    pushgate alias add NAME TARGET | remove NAME | list                                 [--config FILE]
             """;
     /** Set by bin/pushgate: the Pushgate archive deployed when server.deploy-dir is empty. */
@@ -189,6 +190,20 @@ public final class Launcher {
                     if (args.size() != 2) return usage(err, "subscriber remove USER");
                     if (!dir.remove(args.get(1))) return missing(err, "subscriber", args.get(1));
                     out.println("removed " + args.get(1));
+                }
+                case "import" -> {
+                    if (args.size() != 2) return usage(err, "subscriber import FILE");
+                    List<String[]> accounts = new ArrayList<>();
+                    try {
+                        for (String line : Files.readAllLines(Path.of(args.get(1)))) {
+                            int semi = line.indexOf(';');
+                            if (semi > 0) accounts.add(new String[] {line.substring(0, semi).strip(), line.substring(semi + 1).strip()});
+                        }
+                    } catch (java.io.IOException e) {
+                        err.println("pushgate: cannot read " + args.get(1) + ": " + e.getMessage());
+                        return 1;
+                    }
+                    out.println("imported " + dir.importAll(accounts) + " of " + accounts.size());
                 }
                 case "list" -> {
                     for (Subscriber s : dir.list()) out.println(s.username() + "\t" + (s.password() != null ? "plaintext" : "ha1") + "\t" + s.realm());
