@@ -79,7 +79,8 @@ def heap_used(pid):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--rates", default="2000,4000,6000,8000,10000,12000,15000")
+    ap.add_argument("--rates", default="250,500,750,1000,1500,2000,4000,6000,8000,10000,12000,15000")
+    ap.add_argument("--fill-rate", type=int, default=800, help="rate of the first pass that stores one binding per user")
     ap.add_argument("--duration", type=int, default=20)
     ap.add_argument("--users", type=int, default=100000)
     a = ap.parse_args()
@@ -120,8 +121,8 @@ max-failures = 1000000
                                   capture_output=True, text=True).stdout.split()[0])
     print(f"Pushgate/Kamailio REGISTER with digest auth, {a.duration} s per rate, {a.users} users, loopback UDP, {os.cpu_count()} cores")
     empty = heap_used(java_pid)
-    # one registration per user, at a rate both hold, for the memory figure
-    run_sipp(pg_port, 2000, a.users // 2000, users_csv, work)
+    # one registration per user, for the memory figure (also warms the JIT before the sweep)
+    run_sipp(pg_port, a.fill_rate, a.users // a.fill_rate, users_csv, work)
     full = heap_used(java_pid)
     pg_best = sweep("pushgate", pg_port, rates, a.duration, users_csv, work)
     server.send_signal(signal.SIGTERM)

@@ -31,12 +31,39 @@ public final class Exchange {
     public void send(SipServletResponse response) throws IOException {
         answered = true;
         response.send();
+        if (response.getStatus() >= 200) releaseSessions();
+    }
+
+    /**
+     * A request answered here needs no session once its final response is sent; the container would
+     * otherwise keep one per request for the application session lifetime, and a busy registrar
+     * would spend its time in garbage collection. Retransmissions are absorbed by the transaction layer.
+     */
+    private void releaseSessions() {
+        try {
+            javax.servlet.sip.SipSession s = request.getSession(false);
+            if (s != null && s.isValid()) s.invalidate();
+            javax.servlet.sip.SipApplicationSession a = request.getApplicationSession(false);
+            if (a != null && a.isValid()) a.invalidate();
+        } catch (IllegalStateException alreadyGone) {
+            // invalidated concurrently; nothing left to free
+        }
     }
 
     public void reply(int status, String reason) throws IOException {
         send(response(status, reason));
     }
 
-    /** Marks the request as taken over by a proxy, which sends responses itself. */
-    public void proxied() { answered = true; }
+    /** Marks a request that gets no response (a stray ACK) as done and frees its sessions. */
+    public void dropped() {
+        answered = true;
+        releaseSessions();
+    }
+
+    /** Marks the request as taken over by a proxy, which sends responses itself; its sessions end with the dialog. */
+    public void proxied() {
+        answered = true;
+        request.getApplicationSession().setInvalidateWhenReady(true);
+        request.getSession().setInvalidateWhenReady(true);
+    }
 }

@@ -13,7 +13,7 @@ import java.util.function.LongSupplier;
  * memory holds a copy for lookups. A change is written to the database first and shown in memory
  * only once committed, so a failed write changes nothing.
  */
-public final class BindingStore {
+public final class BindingStore implements AutoCloseable {
     private static final Comparator<BindingRecord> BY_Q = Comparator.comparingInt(BindingRecord::qMilli).reversed()
             .thenComparing(Comparator.comparingLong(BindingRecord::updatedAt).reversed());
 
@@ -21,10 +21,12 @@ public final class BindingStore {
     private final LongSupplier clock;
     private final Map<String, List<BindingRecord>> byAor = new ConcurrentHashMap<>();
     private final Object[] locks = new Object[256];
+    private final BindingWriter writer;
 
     public BindingStore(Database db, LongSupplier clock) {
         this.db = db;
         this.clock = clock;
+        this.writer = new BindingWriter(db, db.settings().connectTimeoutMs() + 3000L);
         for (int i = 0; i < locks.length; i++) locks[i] = new Object();
     }
 
@@ -65,16 +67,7 @@ public final class BindingStore {
      * {@code removed} deleted. Call while holding {@link #lockFor}.
      */
     public void commit(String aor, List<BindingRecord> result, List<BindingRecord> stored, List<String> removed, List<String> existingIds) {
-        if (!stored.isEmpty() || !removed.isEmpty()) {
-            db.inStatelessTransaction(s -> {
-                for (String id : removed) s.createMutationQuery("delete from BindingRecord where id = :id").setParameter("id", id).executeUpdate();
-                for (BindingRecord b : stored) {
-                    if (existingIds.contains(b.id())) s.update(b);
-                    else s.insert(b);
-                }
-                return null;
-            });
-        }
+        if (!stored.isEmpty() || !removed.isEmpty()) writer.write(stored, removed, existingIds);
         if (result.isEmpty()) byAor.remove(aor);
         else byAor.put(aor, List.copyOf(result));
     }
@@ -93,6 +86,11 @@ public final class BindingStore {
         }
         return db.inTransaction(s -> s.createMutationQuery("delete from BindingRecord where expiresAt <= :now")
                 .setParameter("now", now).executeUpdate());
+    }
+
+    @Override
+    public void close() {
+        writer.close();
     }
 
     public int aorCount() { return byAor.size(); }

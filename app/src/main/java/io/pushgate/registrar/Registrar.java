@@ -135,8 +135,8 @@ public final class Registrar implements RequestStep {
         }
         SipServletResponse ok = ex.response(200, null);
         for (BindingRecord b : store.current(aor)) ok.addHeader("Contact", contactHeader(b, clock.getAsLong()));
-        for (ListIterator<String> it = req.getHeaders("Path"); it.hasNext(); ) ok.addHeader("Path", it.next());
-        if (req.getHeader("Path") != null) ok.addHeader("Supported", "path");
+        // RFC 3327 asks for the Path to be echoed in the 200, but the container treats Path as a system
+        // header it will not let an application add; the stored Path is still used as the route set.
         ex.send(ok);
     }
 

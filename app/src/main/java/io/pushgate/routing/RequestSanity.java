@@ -25,7 +25,7 @@ public final class RequestSanity implements RequestStep {
         SipServletRequest req = ex.request();
         String method = req.getMethod();
         if ("ACK".equals(method)) {
-            ex.proxied(); // an ACK that matches no transaction or dialog is dropped (RFC 3261 section 17.2.3)
+            ex.dropped(); // an ACK that matches no transaction or dialog is dropped (RFC 3261 section 17.2.3)
             return;
         }
         if ("REGISTER".equals(method)) {

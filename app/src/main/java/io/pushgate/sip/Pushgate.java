@@ -134,6 +134,7 @@ public final class Pushgate implements AutoCloseable {
     @Override
     public void close() {
         housekeeping.shutdownNow();
+        bindings.close();
         db.close();
     }
 }

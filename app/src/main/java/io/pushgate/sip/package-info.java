@@ -1,3 +1,7 @@
-/** The SIP application: its servlet and how its parts are assembled. */
-@javax.servlet.sip.annotation.SipApplication(name = "pushgate", mainServlet = "pushgate", distributable = false)
+/**
+ * The SIP application: its servlet and how its parts are assembled. Application sessions of proxied
+ * dialogs end with the dialog (invalidate-when-ready); the timeout (minutes) only bounds dialogs that
+ * never end, so it is also the longest call the proxy follows.
+ */
+@javax.servlet.sip.annotation.SipApplication(name = "pushgate", mainServlet = "pushgate", distributable = false, sessionTimeout = 240)
 package io.pushgate.sip;

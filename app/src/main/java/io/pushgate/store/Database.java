@@ -24,6 +24,9 @@ public final class Database implements AutoCloseable {
                 .addAnnotatedClass(BindingRecord.class);
         cfg.setProperty("hibernate.connection.provider_class", "org.hibernate.hikaricp.internal.HikariCPConnectionProvider");
         cfg.setProperty("hibernate.hikari.jdbcUrl", settings.url());
+        // Named explicitly: inside a web application class loader DriverManager may not see the driver.
+        String driver = driverClass(settings.url());
+        if (driver != null) cfg.setProperty("hibernate.hikari.driverClassName", driver);
         cfg.setProperty("hibernate.hikari.username", settings.user());
         cfg.setProperty("hibernate.hikari.password", settings.password());
         cfg.setProperty("hibernate.hikari.maximumPoolSize", Integer.toString(settings.poolSize()));
@@ -42,6 +45,12 @@ public final class Database implements AutoCloseable {
     }
 
     public DatabaseSettings settings() { return settings; }
+
+    static String driverClass(String url) {
+        if (url.startsWith("jdbc:h2:")) return "org.h2.Driver";
+        if (url.startsWith("jdbc:postgresql:")) return "org.postgresql.Driver";
+        return null;
+    }
 
     /** Runs work in one transaction; any database failure surfaces as StoreUnavailableException. */
     public <T> T inTransaction(Function<Session, T> work) {
