@@ -8,7 +8,7 @@ final class Calls {
     static String uas() {
         return Sipp.scenario(
                 "<recv request=\"INVITE\" rrs=\"true\"/>",
-                Sipp.send("""
+                Sipp.sendOnce("""
                         SIP/2.0 180 Ringing
                         [last_Via:]
                         [last_From:]
@@ -18,7 +18,7 @@ final class Calls {
                         [last_Record-Route:]
                         Contact: <sip:device@[local_ip]:[local_port]>
                         Content-Length: 0
-                        """).replace(" retrans=\"500\"", ""),
+                        """),
                 Sipp.send("""
                         SIP/2.0 200 OK
                         [last_Via:]
@@ -41,7 +41,7 @@ final class Calls {
                         """),
                 "<recv request=\"ACK\"/>",
                 "<recv request=\"BYE\"/>",
-                Sipp.send("""
+                Sipp.sendOnce("""
                         SIP/2.0 200 OK
                         [last_Via:]
                         [last_From:]
@@ -49,7 +49,7 @@ final class Calls {
                         [last_Call-ID:]
                         [last_CSeq:]
                         Content-Length: 0
-                        """).replace(" retrans=\"500\"", ""),
+                        """),
                 "<timewait milliseconds=\"500\"/>");
     }
 
@@ -91,22 +91,13 @@ final class Calls {
                 Sipp.send(invite.formatted(user, callee, 1, "")),
                 Sipp.optional(100),
                 Sipp.recv(407),
-                Sipp.send("""
-                        ACK sip:%2$s@[remote_ip]:[remote_port] SIP/2.0
-                        [last_Via:]
-                        From: <sip:%1$s@[remote_ip]>;tag=[pid]c[call_number]
-                        [last_To:]
-                        Call-ID: [call_id]
-                        CSeq: 1 ACK
-                        Max-Forwards: 70
-                        Content-Length: 0
-                        """.formatted(user, callee)).replace(" retrans=\"500\"", ""),
+                Sipp.ackNon2xx("sip:" + callee + "@[remote_ip]:[remote_port]"),
                 Sipp.send(invite.formatted(user, callee, 2,
                         "[authentication username=" + user + " password=" + password + "]")),
                 Sipp.optional(100),
                 Sipp.optional(180),
                 "<recv response=\"200\" rrs=\"true\"/>",
-                Sipp.send(inDialog.formatted(user, callee, "ACK", 2)).replace(" retrans=\"500\"", ""),
+                Sipp.sendOnce(inDialog.formatted(user, callee, "ACK", 2)),
                 Sipp.pause(300),
                 Sipp.send(inDialog.formatted(user, callee, "BYE", 3)),
                 Sipp.recv(200));

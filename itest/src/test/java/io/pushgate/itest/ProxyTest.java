@@ -38,21 +38,11 @@ public class ProxyTest {
 
     /** Sends one INVITE from outside (foreign From) and expects a final status; the non-2xx is acknowledged. */
     private void inviteExpecting(String ruri, String from, int maxForwards, String extraHeaders, int status, String reason) throws Exception {
-        String ack = """
-                ACK %s SIP/2.0
-                [last_Via:]
-                [last_From:]
-                [last_To:]
-                [last_Call-ID:]
-                CSeq: 1 ACK
-                Max-Forwards: 70
-                Content-Length: 0
-                """.formatted(ruri);
         Sipp.Result r = Sipp.run(server.dir, scenario(
                 send(request("INVITE", ruri, from, ruri, maxForwards, extraHeaders)),
                 Sipp.optional(100),
                 recv(status, "SIP/2.0 " + status + " " + reason),
-                send(ack).replace(" retrans=\"500\"", "")), server.uri());
+                Sipp.ackNon2xx(ruri)), server.uri());
         assertPassed(r, server);
     }
 

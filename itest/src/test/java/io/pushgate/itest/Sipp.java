@@ -75,18 +75,23 @@ public final class Sipp {
         return "<pause milliseconds=\"" + ms + "\"/>";
     }
 
-    /** ACK for a non-2xx final response to the INVITE just sent (same branch, To with tag). */
+    /** Sends a message once, without sipp's retransmissions (ACKs and responses). */
+    public static String sendOnce(String message) {
+        return send(message).replace(" retrans=\"500\"", "");
+    }
+
+    /** ACK for a non-2xx final response to the INVITE just sent: its Via (same branch), From, To with tag, Call-ID. */
     public static String ackNon2xx(String ruri) {
-        return send("""
+        return sendOnce("""
                 ACK %s SIP/2.0
-                Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                [last_Via:]
                 [last_From:]
                 [last_To:]
                 [last_Call-ID:]
                 CSeq: 1 ACK
                 Max-Forwards: 70
                 Content-Length: 0
-                """.formatted(ruri)).replace("retrans=\"500\"", "");
+                """.formatted(ruri));
     }
 
     public static Result run(Path workDir, String scenarioXml, String target, String... extraArgs) throws Exception {
