@@ -57,9 +57,12 @@ public final class Database implements AutoCloseable {
         try {
             return sessions.fromTransaction(work);
         } catch (PersistenceException e) {
-            if (isConnectivity(e)) throw new StoreUnavailableException("database unreachable: " + rootMessage(e), e);
-            throw e;
+            throw unavailableOrAsIs(e);
         }
+    }
+
+    private static RuntimeException unavailableOrAsIs(PersistenceException e) {
+        return isConnectivity(e) ? new StoreUnavailableException("database unreachable: " + rootMessage(e), e) : e;
     }
 
     /** Connection failures (SQLState class 08, admin shutdown 57P, pool timeouts) as opposed to data errors. */
@@ -80,8 +83,7 @@ public final class Database implements AutoCloseable {
         try {
             return sessions.fromStatelessTransaction(work);
         } catch (PersistenceException e) {
-            if (isConnectivity(e)) throw new StoreUnavailableException("database unreachable: " + rootMessage(e), e);
-            throw e;
+            throw unavailableOrAsIs(e);
         }
     }
 
