@@ -5,7 +5,6 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,6 +27,8 @@ public final class NonceIssuer {
     private final LongSupplier clock;
     private final Map<String, Long> highestCount = new ConcurrentHashMap<>();
     private final AtomicLong nextSweep = new AtomicLong();
+    /** A Mac per thread: looking one up costs more than computing it, and it runs twice per challenge. */
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
     public NonceIssuer(int lifetimeSeconds, int cacheSize, LongSupplier clock) {
         byte[] secret = new byte[32];
@@ -36,6 +37,16 @@ public final class NonceIssuer {
         this.lifetimeMs = lifetimeSeconds * 1000L;
         this.cacheSize = cacheSize;
         this.clock = clock;
+    }
+
+    private Mac newMac() {
+        try {
+            Mac m = Mac.getInstance("HmacSHA256");
+            m.init(key);
+            return m;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 missing from the JDK", e);
+        }
     }
 
     public String issue() {
@@ -88,22 +99,19 @@ public final class NonceIssuer {
         long now = clock.getAsLong();
         long due = nextSweep.get();
         if (now < due || !nextSweep.compareAndSet(due, now + Math.min(lifetimeMs, 10_000))) return;
-        for (Iterator<String> it = highestCount.keySet().iterator(); it.hasNext(); ) {
-            if (verify(it.next()) != Verdict.VALID) it.remove();
-        }
+        // entries were verified when recorded; only their age matters now
+        highestCount.keySet().removeIf(nonce -> now - issuedAt(nonce) > lifetimeMs);
+    }
+
+    private static long issuedAt(String nonce) {
+        return ByteBuffer.wrap(Base64.getUrlDecoder().decode(nonce)).getLong();
     }
 
     private byte[] mac(byte[] data, int len) {
-        try {
-            Mac m = Mac.getInstance("HmacSHA256");
-            m.init(key);
-            m.update(data, 0, len);
-            byte[] full = m.doFinal();
-            byte[] out = new byte[MAC_BYTES];
-            System.arraycopy(full, 0, out, 0, MAC_BYTES);
-            return out;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 missing from the JDK", e);
-        }
+        Mac m = macs.get();
+        m.update(data, 0, len);
+        byte[] out = new byte[MAC_BYTES];
+        System.arraycopy(m.doFinal(), 0, out, 0, MAC_BYTES);
+        return out;
     }
 }
