@@ -41,13 +41,7 @@ public final class SubscriberDirectory {
     /** Creates an account; false when the name is taken. */
     public boolean add(String username, String password) {
         validateName(username);
-        boolean created = db.inTransaction(session -> {
-            if (session.get(Subscriber.class, username) != null) return false;
-            Subscriber s = new Subscriber(username, realm, null, null, null, clock.getAsLong());
-            setPassword(s, username, password);
-            session.persist(s);
-            return true;
-        });
+        boolean created = db.inTransaction(session -> createIfAbsent(session, username, password));
         cache.forget(username);
         return created;
     }
@@ -60,17 +54,20 @@ public final class SubscriberDirectory {
             for (String[] a : batch) validateName(a[0]);
             added += db.inTransaction(session -> {
                 int n = 0;
-                for (String[] a : batch) {
-                    if (session.get(Subscriber.class, a[0]) != null) continue;
-                    Subscriber s = new Subscriber(a[0], realm, null, null, null, clock.getAsLong());
-                    setPassword(s, a[0], a[1]);
-                    session.persist(s);
-                    n++;
-                }
+                for (String[] a : batch) if (createIfAbsent(session, a[0], a[1])) n++;
                 return n;
             });
+            for (String[] a : batch) cache.forget(a[0]);
         }
         return added;
+    }
+
+    private boolean createIfAbsent(org.hibernate.Session session, String username, String password) {
+        if (session.get(Subscriber.class, username) != null) return false;
+        Subscriber s = new Subscriber(username, realm, null, null, null, clock.getAsLong());
+        setPassword(s, username, password);
+        session.persist(s);
+        return true;
     }
 
     public boolean changePassword(String username, String password) {

@@ -70,8 +70,7 @@ public final class Launcher {
             ServerSettings server = ServerSettings.from(config);
             switch (command) {
                 case "check-config" -> {
-                    // Config.load parsed every key; these add the checks that span keys
-                    AuthSettings.from(config, LocalDomain.from(config).canonical());
+                    authSettings(config); // Config.load parsed every key; this adds the checks that span keys
                     out.println("configuration is valid");
                     return 0;
                 }
@@ -103,7 +102,7 @@ public final class Launcher {
     private static int serve(Config config, Path configFile, ServerSettings server) {
         configureLogging(server.logLevel());
         Logger log = Logger.getLogger(Launcher.class);
-        AuthSettings.from(config, LocalDomain.from(config).canonical()); // cross-key checks before anything starts
+        authSettings(config); // cross-key checks before anything starts
         if (configFile != null) System.setProperty(AppSchema.CONFIG_PROPERTY, configFile.toAbsolutePath().toString());
         SipContainer container = new SipContainer(server);
         try {
@@ -128,6 +127,11 @@ public final class Launcher {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** The [auth] settings, whose realm defaults to the canonical domain name. */
+    private static AuthSettings authSettings(Config config) {
+        return AuthSettings.from(config, LocalDomain.from(config).canonical());
     }
 
     static List<Path> archives(ServerSettings server) throws java.io.IOException {
@@ -168,7 +172,7 @@ public final class Launcher {
 
     private static int subscriberCommand(List<String> args, Config config, PrintStream out, PrintStream err) {
         if (args.isEmpty()) return usage(err, "subscriber needs add, passwd, remove or list");
-        AuthSettings auth = AuthSettings.from(config, LocalDomain.from(config).canonical());
+        AuthSettings auth = authSettings(config);
         try (Database db = openDatabase(config)) {
             SubscriberDirectory dir = new SubscriberDirectory(db, auth.realm(), auth.passwordStorage(), System::currentTimeMillis);
             String verb = args.get(0);
