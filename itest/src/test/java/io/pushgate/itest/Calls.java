@@ -4,6 +4,19 @@ package io.pushgate.itest;
 final class Calls {
     private Calls() {}
 
+    /** A PCMU audio offer or answer at sipp's own media address. */
+    static String audioSdp(String origin) {
+        return """
+                v=0
+                o=%s 1 1 IN IP4 [local_ip]
+                s=-
+                c=IN IP4 [media_ip]
+                t=0 0
+                m=audio [media_port] RTP/AVP 0
+                a=rtpmap:0 PCMU/8000
+                """.formatted(origin);
+    }
+
     /** A device answering one call: INVITE, 180, 200 with SDP, ACK, BYE, 200. */
     static String uas() {
         return Sipp.scenario(
@@ -31,14 +44,7 @@ final class Calls {
                         Content-Type: application/sdp
                         Content-Length: [len]
 
-                        v=0
-                        o=device 1 1 IN IP4 [local_ip]
-                        s=-
-                        c=IN IP4 [media_ip]
-                        t=0 0
-                        m=audio [media_port] RTP/AVP 0
-                        a=rtpmap:0 PCMU/8000
-                        """),
+                        """ + audioSdp("device")),
                 "<recv request=\"ACK\"/>",
                 "<recv request=\"BYE\"/>",
                 Sipp.sendOnce("""
@@ -68,14 +74,7 @@ final class Calls {
                 Content-Type: application/sdp
                 Content-Length: [len]
 
-                v=0
-                o=caller 1 1 IN IP4 [local_ip]
-                s=-
-                c=IN IP4 [media_ip]
-                t=0 0
-                m=audio [media_port] RTP/AVP 0
-                a=rtpmap:0 PCMU/8000
-                """;
+                """ + audioSdp(user);
         String inDialog = """
                 %3$s [next_url] SIP/2.0
                 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]

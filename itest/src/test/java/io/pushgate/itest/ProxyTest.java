@@ -31,19 +31,13 @@ public class ProxyTest {
         if (server != null) server.close();
     }
 
-    static void assertPassed(Sipp.Result r, PushgateProcess server) throws Exception {
-        assertTrue("sipp failed (" + r.exit() + "):\n" + r.messages() + "\n" + r.output() + "\nserver log:\n"
-                + PushgateProcess.tail(server.log()), r.passed());
-    }
-
     /** Sends one INVITE from outside (foreign From) and expects a final status; the non-2xx is acknowledged. */
     private void inviteExpecting(String ruri, String from, int maxForwards, String extraHeaders, int status, String reason) throws Exception {
-        Sipp.Result r = Sipp.run(server.dir, scenario(
+        server.sipp(
                 send(request("INVITE", ruri, from, ruri, maxForwards, extraHeaders)),
                 Sipp.optional(100),
                 recv(status, "SIP/2.0 " + status + " " + reason),
-                Sipp.ackNon2xx(ruri)), server.uri());
-        assertPassed(r, server);
+                Sipp.ackNon2xx(ruri));
     }
 
     @Test
@@ -83,10 +77,9 @@ public class ProxyTest {
 
     @Test
     public void optionsToTheServerItselfIsAnswered() throws Exception {
-        Sipp.Result r = Sipp.run(server.dir, scenario(
+        server.sipp(
                 send(request("OPTIONS", "sip:127.0.0.1", "sip:probe@example.org", "sip:127.0.0.1", 70, null)),
-                recv(200)), server.uri());
-        assertPassed(r, server);
+                recv(200));
     }
 
     @Test
@@ -106,7 +99,7 @@ public class ProxyTest {
                 send(register(callee, 1, "<sip:" + callee + "@[local_ip]:[local_port]>", "600", "")), recv(401),
                 send(register(callee, 2, "<sip:" + callee + "@[local_ip]:[local_port]>", "600", auth(callee, "pw-" + callee))),
                 recv(200)), server.uri(), devicePort).await();
-        assertPassed(reg, server);
+        server.assertPassed(reg);
         placeCallToRegistered(server, devicePort, dialled);
     }
 
@@ -115,7 +108,7 @@ public class ProxyTest {
         Thread.sleep(300);
         Sipp.Result caller = Sipp.run(server.dir, Calls.authenticatedCaller("alice", "pw-alice", dialled), server.uri());
         Sipp.Result answered = device.await();
-        assertPassed(caller, server);
-        assertPassed(answered, server);
+        server.assertPassed(caller);
+        server.assertPassed(answered);
     }
 }

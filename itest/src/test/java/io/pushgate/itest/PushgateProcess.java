@@ -99,6 +99,19 @@ public final class PushgateProcess implements AutoCloseable {
 
     public record CommandResult(int exit, String output) {}
 
+    /** Runs a sipp scenario made of these steps against this server; fails the test unless every call passed. */
+    public Sipp.Result sipp(String... steps) throws Exception {
+        Sipp.Result r = Sipp.run(dir, Sipp.scenario(steps), uri());
+        assertPassed(r);
+        return r;
+    }
+
+    /** Fails the test with sipp's messages and this server's log unless the sipp run passed. */
+    public void assertPassed(Sipp.Result r) throws IOException {
+        org.junit.Assert.assertTrue("sipp failed (" + r.exit() + "):\n" + r.messages() + "\n" + r.output()
+                + "\nserver log:\n" + tail(log()), r.passed());
+    }
+
     public static List<String> javaCommand(List<String> args) {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",

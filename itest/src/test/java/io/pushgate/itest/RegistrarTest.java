@@ -63,10 +63,7 @@ public class RegistrarTest {
     }
 
     private Sipp.Result run(String... steps) throws Exception {
-        Sipp.Result r = Sipp.run(server.dir, scenario(steps), server.uri());
-        assertTrue("sipp failed (" + r.exit() + "):\n" + r.messages() + "\n" + r.output() + "\nserver log:\n"
-                + PushgateProcess.tail(server.log()), r.passed());
-        return r;
+        return server.sipp(steps);
     }
 
     private static final String DEVICE = "<sip:%s@[local_ip]:[local_port];transport=udp;pn-provider=apns;pn-prid=abc123;x-custom=1>";

@@ -19,10 +19,10 @@ public class ResilienceTest {
             for (String u : new String[] {"alice", "bob"}) assertEquals(0, server.command("subscriber", "add", u, "pw-" + u).exit());
             server.start();
             int devicePort = PushgateProcess.freePort();
-            ProxyTest.assertPassed(Sipp.start(server.dir, scenario(
+            server.assertPassed(Sipp.start(server.dir, scenario(
                     send(register("bob", 1, "<sip:bob@[local_ip]:[local_port]>", "600", "")), recv(401),
                     send(register("bob", 2, "<sip:bob@[local_ip]:[local_port]>", "600", auth("bob", "pw-bob"))),
-                    recv(200)), server.uri(), devicePort).await(), server);
+                    recv(200)), server.uri(), devicePort).await());
             server.kill();
             server.start();
             ProxyTest.placeCallToRegistered(server, devicePort, "bob");
@@ -45,14 +45,14 @@ public class ResilienceTest {
             assertEquals(0, server.command("subscriber", "add", "alice", "pw-alice").exit());
             server.start();
             String c = "<sip:alice@[local_ip]:[local_port]>";
-            ProxyTest.assertPassed(Sipp.run(server.dir, scenario(
+            server.sipp(
                     send(register("alice", 1, c, "600", "")), recv(401),
                     send(register("alice", 2, c, "600", auth("alice", "guess1"))), recv(401),
                     send(register("alice", 3, c, "600", auth("alice", "guess2"))), recv(401),
                     send(register("alice", 4, c, "600", auth("alice", "guess3"))), recv(401),
                     // locked out now: even the right password is refused without being checked
                     send(register("alice", 5, c, "600", auth("alice", "pw-alice"))),
-                    recv(403, "Too Many Failed Authentications", "Retry-After: [0-9]+")), server.uri()), server);
+                    recv(403, "Too Many Failed Authentications", "Retry-After: [0-9]+"));
         }
     }
 
@@ -63,16 +63,16 @@ public class ResilienceTest {
             for (String u : new String[] {"alice", "bob"}) assertEquals(0, server.command("subscriber", "add", u, "pw-" + u).exit());
             server.start();
             String alice = "<sip:alice@127.0.0.1:7001>";
-            ProxyTest.assertPassed(Sipp.run(server.dir, scenario(
+            server.sipp(
                     send(register("alice", 1, alice, "600", "")), recv(401),
-                    send(register("alice", 2, alice, "600", auth("alice", "pw-alice"))), recv(200)), server.uri()), server);
+                    send(register("alice", 2, alice, "600", auth("alice", "pw-alice"))), recv(200));
 
             pg.stop();
             Thread.sleep(6000); // past the subscriber cache, so the outage is seen on every path
-            ProxyTest.assertPassed(Sipp.run(server.dir, scenario(
+            server.sipp(
                     send(register("bob", 1, "<sip:bob@127.0.0.1:7002>", "600", "")), recv(401), // challenges need no database
                     send(register("bob", 2, "<sip:bob@127.0.0.1:7002>", "600", auth("bob", "pw-bob"))),
-                    recv(503, "Retry-After: 7")), server.uri()), server);
+                    recv(503, "Retry-After: 7"));
 
             pg.start();
             long deadline = System.currentTimeMillis() + 30_000;
@@ -82,12 +82,11 @@ public class ResilienceTest {
                         send(register("bob", 1, "<sip:bob@127.0.0.1:7002>", "600", "")), recv(401),
                         send(register("bob", 2, "<sip:bob@127.0.0.1:7002>", "600", auth("bob", "pw-bob"))), recv(200)), server.uri());
             } while (!r.passed() && System.currentTimeMillis() < deadline);
-            ProxyTest.assertPassed(r, server);
+            server.assertPassed(r);
             // alice's binding, accepted before the outage, is still there
-            ProxyTest.assertPassed(Sipp.run(server.dir, scenario(
+            server.sipp(
                     send(register("alice", 1, null, null, "")), recv(401),
-                    send(register("alice", 2, null, null, auth("alice", "pw-alice"))), recv(200, "<sip:alice@127\\.0\\.0\\.1:7001>")),
-                    server.uri()), server);
+                    send(register("alice", 2, null, null, auth("alice", "pw-alice"))), recv(200, "<sip:alice@127\\.0\\.0\\.1:7001>"));
         }
     }
 }
