@@ -1,6 +1,9 @@
 package io.pushgate.config;
 
 import io.pushgate.auth.AuthSettings;
+import io.pushgate.gateway.ForkSettings;
+import io.pushgate.gateway.GatewaySettings;
+import io.pushgate.push.PushSettings;
 import io.pushgate.registrar.RegistrarSettings;
 import io.pushgate.routing.RouterSettings;
 import io.pushgate.sip.LocalDomain;
@@ -14,7 +17,10 @@ public final class AppSchema {
             DatabaseSettings.SECTION,
             AuthSettings.SECTION,
             RegistrarSettings.SECTION,
-            RouterSettings.SECTION);
+            RouterSettings.SECTION,
+            GatewaySettings.SECTION,
+            ForkSettings.SECTION,
+            PushSettings.SECTION);
 
     /** System property through which the launcher tells the application which file it started with. */
     public static final String CONFIG_PROPERTY = "pushgate.config";

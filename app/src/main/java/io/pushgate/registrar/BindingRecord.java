@@ -74,6 +74,12 @@ public class BindingRecord {
         this.updatedAt = updatedAt;
     }
 
+    /** The same binding with another expiry (the push gateway learns it from the backend's 200). */
+    public BindingRecord withExpiry(long newExpiresAt) {
+        return new BindingRecord(id, aor, contactUri, headerParams, instanceId, regId, qMilli, newExpiresAt, callId, cseq,
+                path, source, received, userAgent, updatedAt);
+    }
+
     public String id() { return id; }
     public String aor() { return aor; }
     public String contactUri() { return contactUri; }

@@ -66,10 +66,44 @@ public final class BindingStore implements AutoCloseable {
      * Writes an AOR's new binding set: rows in {@code stored} are inserted or updated, ids in
      * {@code removed} deleted. Call while holding {@link #lockFor}.
      */
-    public void commit(String aor, List<BindingRecord> result, List<BindingRecord> stored, List<String> removed, List<String> existingIds) {
+    private void commit(String aor, List<BindingRecord> result, List<BindingRecord> stored, List<String> removed, List<String> existingIds) {
         if (!stored.isEmpty() || !removed.isEmpty()) writer.write(stored, removed, existingIds);
         if (result.isEmpty()) byAor.remove(aor);
         else byAor.put(aor, List.copyOf(result));
+    }
+
+    /**
+     * Applies one registration to an AOR: {@code upserts} replace bindings with the same id,
+     * {@code removals} (or, with {@code removeAll}, every binding) go, expired ones are dropped,
+     * and beyond {@code maxContacts} the least recently refreshed binding goes too.
+     */
+    public void update(String aor, List<BindingRecord> upserts, List<String> removals, boolean removeAll, int maxContacts) {
+        synchronized (lockFor(aor)) {
+            long now = clock.getAsLong();
+            List<BindingRecord> held = held(aor);
+            List<String> heldIds = held.stream().map(BindingRecord::id).toList();
+            Map<String, BindingRecord> result = new java.util.LinkedHashMap<>();
+            List<String> removed = new ArrayList<>();
+            for (BindingRecord b : held) {
+                if (b.expiresAt() > now && !removeAll && !removals.contains(b.id())) result.put(b.id(), b);
+                else removed.add(b.id());
+            }
+            List<BindingRecord> stored = new ArrayList<>();
+            for (BindingRecord b : upserts) {
+                result.remove(b.id());
+                result.put(b.id(), b);
+                stored.add(b);
+                removed.remove(b.id());
+            }
+            while (result.size() > maxContacts) {
+                BindingRecord oldest = result.values().stream().min(Comparator.comparingLong(BindingRecord::updatedAt)).get();
+                result.remove(oldest.id());
+                stored.remove(oldest);
+                if (heldIds.contains(oldest.id())) removed.add(oldest.id());
+            }
+            removed.retainAll(heldIds);
+            commit(aor, new ArrayList<>(result.values()), stored, removed, heldIds);
+        }
     }
 
     /** Drops expired bindings from memory and database. */

@@ -7,13 +7,8 @@ import io.pushgate.registrar.BindingStore;
 import io.pushgate.sip.LocalDomain;
 import io.pushgate.subscriber.SubscriberDirectory;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import javax.servlet.ServletException;
-import javax.servlet.sip.Address;
-import javax.servlet.sip.SipFactory;
-import javax.servlet.sip.SipURI;
-import javax.servlet.sip.URI;
 
 /**
  * Pipeline step: a request for a local user is forked in parallel to all its bindings, highest q
@@ -23,16 +18,13 @@ public final class LocationRouter implements RequestStep {
     private final LocalDomain domain;
     private final SubscriberDirectory subscribers;
     private final BindingStore bindings;
-    private final SipFactory factory;
-    private final ProxyForwarder forwarder;
+    private final BindingTarget targets;
 
-    public LocationRouter(LocalDomain domain, SubscriberDirectory subscribers, BindingStore bindings, SipFactory factory,
-                          ProxyForwarder forwarder) {
+    public LocationRouter(LocalDomain domain, SubscriberDirectory subscribers, BindingStore bindings, BindingTarget targets) {
         this.domain = domain;
         this.subscribers = subscribers;
         this.bindings = bindings;
-        this.factory = factory;
-        this.forwarder = forwarder;
+        this.targets = targets;
     }
 
     @Override
@@ -48,21 +40,6 @@ public final class LocationRouter implements RequestStep {
             else ex.reply(404, "Not Found");
             return;
         }
-        List<ProxyForwarder.Target> targets = new ArrayList<>();
-        for (BindingRecord b : live) targets.add(target(b));
-        forwarder.forward(ex, targets);
-    }
-
-    /** The contact as registered; behind NAT, with host and port of the address the REGISTER came from. */
-    ProxyForwarder.Target target(BindingRecord b) throws javax.servlet.sip.ServletParseException {
-        URI uri = factory.createURI(b.contactUri());
-        if (b.received() != null && uri instanceof SipURI sip) {
-            int colon = b.received().lastIndexOf(':');
-            sip.setHost(b.received().substring(0, colon).replace("[", "").replace("]", ""));
-            sip.setPort(Integer.parseInt(b.received().substring(colon + 1)));
-        }
-        List<Address> routes = new ArrayList<>();
-        for (String p : b.path()) routes.add(factory.createAddress(p));
-        return new ProxyForwarder.Target(uri, routes);
+        targets.forwardTo(ex, live);
     }
 }

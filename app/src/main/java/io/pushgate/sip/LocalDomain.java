@@ -23,6 +23,7 @@ public final class LocalDomain {
 
     private final String canonical;
     private final Set<String> names = new CopyOnWriteArraySet<>();
+    private final List<String> listening = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public LocalDomain(List<String> names) {
         if (names.isEmpty()) throw new IllegalArgumentException("at least one domain name is needed");
@@ -40,6 +41,17 @@ public final class LocalDomain {
     public void addListeningAddress(String host, int port) {
         names.add(host.toLowerCase(Locale.ROOT));
         names.add((host + ":" + port).toLowerCase(Locale.ROOT));
+        listening.add((host + ":" + port).toLowerCase(Locale.ROOT));
+    }
+
+    /** True when host:port is one of our own listening addresses (port -1 means 5060). */
+    public boolean isListening(String host, int port) {
+        return host != null && listening.contains((host + ":" + (port > 0 ? port : 5060)).toLowerCase(Locale.ROOT));
+    }
+
+    /** The first listening address as host:port. */
+    public String firstListeningAddress() {
+        return listening.isEmpty() ? canonical : listening.get(0);
     }
 
     public String canonical() { return canonical; }

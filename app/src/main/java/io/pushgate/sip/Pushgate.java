@@ -6,7 +6,18 @@ import io.pushgate.auth.FailureThrottle;
 import io.pushgate.auth.IdentityCheck;
 import io.pushgate.auth.NonceIssuer;
 import io.pushgate.config.Config;
+import io.pushgate.gateway.BackendForwarder;
+import io.pushgate.gateway.ContactMasquerader;
+import io.pushgate.gateway.ForkLateRouter;
+import io.pushgate.gateway.ForkSettings;
+import io.pushgate.gateway.GatewayRegistrar;
+import io.pushgate.gateway.GatewaySettings;
+import io.pushgate.gateway.PendingRegistrations;
 import io.pushgate.pipeline.Exchange;
+import io.pushgate.push.PushDispatcher;
+import io.pushgate.push.PushSettings;
+import io.pushgate.routing.BindingTarget;
+import io.pushgate.store.StoredSetting;
 import io.pushgate.pipeline.RequestPipeline;
 import io.pushgate.registrar.BindingStore;
 import io.pushgate.registrar.Registrar;
@@ -51,6 +62,10 @@ public final class Pushgate implements AutoCloseable {
     private final RequestPipeline pipeline;
     private final int retryAfterSeconds;
     private final ScheduledExecutorService housekeeping;
+    /** Set in the gateway role only. */
+    private final PushDispatcher push;
+    private final ForkLateRouter forkLate;
+    private final GatewayRegistrar gatewayRegistrar;
 
     public Pushgate(Config config, SipFactory factory, List<String[]> listeningAddresses) {
         LongSupplier clock = System::currentTimeMillis;
@@ -69,25 +84,48 @@ public final class Pushgate implements AutoCloseable {
         int loaded = bindings.load();
         log.info("domain {}, {} bindings loaded from {}", domain.canonical(), loaded, dbSettings.url());
 
-        ProxyForwarder forwarder = new ProxyForwarder(router);
-        this.pipeline = new RequestPipeline(List.of(
-                new RequestSanity(domain),
-                new DigestAuthenticator(auth, domain, subscribers,
-                        new NonceIssuer(auth.nonceLifetimeSeconds(), auth.nonceCacheSize(), clock),
-                        new FailureThrottle(auth.maxFailures(), auth.failureWindowSeconds(), auth.lockoutSeconds(), clock)),
-                new IdentityCheck(domain),
-                new Registrar(registrar, domain, subscribers, bindings, clock),
-                new RelayGuard(domain, auth.trustedPeers()),
-                new EventPackageGate(domain),
-                new AliasResolver(domain, subscribers, aliases, factory),
-                new LocationRouter(domain, subscribers, bindings, factory, forwarder),
-                new ForeignRelay(forwarder)));
-
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "pushgate-housekeeping");
+            Thread t = new Thread(r, "pushgate-timers");
             t.setDaemon(true);
             return t;
         });
+        ProxyForwarder forwarder = new ProxyForwarder(router);
+        BindingTarget targets = new BindingTarget(factory, forwarder);
+        GatewaySettings gateway = GatewaySettings.from(config);
+        if (gateway.enabled()) {
+            this.push = new PushDispatcher(PushSettings.from(config));
+            ForkSettings fork = ForkSettings.from(config);
+            LocalDomain self = new LocalDomain(gateway.aliases().isEmpty() ? List.of("localhost") : gateway.aliases());
+            for (String[] hostPort : listeningAddresses) self.addListeningAddress(hostPort[0], Integer.parseInt(hostPort[1]));
+            ContactMasquerader masquerader = new ContactMasquerader(StoredSetting.getOrCreate(db, "masquerade-key", ContactMasquerader::newKey));
+            this.forkLate = new ForkLateRouter(gateway, fork, masquerader, bindings, targets, push, housekeeping);
+            this.gatewayRegistrar = new GatewayRegistrar(gateway, registrar, masquerader,
+                    new PendingRegistrations(gateway.pendingMax(), gateway.pendingTtlSeconds(), clock), bindings, self, factory, forkLate, clock);
+            log.info("push gateway in front of {} ({} mode), contacts masqueraded as {}",
+                    gateway.backend().isEmpty() ? "the Request-URI domain" : gateway.backend(), gateway.mode(), masquerader.paramName());
+            this.pipeline = new RequestPipeline(List.of(
+                    new RequestSanity(self),
+                    forkLate,
+                    gatewayRegistrar,
+                    new BackendForwarder(gateway, self, factory, forwarder)));
+        } else {
+            this.push = null;
+            this.forkLate = null;
+            this.gatewayRegistrar = null;
+            this.pipeline = new RequestPipeline(List.of(
+                    new RequestSanity(domain),
+                    new DigestAuthenticator(auth, domain, subscribers,
+                            new NonceIssuer(auth.nonceLifetimeSeconds(), auth.nonceCacheSize(), clock),
+                            new FailureThrottle(auth.maxFailures(), auth.failureWindowSeconds(), auth.lockoutSeconds(), clock)),
+                    new IdentityCheck(domain),
+                    new Registrar(registrar, domain, subscribers, bindings, clock),
+                    new RelayGuard(domain, auth.trustedPeers()),
+                    new EventPackageGate(domain),
+                    new AliasResolver(domain, subscribers, aliases, factory),
+                    new LocationRouter(domain, subscribers, bindings, targets),
+                    new ForeignRelay(forwarder)));
+        }
+
         housekeeping.scheduleWithFixedDelay(this::purge, registrar.purgeIntervalSeconds(), registrar.purgeIntervalSeconds(), TimeUnit.SECONDS);
     }
 
@@ -129,11 +167,28 @@ public final class Pushgate implements AutoCloseable {
         }
     }
 
+    /** Responses to proxied requests: the gateway role watches REGISTER answers and its waiting calls. */
+    public void onResponse(SipServletResponse resp) {
+        if (gatewayRegistrar == null) return;
+        try {
+            if ("REGISTER".equals(resp.getMethod())) gatewayRegistrar.onResponse(resp);
+            else forkLate.onResponse(resp);
+        } catch (RuntimeException e) {
+            log.error("{} {} response handling failed", resp.getStatus(), resp.getMethod(), e);
+        }
+    }
+
+    /** A CANCEL for a proxied INVITE (the container has cancelled the branches already). */
+    public void onCancel(SipServletRequest cancel) {
+        if (forkLate != null) forkLate.onCancel(cancel);
+    }
+
     public BindingStore bindings() { return bindings; }
 
     @Override
     public void close() {
         housekeeping.shutdownNow();
+        if (push != null) push.close();
         bindings.close();
         db.close();
     }

@@ -46,7 +46,13 @@ public class PushgateServlet extends SipServlet {
 
     @Override
     protected void doResponse(SipServletResponse resp) {
-        // Proxied responses are relayed by the container; nothing to add.
+        // The container relays responses of proxied requests; the application only watches them.
+        if (app != null) app.onResponse(resp);
+    }
+
+    @Override
+    protected void doCancel(SipServletRequest cancel) {
+        if (app != null) app.onCancel(cancel);
     }
 
     @Override

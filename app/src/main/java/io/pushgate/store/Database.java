@@ -21,7 +21,8 @@ public final class Database implements AutoCloseable {
         Configuration cfg = new Configuration()
                 .addAnnotatedClass(Subscriber.class)
                 .addAnnotatedClass(Alias.class)
-                .addAnnotatedClass(BindingRecord.class);
+                .addAnnotatedClass(BindingRecord.class)
+                .addAnnotatedClass(StoredSetting.class);
         cfg.setProperty("hibernate.connection.provider_class", "org.hibernate.hikaricp.internal.HikariCPConnectionProvider");
         cfg.setProperty("hibernate.hikari.jdbcUrl", settings.url());
         // Named explicitly: inside a web application class loader DriverManager may not see the driver.

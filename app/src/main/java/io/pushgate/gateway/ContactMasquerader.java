@@ -1,0 +1,103 @@
+package io.pushgate.gateway;
+
+import java.security.SecureRandom;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Rewrites a device's contact so the backend registrar sends its requests to the gateway:
+ * {@code sip:user@<gateway>;CtRt<key>=<host[:port][;transport=t]>;doroute}. The value is escaped
+ * because ';' and '=' may not appear raw in a URI parameter value. The key is random per
+ * installation so that contacts masqueraded by another gateway are not mistaken for ours.
+ */
+public final class ContactMasquerader {
+    /** Marks requests that come back from the backend toward a device. */
+    public static final String MARKER = "doroute";
+    private static final String PREFIX = "CtRt";
+
+    private final String paramName;
+
+    public ContactMasquerader(String key) {
+        if (!key.matches("[A-Za-z0-9]{4,32}")) throw new IllegalArgumentException("bad masquerading key");
+        this.paramName = PREFIX + key;
+    }
+
+    /** A new random key, letters and digits. */
+    public static String newKey() {
+        String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+        SecureRandom r = new SecureRandom();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 10; i++) b.append(alphabet.charAt(r.nextInt(alphabet.length())));
+        return b.toString();
+    }
+
+    public String paramName() { return paramName; }
+
+    /** Where a masqueraded contact pointed: a device address, or with insert-domain the registration domain. */
+    public record Origin(String host, int port, String transport) {
+        /** host[:port] as it appears in a URI. */
+        public String hostPort() { return port > 0 ? host + ":" + port : host; }
+    }
+
+    /**
+     * The masqueraded contact URI for a device contact.
+     *
+     * @param user the contact's user part, or null
+     * @param origin the device address, or the domain with insert-domain
+     * @param gatewayHostPort the gateway's own host:port
+     */
+    public String masquerade(String user, Origin origin, String gatewayHostPort) {
+        StringBuilder value = new StringBuilder(origin.hostPort());
+        if (origin.transport() != null && !origin.transport().isEmpty()) value.append(";transport=").append(origin.transport());
+        return "sip:" + (user == null || user.isEmpty() ? "" : user + "@") + gatewayHostPort + ";" + paramName + "="
+                + escape(value.toString()) + ";" + MARKER;
+    }
+
+    /** True when the URI parameters carry our CtRt parameter. */
+    public boolean isMasqueraded(Map<String, String> uriParams) {
+        return find(uriParams) != null;
+    }
+
+    /** The origin recorded in a masqueraded contact's parameters, if they carry ours. */
+    public Optional<Origin> unmasquerade(Map<String, String> uriParams) {
+        String raw = find(uriParams);
+        if (raw == null || raw.isEmpty()) return Optional.empty();
+        String value = unescape(raw);
+        String transport = null;
+        int semi = value.indexOf(';');
+        if (semi >= 0) {
+            String rest = value.substring(semi + 1);
+            value = value.substring(0, semi);
+            if (rest.toLowerCase(Locale.ROOT).startsWith("transport=")) transport = rest.substring("transport=".length());
+        }
+        String host = value;
+        int port = -1;
+        int colon = value.lastIndexOf(':');
+        if (colon > 0 && value.indexOf(']') < colon) {
+            try {
+                port = Integer.parseInt(value.substring(colon + 1));
+                host = value.substring(0, colon);
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        }
+        if (host.isEmpty()) return Optional.empty();
+        return Optional.of(new Origin(host, port, transport));
+    }
+
+    private String find(Map<String, String> uriParams) {
+        for (Map.Entry<String, String> e : uriParams.entrySet()) {
+            if (e.getKey().equalsIgnoreCase(paramName)) return e.getValue() == null ? "" : e.getValue();
+        }
+        return null;
+    }
+
+    static String escape(String s) {
+        return s.replace("%", "%25").replace(";", "%3B").replace("=", "%3D");
+    }
+
+    static String unescape(String s) {
+        return s.replaceAll("(?i)%3B", ";").replaceAll("(?i)%3D", "=").replaceAll("(?i)%25", "%");
+    }
+}

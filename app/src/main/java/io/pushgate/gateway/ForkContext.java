@@ -1,0 +1,218 @@
+package io.pushgate.gateway;
+
+import io.pushgate.push.PushDispatcher;
+import io.pushgate.push.PushNotification;
+import io.pushgate.push.PushParams;
+import io.pushgate.registrar.BindingRecord;
+import io.pushgate.routing.BindingTarget;
+import io.pushgate.routing.ProxyForwarder;
+import io.pushgate.sip.SipUris;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import javax.servlet.sip.Address;
+import javax.servlet.sip.Proxy;
+import javax.servlet.sip.ProxyBranch;
+import javax.servlet.sip.SipServletRequest;
+import javax.servlet.sip.SipServletResponse;
+import javax.servlet.sip.SipURI;
+import org.mobicents.servlet.sip.core.proxy.MobicentsProxyBranch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One call (or MESSAGE) waiting for a device: the proxy with its branches, the push timers and
+ * the call-fork-timeout. The proxy also holds one branch that is never started: while it is
+ * there the container does not relay a failure on its own, so the call stays open for a device
+ * that re-registers later. A 2xx is relayed by the container at once; every other final answer
+ * (timeout, decline, cancel) is sent from here.
+ */
+final class ForkContext {
+    private static final Logger log = LoggerFactory.getLogger(ForkContext.class);
+    /** Answers that are the user's decision, relayed at once instead of waiting for other devices. */
+    private static final java.util.Set<Integer> DECISIONS = java.util.Set.of(486, 600, 603);
+
+    private final String aor;
+    private final SipServletRequest request;
+    private final ForkSettings settings;
+    private final BindingTarget targets;
+    private final PushDispatcher push;
+    private final ScheduledExecutorService timers;
+    private final Consumer<ForkContext> onEnd;
+    private final long startedAt = System.currentTimeMillis();
+    private final Map<ProxyBranch, BindingRecord> branches = new LinkedHashMap<>();
+    private final Map<String, ScheduledFuture<?>> pushTimers = new HashMap<>();
+    private final Map<String, PushParams> pushed = new LinkedHashMap<>();
+    private Proxy proxy;
+    private ScheduledFuture<?> timeout;
+    private boolean ended;
+    private String outcome = "waiting";
+
+    ForkContext(String aor, SipServletRequest request, ForkSettings settings, BindingTarget targets, PushDispatcher push,
+                ScheduledExecutorService timers, Consumer<ForkContext> onEnd) {
+        this.aor = aor;
+        this.request = request;
+        this.settings = settings;
+        this.targets = targets;
+        this.push = push;
+        this.timers = timers;
+        this.onEnd = onEnd;
+    }
+
+    String aor() { return aor; }
+    synchronized String outcome() { return outcome; }
+
+    synchronized void start(List<BindingRecord> bindings) throws java.io.IOException, javax.servlet.ServletException {
+        proxy = request.getProxy();
+        proxy.setRecordRoute(true);
+        proxy.setParallel(true);
+        proxy.setSupervised(true);
+        proxy.setProxyTimeout(settings.callForkTimeoutSeconds() + 5);
+        if ("INVITE".equals(request.getMethod())) request.createResponse(100).send();
+        SipURI hold = (SipURI) request.getRequestURI().clone();
+        hold.setHost("fork-late.invalid");
+        hold.setPort(-1);
+        proxy.createProxyBranches(List.of(hold));
+        for (BindingRecord b : bindings) startBranch(b, false);
+        timeout = timers.schedule(this::onTimeout, settings.callForkTimeoutSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** The device re-registered: its new contacts get the request (no push, it is awake). */
+    synchronized void addBindings(List<BindingRecord> fresh) {
+        if (ended) return;
+        for (BindingRecord b : fresh) {
+            try {
+                startBranch(b, true);
+            } catch (RuntimeException | javax.servlet.sip.ServletParseException e) {
+                log.warn("call {}: cannot fork to re-registered {}: {}", request.getCallId(), b.contactUri(), e.toString());
+            }
+        }
+    }
+
+    private void startBranch(BindingRecord b, boolean late) throws javax.servlet.sip.ServletParseException {
+        ProxyForwarder.Target t = targets.of(b);
+        for (Map.Entry<ProxyBranch, BindingRecord> e : branches.entrySet()) {
+            // A branch still trying the same address will reach the device with its retransmissions.
+            if (e.getKey().getRequest().getRequestURI().toString().equals(t.uri().toString()) && stillTrying(e.getKey())) return;
+        }
+        ProxyBranch branch = proxy.createProxyBranches(List.of(t.uri())).get(0);
+        List<Address> routes = t.routes();
+        for (int r = routes.size() - 1; r >= 0; r--) branch.getRequest().pushRoute(routes.get(r));
+        branches.put(branch, b);
+        ((MobicentsProxyBranch) branch).start();
+        log.info("call {} for {}: {} branch to {}", request.getCallId(), aor, late ? "fork-late" : "first", t.uri());
+        if (!late) schedulePush(b);
+    }
+
+    private static boolean stillTrying(ProxyBranch branch) {
+        SipServletResponse r = branch.getResponse();
+        boolean cancelled = branch instanceof MobicentsProxyBranch m && m.isCanceled();
+        return !cancelled && (r == null || r.getStatus() < 200);
+    }
+
+    private void schedulePush(BindingRecord b) {
+        PushParams params;
+        try {
+            params = PushParams.parseUri(b.contactUri()).orElse(null);
+        } catch (PushParams.InvalidPushParams e) {
+            log.warn("binding {} has unusable push parameters: {}", b.contactUri(), e.getMessage());
+            return;
+        }
+        if (params == null) return;
+        long delay = settings.pushDelayMs();
+        String perContact = SipUris.parameters(b.contactUri()).get("pn-delay");
+        if (perContact != null && perContact.matches("\\d{1,6}")) delay = Long.parseLong(perContact);
+        pushTimers.put(b.id(), timers.schedule(() -> pushIfSilent(b, params), delay, TimeUnit.MILLISECONDS));
+    }
+
+    private synchronized void pushIfSilent(BindingRecord b, PushParams params) {
+        if (ended) return;
+        pushed.put(b.id(), params);
+        long left = settings.callForkTimeoutSeconds() * 1000L - (System.currentTimeMillis() - startedAt);
+        PushNotification.Kind kind = "MESSAGE".equals(request.getMethod()) ? PushNotification.Kind.MESSAGE : PushNotification.Kind.CALL;
+        push.send(new PushNotification(kind, params, request.getFrom().getURI().toString(), request.getCallId(),
+                Duration.ofMillis(Math.max(left, 1000))));
+    }
+
+    synchronized void onBranchResponse(SipServletResponse resp) {
+        if (ended) return;
+        BindingRecord b = branches.get(resp.getProxyBranch());
+        int status = resp.getStatus();
+        if (b != null && status >= 180) cancelPush(b.id());
+        if (status >= 200 && status < 300) {
+            end("answered by " + (b == null ? "?" : b.contactUri()));
+        } else if (DECISIONS.contains(status)) {
+            cancelBranchesExcept(resp.getProxyBranch());
+            sendFinal(status, resp.getReasonPhrase(), resp.getHeader("Reason"));
+            end("declined " + status);
+        }
+    }
+
+    private synchronized void onTimeout() {
+        if (ended) return;
+        cancelBranchesExcept(null);
+        sendFinal(480, "Temporarily Unavailable",
+                "SIP;cause=480;text=\"No answer from the device within " + settings.callForkTimeoutSeconds() + " s\"");
+        end("timed out");
+    }
+
+    /** The container has cancelled the branches; the caller still needs its 487 if a device never answered. */
+    synchronized void onCallerCancel() {
+        if (ended) return;
+        if ("INVITE".equals(request.getMethod())) {
+            for (PushParams p : pushed.values()) {
+                push.send(new PushNotification(PushNotification.Kind.MISSED_CALL, p, request.getFrom().getURI().toString(),
+                        request.getCallId(), Duration.ofHours(1)));
+            }
+        }
+        sendFinal(487, "Request Terminated", null);
+        end("cancelled by the caller");
+    }
+
+    private void cancelBranchesExcept(ProxyBranch keep) {
+        for (ProxyBranch b : branches.keySet()) {
+            if (b == keep || !stillTrying(b)) continue;
+            try {
+                b.cancel();
+            } catch (IllegalStateException e) {
+                log.debug("branch {} could not be cancelled: {}", b.getRequest().getRequestURI(), e.getMessage());
+            }
+        }
+    }
+
+    private void sendFinal(int status, String reason, String reasonHeader) {
+        try {
+            SipServletResponse r = request.createResponse(status, reason);
+            if (reasonHeader != null) r.setHeader("Reason", reasonHeader);
+            r.send();
+        } catch (java.io.IOException | IllegalStateException e) {
+            // Already answered (a 2xx won the race); nothing to add.
+            log.debug("call {}: final {} not sent: {}", request.getCallId(), status, e.getMessage());
+        }
+    }
+
+    private void cancelPush(String bindingId) {
+        ScheduledFuture<?> f = pushTimers.remove(bindingId);
+        if (f != null) f.cancel(false);
+    }
+
+    private void end(String why) {
+        ended = true;
+        outcome = why;
+        if (timeout != null) timeout.cancel(false);
+        for (ScheduledFuture<?> f : pushTimers.values()) f.cancel(false);
+        pushTimers.clear();
+        try {
+            request.getApplicationSession().removeAttribute(ForkContext.class.getName());
+        } catch (IllegalStateException invalidated) {
+            // the session already ended
+        }
+        onEnd.accept(this);
+    }
+}

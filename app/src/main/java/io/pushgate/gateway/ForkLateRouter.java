@@ -1,0 +1,162 @@
+package io.pushgate.gateway;
+
+import io.pushgate.pipeline.Exchange;
+import io.pushgate.pipeline.RequestStep;
+import io.pushgate.push.PushDispatcher;
+import io.pushgate.registrar.BindingRecord;
+import io.pushgate.registrar.BindingStore;
+import io.pushgate.routing.BindingTarget;
+import io.pushgate.sip.SipUris;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.servlet.ServletException;
+import javax.servlet.sip.SipServletRequest;
+import javax.servlet.sip.SipServletResponse;
+import javax.servlet.sip.SipURI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pipeline step of the gateway role: a request from the backend whose Request-URI carries our
+ * marker is unmasqueraded, and the device's bindings at the gateway are looked up. An INVITE or
+ * MESSAGE then waits in a {@link ForkContext}: forked to the device now, pushed after the delay,
+ * and sent again when the device re-registers, until the call-fork-timeout.
+ */
+public final class ForkLateRouter implements RequestStep {
+    private static final Logger log = LoggerFactory.getLogger(ForkLateRouter.class);
+    private static final Set<String> FORK_LATE_METHODS = Set.of("INVITE", "MESSAGE");
+
+    private final GatewaySettings gateway;
+    private final ForkSettings settings;
+    private final ContactMasquerader masquerader;
+    private final BindingStore store;
+    private final BindingTarget targets;
+    private final PushDispatcher push;
+    private final ScheduledExecutorService timers;
+    /** Waiting calls by the AOR of the device they wait for. */
+    private final Map<String, Set<ForkContext>> waiting = new ConcurrentHashMap<>();
+    private final AtomicInteger count = new AtomicInteger();
+
+    public ForkLateRouter(GatewaySettings gateway, ForkSettings settings, ContactMasquerader masquerader, BindingStore store,
+                          BindingTarget targets, PushDispatcher push, ScheduledExecutorService timers) {
+        this.gateway = gateway;
+        this.settings = settings;
+        this.masquerader = masquerader;
+        this.store = store;
+        this.targets = targets;
+        this.push = push;
+        this.timers = timers;
+    }
+
+    @Override
+    public void handle(Exchange ex, Chain chain) throws IOException, ServletException {
+        SipServletRequest req = ex.request();
+        Optional<String> aor = deviceAor(req);
+        if (aor.isEmpty()) {
+            chain.proceed(ex);
+            return;
+        }
+        List<BindingRecord> bindings = candidates(req, aor.get());
+        if (bindings.isEmpty()) {
+            ex.reply(480, "No Binding At The Gateway");
+            return;
+        }
+        if (!FORK_LATE_METHODS.contains(ex.method())) {
+            targets.forwardTo(ex, bindings);
+            return;
+        }
+        if (count.get() >= settings.maxContexts()) {
+            ex.reply(503, "Too Many Waiting Calls");
+            return;
+        }
+        ForkContext ctx = new ForkContext(aor.get(), req, settings, targets, push, timers, this::finished);
+        count.incrementAndGet();
+        waiting.computeIfAbsent(aor.get(), k -> ConcurrentHashMap.newKeySet()).add(ctx);
+        req.getApplicationSession().setAttribute(ForkContext.class.getName(), ctx);
+        ex.proxied();
+        ctx.start(bindings);
+    }
+
+    /**
+     * The device AOR a marked request is for: with insert-domain the CtRt parameter carries the
+     * domain; otherwise the To header names the AOR. Empty when the request carries no marker.
+     */
+    private Optional<String> deviceAor(SipServletRequest req) {
+        if (!(req.getRequestURI() instanceof SipURI ruri)) return Optional.empty();
+        Map<String, String> params = SipUris.parameters(ruri);
+        boolean marked = params.containsKey(ContactMasquerader.MARKER) || poppedMarker(req);
+        if (!marked) return Optional.empty();
+        Optional<ContactMasquerader.Origin> origin = masquerader.unmasquerade(params);
+        if (origin.isPresent() && gateway.insertDomain() && ruri.getUser() != null) {
+            return Optional.of("sip:" + ruri.getUser() + "@" + origin.get().host().toLowerCase());
+        }
+        return Optional.ofNullable(SipUris.aor(req.getTo().getURI()));
+    }
+
+    private static boolean poppedMarker(SipServletRequest req) {
+        javax.servlet.sip.Address popped = req.getPoppedRoute();
+        return popped != null && popped.getURI() instanceof SipURI p && p.getParameter(ContactMasquerader.MARKER) != null;
+    }
+
+    /** The bindings the request is for: the device whose contact it names when we can tell, else all of the AOR. */
+    private List<BindingRecord> candidates(SipServletRequest req, String aor) {
+        List<BindingRecord> all = store.current(aor);
+        SipURI ruri = (SipURI) req.getRequestURI();
+        Optional<ContactMasquerader.Origin> origin = masquerader.unmasquerade(SipUris.parameters(ruri));
+        List<BindingRecord> exact = new ArrayList<>();
+        for (BindingRecord b : all) {
+            if (origin.isPresent() && !gateway.insertDomain()) {
+                if (b.contactUri().contains("@" + origin.get().hostPort()) || b.contactUri().contains(":" + origin.get().hostPort())) exact.add(b);
+            } else if (origin.isEmpty() && sameUri(b.contactUri(), ruri)) {
+                exact.add(b);
+            }
+        }
+        return exact.isEmpty() ? all : exact;
+    }
+
+    private static boolean sameUri(String stored, SipURI ruri) {
+        return stored.equalsIgnoreCase(ruri.toString());
+    }
+
+    /** A device of {@code aor} registered again: waiting calls try its new contacts. */
+    public void onRegistered(String aor, List<BindingRecord> fresh) {
+        Set<ForkContext> set = waiting.get(aor);
+        if (set == null) return;
+        for (ForkContext ctx : set) ctx.addBindings(fresh);
+    }
+
+    /** A response on one of our branches (the container relays it; we only watch). */
+    public void onResponse(SipServletResponse resp) {
+        ForkContext ctx = contextOf(resp.getApplicationSession(false));
+        if (ctx != null && resp.isBranchResponse()) ctx.onBranchResponse(resp);
+    }
+
+    /** The caller cancelled; the container has already cancelled the branches. */
+    public void onCancel(SipServletRequest cancel) {
+        ForkContext ctx = contextOf(cancel.getApplicationSession(false));
+        if (ctx != null) ctx.onCallerCancel();
+    }
+
+    private static ForkContext contextOf(javax.servlet.sip.SipApplicationSession s) {
+        if (s == null || !s.isValid()) return null;
+        return s.getAttribute(ForkContext.class.getName()) instanceof ForkContext c ? c : null;
+    }
+
+    private void finished(ForkContext ctx) {
+        Set<ForkContext> set = waiting.get(ctx.aor());
+        if (set != null && set.remove(ctx)) {
+            count.decrementAndGet();
+            if (set.isEmpty()) waiting.remove(ctx.aor(), set);
+        }
+        log.debug("fork context for {} ended: {}", ctx.aor(), ctx.outcome());
+    }
+
+    public int waitingCalls() { return count.get(); }
+}

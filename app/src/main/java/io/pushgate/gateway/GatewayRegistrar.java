@@ -1,0 +1,259 @@
+package io.pushgate.gateway;
+
+import io.pushgate.pipeline.Exchange;
+import io.pushgate.pipeline.RequestStep;
+import io.pushgate.push.PushParams;
+import io.pushgate.registrar.BindingRecord;
+import io.pushgate.registrar.BindingStore;
+import io.pushgate.registrar.ContactBinding;
+import io.pushgate.registrar.RegistrarSettings;
+import io.pushgate.sip.LocalDomain;
+import io.pushgate.sip.SipUris;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.ListIterator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import javax.servlet.ServletException;
+import javax.servlet.sip.Address;
+import javax.servlet.sip.Proxy;
+import javax.servlet.sip.SipFactory;
+import javax.servlet.sip.SipServletRequest;
+import javax.servlet.sip.SipServletResponse;
+import javax.servlet.sip.SipURI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pipeline step of the gateway role: a REGISTER is relayed to the backend with its contacts
+ * masqueraded (or with Path), and the device's binding, push parameters included, is saved only
+ * when the backend answers 200 (register-on-response). Challenges pass through untouched.
+ */
+public final class GatewayRegistrar implements RequestStep {
+    private static final Logger log = LoggerFactory.getLogger(GatewayRegistrar.class);
+
+    private final GatewaySettings settings;
+    private final RegistrarSettings registrar;
+    private final ContactMasquerader masquerader;
+    private final PendingRegistrations pending;
+    private final BindingStore store;
+    private final LocalDomain self;
+    private final SipFactory factory;
+    private final ForkLateRouter forkLate;
+    private final LongSupplier clock;
+
+    public GatewayRegistrar(GatewaySettings settings, RegistrarSettings registrar, ContactMasquerader masquerader,
+                            PendingRegistrations pending, BindingStore store, LocalDomain self, SipFactory factory,
+                            ForkLateRouter forkLate, LongSupplier clock) {
+        this.settings = settings;
+        this.registrar = registrar;
+        this.masquerader = masquerader;
+        this.pending = pending;
+        this.store = store;
+        this.self = self;
+        this.factory = factory;
+        this.forkLate = forkLate;
+        this.clock = clock;
+    }
+
+    @Override
+    public void handle(Exchange ex, Chain chain) throws IOException, ServletException {
+        if (!"REGISTER".equals(ex.method())) {
+            chain.proceed(ex);
+            return;
+        }
+        SipServletRequest req = ex.request();
+        if (!(req.getRequestURI() instanceof SipURI ruri)) {
+            ex.reply(416, "Unsupported URI Scheme");
+            return;
+        }
+        if (!settings.servesDomain(ruri.getHost())) {
+            ex.reply(403, "Domain Not Served Here");
+            return;
+        }
+        String route = settings.backendRoute();
+        SipURI next = route != null ? (SipURI) factory.createURI(route) : ruri;
+        if (self.isListening(next.getHost(), next.getPort())) {
+            // Relaying to ourselves would loop until Max-Forwards runs out.
+            ex.reply(482, "Loop Detected: Backend Is This Gateway");
+            return;
+        }
+        String aor = SipUris.aor(req.getTo().getURI());
+        if (aor == null) {
+            ex.reply(400, "To Is Not A SIP URI With A User");
+            return;
+        }
+        long now = clock.getAsLong();
+        long cseq = SipUris.cseq(req);
+        List<PendingRegistrations.DeviceContact> devices = new ArrayList<>();
+        List<String> relayed = new ArrayList<>();
+        boolean wildcard = false;
+        for (ListIterator<Address> it = req.getAddressHeaders("Contact"); it.hasNext(); ) {
+            Address a = it.next();
+            if (a.isWildcard()) {
+                wildcard = true;
+                relayed.add("*");
+                continue;
+            }
+            if (!(a.getURI() instanceof SipURI contact)) {
+                ex.reply(416, "Only SIP Contacts Are Relayed");
+                return;
+            }
+            Map<String, String> params = SipUris.parameters(contact);
+            if (masquerader.isMasqueraded(params)) {
+                ex.reply(482, "Loop Detected: Contact Already Masqueraded");
+                return;
+            }
+            PushParams push;
+            try {
+                push = PushParams.parse(params).orElse(null);
+            } catch (PushParams.InvalidPushParams e) {
+                if (e.unsupportedProvider()) ex.reply(555, "Push Notification Service Not Supported");
+                else ex.reply(400, "Bad Push Parameters: " + e.getMessage());
+                return;
+            }
+            BindingRecord draft = ContactBinding.of(aor, a, 0, req, cseq, now, registrar.natRewrite());
+            String sent = contact.toString();
+            if (settings.mode() == GatewaySettings.Mode.MASQUERADE) {
+                ContactMasquerader.Origin origin = settings.insertDomain()
+                        ? new ContactMasquerader.Origin(ruri.getHost(), ruri.getPort(), null)
+                        : new ContactMasquerader.Origin(contact.getHost(), contact.getPort(), contact.getTransportParam());
+                sent = masquerader.masquerade(contact.getUser(), origin, gatewayAddress());
+                relayed.add("<" + sent + ">" + SipUris.headerParameters(a));
+            } else {
+                relayed.add(a.toString());
+            }
+            devices.add(new PendingRegistrations.DeviceContact(draft, sent, a.toString(), push));
+        }
+        if ((wildcard || !devices.isEmpty())
+                && !pending.put(PendingRegistrations.key(req.getCallId(), cseq), new PendingRegistrations.Pending(aor, devices, wildcard, now))) {
+            SipServletResponse busy = ex.response(503, "Too Many Registrations In Progress");
+            busy.setHeader("Retry-After", "5");
+            ex.send(busy);
+            return;
+        }
+        if (settings.mode() == GatewaySettings.Mode.MASQUERADE) {
+            req.removeHeader("Contact");
+            for (String c : relayed) req.addHeader("Contact", c);
+        }
+        Proxy proxy = req.getProxy();
+        proxy.setRecordRoute(false);
+        proxy.setSupervised(true);
+        if (settings.mode() == GatewaySettings.Mode.PATH) {
+            proxy.setAddToPath(true);
+            proxy.getPathURI().setParameter(ContactMasquerader.MARKER, "");
+        }
+        if (route != null) req.pushRoute((SipURI) factory.createURI(route));
+        ex.proxied();
+        proxy.proxyTo(ruri);
+    }
+
+    /** The gateway's host:port as written into masqueraded contacts. */
+    String gatewayAddress() {
+        return settings.publicAddress().isEmpty() ? self.firstListeningAddress() : settings.publicAddress();
+    }
+
+    /**
+     * A final response to a relayed REGISTER: on 200, saves the bindings the backend granted and
+     * gives the device its own contacts back; anything else saves nothing.
+     */
+    public void onResponse(SipServletResponse resp) {
+        if (resp.getStatus() < 200 || resp.isBranchResponse()) return;
+        long cseq;
+        try {
+            cseq = SipUris.cseq(resp);
+        } catch (javax.servlet.sip.ServletParseException e) {
+            return;
+        }
+        PendingRegistrations.Pending p = pending.take(PendingRegistrations.key(resp.getCallId(), cseq));
+        if (p == null || resp.getStatus() >= 300) return;
+        long now = clock.getAsLong();
+        Map<String, Integer> granted = new HashMap<>();
+        List<Address> listed = new ArrayList<>();
+        int headerExpires = resp.getExpires();
+        try {
+            for (ListIterator<Address> it = resp.getAddressHeaders("Contact"); it.hasNext(); ) {
+                Address a = it.next();
+                listed.add(a);
+                int e = a.getExpires() >= 0 ? a.getExpires() : Math.max(headerExpires, 0);
+                granted.put(matchKey(a.getURI().toString()), e);
+            }
+        } catch (javax.servlet.sip.ServletParseException e) {
+            log.warn("backend 200 for {} has an unreadable Contact, nothing saved: {}", p.aor(), e.getMessage());
+            return;
+        }
+        List<BindingRecord> upserts = new ArrayList<>();
+        List<String> removals = new ArrayList<>();
+        Map<String, String> originals = new HashMap<>();
+        for (PendingRegistrations.DeviceContact d : p.contacts()) {
+            String key = matchKey(d.masqueradedUri());
+            Integer expires = granted.get(key);
+            if (expires == null || expires == 0) {
+                removals.add(d.draft().id());
+            } else {
+                upserts.add(d.draft().withExpiry(now + expires * 1000L));
+                originals.put(key, d.originalHeader());
+            }
+        }
+        try {
+            store.update(p.aor(), upserts, removals, p.wildcard(), registrar.maxContacts());
+        } catch (RuntimeException e) {
+            // The backend holds the binding; the device will refresh. Its push parameters are lost until then.
+            log.error("backend accepted REGISTER for {} but the gateway could not save it: {}", p.aor(), e.getMessage());
+        }
+        restoreContacts(resp, listed, granted, originals, p.aor(), now);
+        Set<String> providers = new LinkedHashSet<>();
+        for (PendingRegistrations.DeviceContact d : p.contacts()) if (d.push() != null) providers.add(d.push().provider());
+        for (String provider : providers) resp.addHeader("Feature-Caps", "*;+sip.pns=\"" + provider + "\"");
+        if (!upserts.isEmpty()) forkLate.onRegistered(p.aor(), upserts);
+    }
+
+    /** Replaces masqueraded contacts in the 200 by the devices' own, with the expiry the backend granted. */
+    private void restoreContacts(SipServletResponse resp, List<Address> listed, Map<String, Integer> granted,
+                                 Map<String, String> originals, String aor, long now) {
+        if (settings.mode() != GatewaySettings.Mode.MASQUERADE) return;
+        Map<String, BindingRecord> known = new HashMap<>();
+        for (BindingRecord b : store.current(aor)) known.put(matchKey(masqueradedFor(b)), b);
+        resp.removeHeader("Contact");
+        for (Address a : listed) {
+            String key = matchKey(a.getURI().toString());
+            String original = originals.get(key);
+            if (original != null) {
+                resp.addHeader("Contact", withExpires(original, granted.get(key)));
+            } else if (known.containsKey(key)) {
+                resp.addHeader("Contact", ContactBinding.header(known.get(key), now));
+            } else {
+                resp.addHeader("Contact", a.toString());
+            }
+        }
+    }
+
+    private String masqueradedFor(BindingRecord b) {
+        try {
+            SipURI contact = (SipURI) factory.createURI(b.contactUri());
+            return masquerader.masquerade(contact.getUser(),
+                    new ContactMasquerader.Origin(contact.getHost(), contact.getPort(), contact.getTransportParam()), gatewayAddress());
+        } catch (javax.servlet.sip.ServletParseException | ClassCastException e) {
+            return b.contactUri();
+        }
+    }
+
+    /** Compares contacts by what identifies them: user and recorded origin when masqueraded, else the URI. */
+    private String matchKey(String uri) {
+        Map<String, String> params = SipUris.parameters(uri);
+        Optional<ContactMasquerader.Origin> o = masquerader.unmasquerade(params);
+        if (o.isEmpty()) return uri;
+        String user = SipUris.user(uri);
+        return (user == null ? "" : user) + "|" + o.get();
+    }
+
+    private static String withExpires(String contactHeader, int expires) {
+        String h = contactHeader.replaceAll("(?i);expires=\\d+", "");
+        return h + ";expires=" + expires;
+    }
+}

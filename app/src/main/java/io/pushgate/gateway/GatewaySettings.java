@@ -1,0 +1,62 @@
+package io.pushgate.gateway;
+
+import io.pushgate.config.Config;
+import io.pushgate.config.ConfigException;
+import io.pushgate.config.ConfigKey;
+import io.pushgate.config.ConfigSection;
+import java.util.List;
+
+/** The [gateway] section: Pushgate as a push gateway in front of a backend registrar. */
+public record GatewaySettings(boolean enabled, String backend, List<String> aliases, List<String> regDomains,
+                              Mode mode, boolean insertDomain, String publicAddress, int pendingMax,
+                              int pendingTtlSeconds) {
+
+    /** How requests from the backend find their way back through the gateway. */
+    public enum Mode {
+        /** Contacts are rewritten to the gateway with a CtRt parameter (works with any registrar). */
+        MASQUERADE,
+        /** Contacts are left as sent and the gateway adds Path (RFC 3327); the backend must support it. */
+        PATH
+    }
+
+    public static final ConfigSection SECTION = new ConfigSection("gateway",
+            "Push gateway role: REGISTERs are relayed to a backend registrar and bindings saved on its 200 (docs/gateway.md).");
+    static final ConfigKey<Boolean> ENABLED = SECTION.bool("enabled", false,
+            "Run as a push gateway in front of [gateway] backend instead of as the registrar of [domain].");
+    static final ConfigKey<String> BACKEND = SECTION.string("backend", "",
+            "Backend registrar as host:port (transport UDP) or a SIP URI; empty sends to the Request-URI's domain.");
+    static final ConfigKey<List<String>> ALIASES = SECTION.list("aliases", "",
+            "Names the gateway answers to, besides its listening addresses.");
+    static final ConfigKey<List<String>> REG_DOMAINS = SECTION.list("reg-domains", "*",
+            "Domains whose REGISTERs are relayed; * for any. Others get 403.");
+    static final ConfigKey<Mode> MODE = SECTION.choice("mode", Mode.MASQUERADE, Mode.class,
+            "masquerade: rewrite each Contact to the gateway with a CtRt parameter; path: add Path instead.");
+    static final ConfigKey<Boolean> INSERT_DOMAIN = SECTION.bool("insert-domain", false,
+            "Put the REGISTER's domain in the CtRt parameter instead of the device's host and port.");
+    static final ConfigKey<String> PUBLIC_ADDRESS = SECTION.string("public-address", "",
+            "host:port written into masqueraded contacts and Path; empty uses the first listening address.");
+    static final ConfigKey<Integer> PENDING_MAX = SECTION.integer("pending-max", 10000, 10, 10_000_000,
+            "REGISTERs waiting for the backend's answer; beyond it new ones get 503.");
+    static final ConfigKey<Integer> PENDING_TTL = SECTION.integer("pending-ttl", 32, 1, 300,
+            "Seconds a REGISTER waits for the backend's answer before its pending contacts are dropped (timer F).");
+
+    public static GatewaySettings from(Config c) {
+        GatewaySettings s = new GatewaySettings(c.get(ENABLED), c.get(BACKEND).trim(), c.get(ALIASES), c.get(REG_DOMAINS),
+                c.get(MODE), c.get(INSERT_DOMAIN), c.get(PUBLIC_ADDRESS).trim(), c.get(PENDING_MAX), c.get(PENDING_TTL));
+        if (!s.publicAddress.isEmpty() && !s.publicAddress.matches("[^:\\s]+:\\d{1,5}")) {
+            throw new ConfigException(PUBLIC_ADDRESS.qualifiedName(), "expected host:port, got " + s.publicAddress);
+        }
+        return s;
+    }
+
+    /** The backend as a loose route, or null to route by the Request-URI. */
+    public String backendRoute() {
+        if (backend.isEmpty()) return null;
+        String uri = backend.startsWith("sip:") || backend.startsWith("sips:") ? backend : "sip:" + backend;
+        return uri.contains(";lr") ? uri : uri + ";lr";
+    }
+
+    public boolean servesDomain(String host) {
+        return regDomains.contains("*") || regDomains.stream().anyMatch(d -> d.equalsIgnoreCase(host));
+    }
+}

@@ -1,0 +1,129 @@
+package io.pushgate.push;
+
+import com.google.auth.oauth2.AccessToken;
+import com.google.auth.oauth2.GoogleCredentials;
+import com.google.gson.JsonObject;
+import io.pushgate.config.ConfigException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * FCM HTTP v1: one Google service account per project ({@code <project-id>.json} in the fcm
+ * directory). Access tokens come from Google's auth library, which caches and refreshes them;
+ * that call may block, so it runs on the push executor, never on a SIP thread.
+ */
+public final class FcmService implements PushService {
+    private static final Logger log = LoggerFactory.getLogger(FcmService.class);
+    private static final String SCOPE = "https://www.googleapis.com/auth/firebase.messaging";
+
+    private final Map<String, GoogleCredentials> projects = new HashMap<>();
+    private final String baseUrl;
+    private final Duration timeout;
+    private final ExecutorService executor;
+    private final HttpClient http;
+
+    public FcmService(PushSettings settings, ExecutorService executor) {
+        this.baseUrl = settings.fcmUrl().replaceAll("/+$", "");
+        this.timeout = Duration.ofSeconds(settings.timeoutSeconds());
+        this.executor = executor;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).executor(executor).build();
+        Path dir = settings.fcmDir();
+        if (dir.toString().isEmpty() || !Files.isDirectory(dir)) {
+            log.info("FCM: no app directory at {}, FCM pushes disabled", dir);
+            return;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList()) {
+                String project = f.getFileName().toString().replaceFirst("\\.json$", "");
+                try (InputStream in = Files.newInputStream(f)) {
+                    projects.put(project, GoogleCredentials.fromStream(in).createScoped(List.of(SCOPE)));
+                } catch (IOException | RuntimeException e) {
+                    throw new ConfigException("push.fcm-dir", f + ": not a service-account file: " + e.getMessage());
+                }
+                log.info("FCM: project {} ready", project);
+            }
+        } catch (IOException e) {
+            throw new ConfigException("push.fcm-dir", "cannot read " + dir + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean serves(PushParams target) {
+        return target.providerKind() == PushParams.Provider.FCM && projects.containsKey(target.param());
+    }
+
+    @Override
+    public CompletableFuture<PushOutcome> send(PushNotification n) {
+        GoogleCredentials credentials = projects.get(n.target().param());
+        if (credentials == null) {
+            return CompletableFuture.completedFuture(PushOutcome.refused("fcm", "no credentials for project " + n.target().param()));
+        }
+        return CompletableFuture.supplyAsync(() -> {
+                    try {
+                        credentials.refreshIfExpired();
+                        AccessToken token = credentials.getAccessToken();
+                        if (token == null) throw new IOException("no access token");
+                        return token.getTokenValue();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }, executor)
+                .thenCompose(token -> http.sendAsync(request(n, token), HttpResponse.BodyHandlers.ofString()))
+                .thenApply(r -> r.statusCode() == 200 ? PushOutcome.accepted("fcm")
+                        : PushOutcome.refused("fcm", "HTTP " + r.statusCode() + " " + abbreviate(r.body())))
+                .exceptionally(e -> PushOutcome.refused("fcm", rootMessage(e)));
+    }
+
+    private HttpRequest request(PushNotification n, String accessToken) {
+        JsonObject data = new JsonObject();
+        data.addProperty("type", n.kind().name().toLowerCase());
+        data.addProperty("call-id", n.callId());
+        data.addProperty("caller", n.caller());
+        JsonObject android = new JsonObject();
+        android.addProperty("priority", "high");
+        android.addProperty("ttl", n.ttl().toSeconds() + "s");
+        android.addProperty("collapse_key", n.collapseId());
+        JsonObject message = new JsonObject();
+        message.addProperty("token", n.target().prid());
+        message.add("data", data);
+        message.add("android", android);
+        JsonObject body = new JsonObject();
+        body.add("message", message);
+        return HttpRequest.newBuilder(URI.create(baseUrl + "/v1/projects/" + n.target().param() + "/messages:send"))
+                .timeout(timeout)
+                .header("Authorization", "Bearer " + accessToken)
+                .header("Content-Type", "application/json; charset=UTF-8")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build();
+    }
+
+    private static String abbreviate(String s) {
+        s = s == null ? "" : s.replaceAll("\\s+", " ");
+        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    }
+
+    private static String rootMessage(Throwable e) {
+        while (e.getCause() != null) e = e.getCause();
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    @Override
+    public void close() {
+        // The HTTP client has no close on Java 17; its threads belong to the shared push executor.
+    }
+}

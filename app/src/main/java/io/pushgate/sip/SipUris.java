@@ -1,0 +1,75 @@
+package io.pushgate.sip;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import javax.servlet.sip.Address;
+import javax.servlet.sip.ServletParseException;
+import javax.servlet.sip.SipServletMessage;
+import javax.servlet.sip.SipURI;
+import javax.servlet.sip.URI;
+
+/** Reading the parts of SIP URIs and headers that the container's API does not hand out directly. */
+public final class SipUris {
+    private SipUris() {}
+
+    /** sip:user@host (host lower-cased, no port or parameters), or null when there is no user. */
+    public static String aor(URI uri) {
+        if (!(uri instanceof SipURI sip) || sip.getUser() == null || sip.getUser().isEmpty()) return null;
+        return "sip:" + sip.getUser() + "@" + sip.getHost().toLowerCase(Locale.ROOT);
+    }
+
+    public static long cseq(SipServletMessage m) throws ServletParseException {
+        String cseq = m.getHeader("CSeq");
+        try {
+            return Long.parseLong(cseq.trim().split("\\s+")[0]);
+        } catch (RuntimeException e) {
+            throw new ServletParseException("bad CSeq: " + cseq);
+        }
+    }
+
+    public static Map<String, String> parameters(SipURI uri) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Iterator<String> it = uri.getParameterNames(); it.hasNext(); ) {
+            String n = it.next();
+            String v = uri.getParameter(n);
+            out.put(n, v == null ? "" : v);
+        }
+        return out;
+    }
+
+    /** The parameters of a URI given as text (no escaped ';' inside values, which SIP forbids). */
+    public static Map<String, String> parameters(String uri) {
+        Map<String, String> out = new LinkedHashMap<>();
+        int q = uri.indexOf('?');
+        String[] parts = (q < 0 ? uri : uri.substring(0, q)).split(";");
+        for (int i = 1; i < parts.length; i++) {
+            int eq = parts[i].indexOf('=');
+            if (eq < 0) out.put(parts[i], "");
+            else out.put(parts[i].substring(0, eq), parts[i].substring(eq + 1));
+        }
+        return out;
+    }
+
+    /** The user part of a sip: URI given as text, or null. */
+    public static String user(String uri) {
+        int colon = uri.indexOf(':');
+        int at = uri.indexOf('@');
+        int semi = uri.indexOf(';');
+        if (colon < 0 || at < 0 || (semi >= 0 && semi < at)) return null;
+        return uri.substring(colon + 1, at);
+    }
+
+    /** The header parameters of an address (expires, q, +sip.instance, ...) as ";name=value" text. */
+    public static String headerParameters(Address a) {
+        StringBuilder b = new StringBuilder();
+        for (Iterator<String> it = a.getParameterNames(); it.hasNext(); ) {
+            String n = it.next();
+            String v = a.getParameter(n);
+            b.append(';').append(n);
+            if (v != null && !v.isEmpty()) b.append('=').append(v);
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,96 @@
+package io.pushgate.push;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.util.Optional;
+import org.junit.Test;
+
+public class PushParamsTest {
+
+    private static PushParams parse(String uri) throws PushParams.InvalidPushParams {
+        return PushParams.parseUri(uri).orElseThrow();
+    }
+
+    @Test
+    public void rfc8599ApnsVoip() throws Exception {
+        PushParams p = parse("sip:a@192.0.2.1:5062;pn-provider=apns;pn-prid=00fc13adff78;pn-param=ABCD123456.org.example.phone.voip");
+        assertEquals("apns", p.provider());
+        assertEquals("org.example.phone", p.bundleId());
+        assertEquals(Optional.of("00fc13adff78"), p.voipToken());
+        assertEquals(Optional.empty(), p.remoteToken());
+        assertEquals(PushParams.Provider.APNS, p.providerKind());
+    }
+
+    @Test
+    public void rfc8599ApnsDualToken() throws Exception {
+        PushParams p = parse("sip:a@h;pn-provider=apns.dev;pn-prid=aaa:voip&bbb:remote;pn-param=ABCD123456.org.example.phone.voip&remote");
+        assertEquals(PushParams.Provider.APNS_DEV, p.providerKind());
+        assertEquals("org.example.phone", p.bundleId());
+        assertEquals(Optional.of("aaa"), p.voipToken());
+        assertEquals(Optional.of("bbb"), p.remoteToken());
+    }
+
+    @Test
+    public void rfc8599FcmWithPurr() throws Exception {
+        PushParams p = parse("sip:a@h;PN-Provider=fcm;pn-prid=tok-1;pn-param=my-project;pn-purr=abc");
+        assertEquals("fcm", p.provider());
+        assertEquals("my-project", p.param());
+        assertEquals("abc", p.purr());
+    }
+
+    @Test
+    public void legacyAppleIsTranslated() throws Exception {
+        PushParams p = parse("sip:a@h;pn-type=apple;pn-tok=vvv:voip&rrr:remote;app-id=org.linphone.phone.dev");
+        assertEquals("apns.dev", p.provider());
+        assertEquals("org.linphone.phone", p.bundleId());
+        assertEquals(Optional.of("vvv"), p.voipToken());
+        assertEquals(Optional.of("rrr"), p.remoteToken());
+    }
+
+    @Test
+    public void legacySingleAppleTokenIsVoip() throws Exception {
+        PushParams p = parse("sip:a@h;pn-type=apple;pn-tok=vvv;app-id=org.linphone.phone.prod");
+        assertEquals("apns", p.provider());
+        assertEquals(Optional.of("vvv"), p.voipToken());
+    }
+
+    @Test
+    public void legacyFirebaseIsTranslated() throws Exception {
+        PushParams p = parse("sip:a@h;pn-type=firebase;pn-tok=ftok;app-id=linphone-project");
+        assertEquals(new PushParams("fcm", "ftok", "linphone-project", null), p);
+    }
+
+    @Test
+    public void contactWithoutPushParameters() throws Exception {
+        assertFalse(PushParams.parseUri("sip:a@192.0.2.1:5060;transport=tcp").isPresent());
+    }
+
+    @Test
+    public void unknownProviderIsUnsupported() {
+        expectInvalid("sip:a@h;pn-provider=webpush;pn-prid=x;pn-param=y", true);
+        expectInvalid("sip:a@h;pn-type=blackberry;pn-tok=x;app-id=y", true);
+    }
+
+    @Test
+    public void malformedParametersAreRefused() {
+        expectInvalid("sip:a@h;pn-provider=apns;pn-param=T.org.x.voip", false);
+        expectInvalid("sip:a@h;pn-provider=apns;pn-prid=;pn-param=T.org.x.voip", false);
+        expectInvalid("sip:a@h;pn-provider=apns;pn-prid=abc", false);
+        expectInvalid("sip:a@h;pn-provider=fcm;pn-prid=abc", false);
+        expectInvalid("sip:a@h;pn-prid=abc;pn-param=p", false);
+        expectInvalid("sip:a@h;pn-type=apple;pn-tok=abc", false);
+    }
+
+    private static void expectInvalid(String uri, boolean unsupported) {
+        try {
+            PushParams.parseUri(uri);
+            fail("accepted " + uri);
+        } catch (PushParams.InvalidPushParams e) {
+            assertEquals(uri, unsupported, e.unsupportedProvider());
+            assertTrue(e.getMessage().length() > 3);
+        }
+    }
+}
