@@ -50,21 +50,28 @@ public final class Sipp {
 
     /** Expects a response; each regexp must match somewhere in it or the call fails. */
     public static String recv(int status, String... mustMatch) {
-        StringBuilder b = new StringBuilder("<recv response=\"" + status + "\"");
-        if (status == 401 || status == 407) b.append(" auth=\"true\"");
-        if (mustMatch.length == 0) return b.append("/>").toString();
-        b.append("><action>");
-        for (String re : mustMatch) {
-            int i = VARS.incrementAndGet();
-            b.append("<ereg regexp=\"").append(xml(re)).append("\" search_in=\"msg\" check_it=\"true\" assign_to=\"m").append(i).append("\"/>");
-        }
-        return b.append("</action></recv>").toString();
+        return recv(status, List.of(mustMatch), List.of());
     }
 
     /** Fails the call when the response matches the regexp. */
     public static String recvNot(int status, String mustNotMatch) {
-        return "<recv response=\"" + status + "\"><action><ereg regexp=\"" + xml(mustNotMatch)
-                + "\" search_in=\"msg\" check_it_inverse=\"true\" assign_to=\"n" + VARS.incrementAndGet() + "\"/></action></recv>";
+        return recv(status, List.of(), List.of(mustNotMatch));
+    }
+
+    /** Expects a response that matches every regexp of {@code must} and none of {@code mustNot}. */
+    public static String recv(int status, List<String> must, List<String> mustNot) {
+        StringBuilder b = new StringBuilder("<recv response=\"" + status + "\"");
+        if (status == 401 || status == 407) b.append(" auth=\"true\"");
+        if (must.isEmpty() && mustNot.isEmpty()) return b.append("/>").toString();
+        b.append("><action>");
+        for (String re : must) b.append(ereg(re, "check_it", "m"));
+        for (String re : mustNot) b.append(ereg(re, "check_it_inverse", "n"));
+        return b.append("</action></recv>").toString();
+    }
+
+    private static String ereg(String re, String check, String prefix) {
+        return "<ereg regexp=\"" + xml(re) + "\" search_in=\"msg\" " + check + "=\"true\" assign_to=\"" + prefix
+                + VARS.incrementAndGet() + "\"/>";
     }
 
     public static String optional(int status) {

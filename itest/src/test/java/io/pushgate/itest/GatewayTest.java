@@ -1,0 +1,330 @@
+package io.pushgate.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+
+/**
+ * The push gateway in front of a real Kamailio backend registrar with digest auth. sipp plays the
+ * devices and the caller; Pushy's MockApnsServer and an FCM stand-in play the push services.
+ */
+public class GatewayTest {
+    private static final String INSTANCE = "\"<urn:uuid:00000000-0000-4000-8000-0000000000d1>\"";
+    private static final String APNS_PARAMS = ";pn-provider=apns.dev;pn-prid=V0IPT0KEN:voip&REM0TET0KEN:remote"
+            + ";pn-param=" + MockApns.TEAM + "." + MockApns.BUNDLE + ".voip&remote";
+    private static final String FCM_PARAMS = ";pn-provider=fcm;pn-prid=fcm-device-token;pn-param=" + FcmStandIn.PROJECT;
+
+    private Path work;
+    private Kamailio kamailio;
+    private PushgateProcess gateway;
+    private MockApns apns;
+    private FcmStandIn fcm;
+
+    @Before
+    public void setUp() throws Exception {
+        work = Files.createTempDirectory("pushgate-gw");
+        apns = MockApns.start(work);
+        fcm = FcmStandIn.start(work);
+    }
+
+    @After
+    public void tearDown() throws Exception {
+        if (gateway != null) gateway.close();
+        if (kamailio != null) kamailio.close();
+        if (apns != null) apns.close();
+        if (fcm != null) fcm.close();
+    }
+
+    private void start(boolean pathMode, String extra) throws Exception {
+        kamailio = Kamailio.start(work, pathMode);
+        gateway = new PushgateProcess("""
+                [gateway]
+                enabled = true
+                backend = %s
+                mode = %s
+
+                [registrar]
+                nat-rewrite = false
+
+                [fork-late]
+                push-delay = 300
+                call-fork-timeout = %s
+                """.formatted(kamailio.address(), pathMode ? "path" : "masquerade", extra == null ? "20" : extra)
+                + apns.config() + "\n" + fcm.config().replace("[push]\n", "")).start();
+    }
+
+    /** REGISTER through the gateway, answering Kamailio's challenge; the 200 must show the device's own contact. */
+    private void registerDevice(int contactPort, String pushParams, String... mustMatchIn200) throws Exception {
+        String contact = "<sip:dev@127.0.0.1:" + contactPort + pushParams + ">;+sip.instance=" + INSTANCE;
+        String[] checks = new String[mustMatchIn200.length + 1];
+        checks[0] = "Contact: *<sip:dev@127\\.0\\.0\\.1:" + contactPort;
+        System.arraycopy(mustMatchIn200, 0, checks, 1, mustMatchIn200.length);
+        gateway.sipp(
+                Sipp.send(register("dev", 1, contact, "")),
+                Sipp.recv(401),
+                Sipp.send(register("dev", 2, contact, Requests.auth("dev", "pw-dev"))),
+                Sipp.recv(200, java.util.List.of(checks), java.util.List.of("CtRt")));
+    }
+
+    private static String register(String user, int cseq, String contact, String auth) {
+        return """
+                REGISTER sip:example.org SIP/2.0
+                Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                Max-Forwards: 70
+                From: <sip:%1$s@example.org>;tag=[pid]r[call_number]
+                To: <sip:%1$s@example.org>
+                Call-ID: [call_id]
+                CSeq: %2$d REGISTER
+                Contact: %3$s
+                Expires: 600
+                %4$s
+                Content-Length: 0
+                """.formatted(user, cseq, contact, auth);
+    }
+
+    /** The caller registers at Kamailio directly, from the port it will call from. */
+    private int registerCaller() throws Exception {
+        int port = PushgateProcess.freePort();
+        String contact = "<sip:caller@127.0.0.1:" + port + ">";
+        Sipp.Result r = Sipp.start(work, Sipp.scenario(
+                Sipp.send(register("caller", 1, contact, "")),
+                Sipp.recv(401),
+                Sipp.send(register("caller", 2, contact, Requests.auth("caller", "pw-caller"))),
+                Sipp.recv(200)), kamailio.address(), PushgateProcess.freePort()).await();
+        gateway.assertPassed(r);
+        return port;
+    }
+
+    private static final String INVITE = """
+            INVITE sip:dev@example.org SIP/2.0
+            Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+            Max-Forwards: 70
+            From: <sip:caller@example.org>;tag=[pid]c[call_number]
+            To: <sip:dev@example.org>
+            Call-ID: [call_id]
+            CSeq: 1 INVITE
+            Contact: <sip:caller@[local_ip]:[local_port]>
+            Content-Type: application/sdp
+            Content-Length: [len]
+
+            """ + Calls.audioSdp("caller");
+
+    private static String inDialog(String method, int cseq) {
+        return """
+                %1$s [next_url] SIP/2.0
+                Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                [routes]
+                Max-Forwards: 70
+                From: <sip:caller@example.org>;tag=[pid]c[call_number]
+                To: <sip:dev@example.org>[peer_tag_param]
+                Call-ID: [call_id]
+                CSeq: %2$d %1$s
+                Content-Length: 0
+                """.formatted(method, cseq);
+    }
+
+    /** A caller whose call is answered; it hangs up itself, or waits for the device to hang up. */
+    private static String answeredCaller(boolean callerHangsUp) {
+        String end = callerHangsUp
+                ? Sipp.send(inDialog("BYE", 2)) + "\n" + Sipp.recv(200)
+                : "<recv request=\"BYE\"/>\n" + Sipp.sendOnce("""
+                        SIP/2.0 200 OK
+                        [last_Via:]
+                        [last_From:]
+                        [last_To:]
+                        [last_Call-ID:]
+                        [last_CSeq:]
+                        Content-Length: 0
+                        """);
+        return Sipp.scenario(
+                Sipp.send(INVITE),
+                Sipp.optional(100),
+                Sipp.optional(180),
+                "<recv response=\"200\" rrs=\"true\"/>",
+                Sipp.sendOnce(inDialog("ACK", 1)),
+                Sipp.pause(500),
+                end,
+                "<timewait milliseconds=\"500\"/>");
+    }
+
+    /** The woken device: answers the INVITE, then waits for BYE or sends it along the record-route. */
+    private static String device(boolean deviceHangsUp) {
+        if (!deviceHangsUp) return Calls.uas();
+        return Sipp.scenario(
+                "<recv request=\"INVITE\" rrs=\"true\"><action><ereg regexp=\".*\" search_in=\"hdr\" header=\"From:\" assign_to=\"caller\"/></action></recv>",
+                Sipp.send("""
+                        SIP/2.0 200 OK
+                        [last_Via:]
+                        [last_From:]
+                        [last_To:];tag=[pid]s[call_number]
+                        [last_Call-ID:]
+                        [last_CSeq:]
+                        [last_Record-Route:]
+                        Contact: <sip:dev@[local_ip]:[local_port]>
+                        Content-Type: application/sdp
+                        Content-Length: [len]
+
+                        """ + Calls.audioSdp("device")),
+                "<recv request=\"ACK\"/>",
+                Sipp.pause(500),
+                Sipp.send("""
+                        BYE [next_url] SIP/2.0
+                        Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                        [routes]
+                        Max-Forwards: 70
+                        From: <sip:dev@example.org>;tag=[pid]s[call_number]
+                        To:[$caller]
+                        Call-ID: [call_id]
+                        CSeq: 1 BYE
+                        Content-Length: 0
+                        """),
+                Sipp.recv(200),
+                "<timewait milliseconds=\"500\"/>");
+    }
+
+    /**
+     * The whole story: register with push parameters, a call the sleeping device does not
+     * answer, the push, the re-registration from a new address, and a completed call.
+     */
+    private void sleepingDeviceIsWokenAndAnswers(String pushParams, boolean deviceHangsUp, Runnable checkPush) throws Exception {
+        int sleepingPort = PushgateProcess.freePort(); // nothing listens: the app is asleep
+        registerDevice(sleepingPort, pushParams, "Feature-Caps: *\\*;\\+sip\\.pns=\"");
+        int callerPort = registerCaller();
+        Sipp.Running caller = Sipp.start(work, answeredCaller(!deviceHangsUp), kamailio.address(), callerPort);
+
+        checkPush.run();
+
+        int wokenPort = PushgateProcess.freePort();
+        Sipp.Running woken = Sipp.start(work, device(deviceHangsUp), null, wokenPort);
+        Thread.sleep(300);
+        registerDevice(wokenPort, pushParams);
+        gateway.assertPassed(woken.await());
+        gateway.assertPassed(caller.await());
+    }
+
+    @Test
+    public void masqueradingWithApnsVoipPush() throws Exception {
+        start(false, null);
+        sleepingDeviceIsWokenAndAnswers(APNS_PARAMS, false, () -> {
+            MockApns.Push push = nextApns(10);
+            assertEquals("V0IPT0KEN", push.token());
+            assertEquals(MockApns.BUNDLE + ".voip", push.topic());
+            assertEquals("voip", push.pushType());
+            assertNotNull("collapse id per call", push.collapseId());
+            assertNotNull("expiration tied to the fork timeout", push.expiration());
+            assertTrue(push.payload(), push.payload().contains("\"caller\":\"sip:caller@example.org\""));
+            assertTrue(push.payload(), push.payload().contains("\"call-id\":\""));
+        });
+        String log = kamailio.log() + gateway.log();
+        assertTrue("Kamailio holds the masqueraded contact, the gateway forked late:\n" + PushgateProcess.tail(gateway.log()),
+                gateway.log().contains("fork-late branch to sip:dev@127.0.0.1:"));
+        assertFalse(log.contains("Exception"));
+    }
+
+    @Test
+    public void pathModeWithFcmPushAndDeviceHangsUp() throws Exception {
+        start(true, null);
+        sleepingDeviceIsWokenAndAnswers(FCM_PARAMS, true, () -> {
+            FcmStandIn.Message m = nextFcm(10);
+            assertEquals("/v1/projects/" + FcmStandIn.PROJECT + "/messages:send", m.path());
+            assertEquals(FcmStandIn.expectedAuthorization(), m.authorization());
+            assertTrue(m.body(), m.body().contains("\"token\":\"fcm-device-token\""));
+            assertTrue(m.body(), m.body().contains("\"priority\":\"high\""));
+            assertTrue(m.body(), m.body().contains("\"caller\":\"sip:caller@example.org\""));
+        });
+    }
+
+    @Test
+    public void callerCancelSendsMissedCallAlert() throws Exception {
+        start(false, null);
+        registerDevice(PushgateProcess.freePort(), APNS_PARAMS);
+        int callerPort = registerCaller();
+        Sipp.Running caller = Sipp.start(work, Sipp.scenario(
+                Sipp.send(INVITE),
+                Sipp.optional(100),
+                Sipp.pause(1500),
+                Sipp.sendOnce("""
+                        CANCEL sip:dev@example.org SIP/2.0
+                        [last_Via:]
+                        Max-Forwards: 70
+                        From: <sip:caller@example.org>;tag=[pid]c[call_number]
+                        To: <sip:dev@example.org>
+                        Call-ID: [call_id]
+                        CSeq: 1 CANCEL
+                        Content-Length: 0
+                        """),
+                Sipp.recv(200),
+                Sipp.recv(487),
+                Sipp.ackNon2xx("sip:dev@example.org")), kamailio.address(), callerPort);
+        assertEquals("voip", nextApns(10).pushType());
+        gateway.assertPassed(caller.await());
+        MockApns.Push missed = nextApns(10);
+        assertEquals("missed-call alert goes to the remote token, never as VoIP", "REM0TET0KEN", missed.token());
+        assertEquals(MockApns.BUNDLE, missed.topic());
+        assertEquals("alert", missed.pushType());
+        assertTrue(missed.payload(), missed.payload().contains("Missed call"));
+    }
+
+    @Test
+    public void pushServiceFailureEndsTheCallWith480AfterTheTimeout() throws Exception {
+        start(false, "4");
+        fcm.answer(500);
+        registerDevice(PushgateProcess.freePort(), FCM_PARAMS);
+        int callerPort = registerCaller();
+        Sipp.Running caller = Sipp.start(work, Sipp.scenario(
+                Sipp.send(INVITE),
+                Sipp.optional(100),
+                Sipp.recv(480, "Reason: *SIP;cause=480"),
+                Sipp.ackNon2xx("sip:dev@example.org")), kamailio.address(), callerPort);
+        assertNotNull("the push was attempted", nextFcm(10));
+        gateway.assertPassed(caller.await());
+        assertTrue(PushgateProcess.tail(gateway.log()), gateway.log().contains("failed at fcm: HTTP 500"));
+    }
+
+    @Test
+    public void badPushParametersAreRefusedAndNothingReachesTheBackend() throws Exception {
+        start(false, null);
+        String unknown = "<sip:dev@127.0.0.1:5999;pn-provider=webpush;pn-prid=x;pn-param=y>";
+        String malformed = "<sip:dev@127.0.0.1:5999;pn-provider=apns;pn-param=T.org.x.voip>";
+        gateway.sipp(Sipp.send(register("dev", 1, unknown, "")), Sipp.recv(555));
+        gateway.sipp(Sipp.send(register("dev", 1, malformed, "")), Sipp.recv(400, "pn-prid"));
+    }
+
+    @Test
+    public void registerNeverLoopsBackToTheGateway() throws Exception {
+        gateway = new PushgateProcess("");
+        // The backend named is the gateway itself.
+        Files.writeString(gateway.config(), "\n[gateway]\nenabled = true\nbackend = " + gateway.uri() + "\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        gateway.start();
+        gateway.sipp(Sipp.send(register("dev", 1, "<sip:dev@127.0.0.1:5999>", "")), Sipp.recv(482));
+    }
+
+    private MockApns.Push nextApns(int seconds) {
+        try {
+            MockApns.Push p = apns.next(seconds);
+            assertNotNull("no APNs push within " + seconds + " s:\n" + PushgateProcess.tail(gateway.log()), p);
+            return p;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private FcmStandIn.Message nextFcm(int seconds) {
+        try {
+            FcmStandIn.Message m = fcm.next(seconds);
+            assertNotNull("no FCM request within " + seconds + " s:\n" + PushgateProcess.tail(gateway.log()), m);
+            return m;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+}
