@@ -50,6 +50,8 @@ final class ForkContext {
     private final Map<String, ScheduledFuture<?>> pushTimers = new HashMap<>();
     private final Map<String, PushParams> pushed = new LinkedHashMap<>();
     private Proxy proxy;
+    /** Kept because the container drops it from the request once every branch has ended. */
+    private javax.sip.ServerTransaction serverTransaction;
     private ScheduledFuture<?> timeout;
     private boolean ended;
     private String outcome = "waiting";
@@ -70,6 +72,8 @@ final class ForkContext {
 
     synchronized void start(List<BindingRecord> bindings) throws java.io.IOException, javax.servlet.ServletException {
         proxy = request.getProxy();
+        if (request instanceof org.mobicents.servlet.sip.core.message.MobicentsSipServletMessage m
+                && m.getTransaction() instanceof javax.sip.ServerTransaction st) serverTransaction = st;
         proxy.setRecordRoute(true);
         proxy.setParallel(true);
         proxy.setSupervised(true);
@@ -192,8 +196,28 @@ final class ForkContext {
             if (reasonHeader != null) r.setHeader("Reason", reasonHeader);
             r.send();
         } catch (java.io.IOException | IllegalStateException e) {
-            // Already answered (a 2xx won the race); nothing to add.
-            log.debug("call {}: final {} not sent: {}", request.getCallId(), status, e.getMessage());
+            // After cancelling the last branch the container forgets the request's transaction;
+            // the caller still needs its final answer, so it goes on the transaction itself.
+            sendOnTransaction(status, reason, reasonHeader, e);
+        }
+    }
+
+    private void sendOnTransaction(int status, String reason, String reasonHeader, Exception why) {
+        javax.sip.ServerTransaction st = serverTransaction;
+        if (st == null || st.getState() == null || st.getState().getValue() >= javax.sip.TransactionState._COMPLETED) {
+            log.debug("call {}: final {} not sent, already answered: {}", request.getCallId(), status, why.toString());
+            return;
+        }
+        try {
+            javax.sip.SipFactory sip = javax.sip.SipFactory.getInstance();
+            javax.sip.message.Response r = sip.createMessageFactory().createResponse(status, st.getRequest());
+            r.setReasonPhrase(reason);
+            javax.sip.header.ToHeader to = (javax.sip.header.ToHeader) r.getHeader(javax.sip.header.ToHeader.NAME);
+            if (to.getTag() == null) to.setTag(Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()));
+            if (reasonHeader != null) r.addHeader(sip.createHeaderFactory().createHeader("Reason", reasonHeader));
+            st.sendResponse(r);
+        } catch (Exception e) {
+            log.warn("call {}: could not send final {}: {}", request.getCallId(), status, e.toString());
         }
     }
 

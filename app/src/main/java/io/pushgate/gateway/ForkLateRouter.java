@@ -85,24 +85,26 @@ public final class ForkLateRouter implements RequestStep {
     }
 
     /**
-     * The device AOR a marked request is for: with insert-domain the CtRt parameter carries the
-     * domain; otherwise the To header names the AOR. Empty when the request carries no marker.
+     * The device AOR a request from the backend is for, or empty when the request is not one.
+     * Masquerade mode: the Request-URI carries our marker; with insert-domain the CtRt parameter
+     * names the domain, otherwise the To header names the AOR. Path mode: the request came along
+     * our Path (a Route to us was popped) and its Request-URI is a contact registered through us.
      */
     private Optional<String> deviceAor(SipServletRequest req) {
         if (!(req.getRequestURI() instanceof SipURI ruri)) return Optional.empty();
         Map<String, String> params = SipUris.parameters(ruri);
-        boolean marked = params.containsKey(ContactMasquerader.MARKER) || poppedMarker(req);
-        if (!marked) return Optional.empty();
+        String toAor = SipUris.aor(req.getTo().getURI());
+        if (gateway.mode() == GatewaySettings.Mode.PATH) {
+            if (req.getPoppedRoute() == null || toAor == null) return Optional.empty();
+            boolean registeredHere = store.current(toAor).stream().anyMatch(b -> sameUri(b.contactUri(), ruri));
+            return registeredHere ? Optional.of(toAor) : Optional.empty();
+        }
+        if (!params.containsKey(ContactMasquerader.MARKER)) return Optional.empty();
         Optional<ContactMasquerader.Origin> origin = masquerader.unmasquerade(params);
         if (origin.isPresent() && gateway.insertDomain() && ruri.getUser() != null) {
             return Optional.of("sip:" + ruri.getUser() + "@" + origin.get().host().toLowerCase());
         }
-        return Optional.ofNullable(SipUris.aor(req.getTo().getURI()));
-    }
-
-    private static boolean poppedMarker(SipServletRequest req) {
-        javax.servlet.sip.Address popped = req.getPoppedRoute();
-        return popped != null && popped.getURI() instanceof SipURI p && p.getParameter(ContactMasquerader.MARKER) != null;
+        return Optional.ofNullable(toAor);
     }
 
     /** The bindings the request is for: the device whose contact it names when we can tell, else all of the AOR. */

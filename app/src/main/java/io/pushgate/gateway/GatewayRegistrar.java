@@ -144,10 +144,9 @@ public final class GatewayRegistrar implements RequestStep {
         Proxy proxy = req.getProxy();
         proxy.setRecordRoute(false);
         proxy.setSupervised(true);
-        if (settings.mode() == GatewaySettings.Mode.PATH) {
-            proxy.setAddToPath(true);
-            proxy.getPathURI().setParameter(ContactMasquerader.MARKER, "");
-        }
+        // The container does not let applications add parameters to its Path URI, so in path mode
+        // requests from the backend are recognized by their contact (ForkLateRouter).
+        if (settings.mode() == GatewaySettings.Mode.PATH) proxy.setAddToPath(true);
         if (route != null) req.pushRoute((SipURI) factory.createURI(route));
         ex.proxied();
         proxy.proxyTo(ruri);

@@ -134,6 +134,13 @@ public final class ApnsService implements PushService {
 
     @Override
     public void close() {
-        for (ApnsClient c : clients.values()) c.close();
+        // Wait for the clients to finish: the web application's class loader closes right after.
+        for (ApnsClient c : clients.values()) {
+            try {
+                c.close().get(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.warn("APNs client did not close cleanly: {}", e.toString());
+            }
+        }
     }
 }

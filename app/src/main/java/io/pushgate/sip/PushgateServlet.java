@@ -42,6 +42,7 @@ public class PushgateServlet extends SipServlet {
     @Override
     protected void doRequest(SipServletRequest req) {
         if (req.isInitial()) app.handle(req);
+        else if ("CANCEL".equals(req.getMethod())) app.onCancel(req);
     }
 
     @Override
@@ -50,10 +51,6 @@ public class PushgateServlet extends SipServlet {
         if (app != null) app.onResponse(resp);
     }
 
-    @Override
-    protected void doCancel(SipServletRequest cancel) {
-        if (app != null) app.onCancel(cancel);
-    }
 
     @Override
     public void destroy() {

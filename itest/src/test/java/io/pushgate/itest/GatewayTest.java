@@ -248,7 +248,7 @@ public class GatewayTest {
         int callerPort = registerCaller();
         Sipp.Running caller = Sipp.start(work, Sipp.scenario(
                 Sipp.send(INVITE),
-                Sipp.optional(100),
+                Sipp.recv(100),
                 Sipp.pause(1500),
                 Sipp.sendOnce("""
                         CANCEL sip:dev@example.org SIP/2.0
