@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 import javax.servlet.ServletException;
 import javax.servlet.sip.Address;
-import javax.servlet.sip.ServletParseException;
 import javax.servlet.sip.SipServletRequest;
 import javax.servlet.sip.SipServletResponse;
 
@@ -80,7 +79,7 @@ public final class Registrar implements RequestStep {
             ex.reply(400, "Wildcard Contact Needs Expires 0 And No Other Contact");
             return;
         }
-        long cseq = cseqNumber(req);
+        long cseq = io.pushgate.sip.SipUris.cseq(req);
         synchronized (store.lockFor(aor)) {
             long now = clock.getAsLong();
             Map<String, BindingRecord> live = new LinkedHashMap<>();
@@ -114,14 +113,5 @@ public final class Registrar implements RequestStep {
     /** RFC 3261 section 10.3 step 7: a binding refreshed by the same Call-ID needs a higher CSeq. */
     private static boolean outOfOrder(BindingRecord existing, String callId, long cseq) {
         return existing != null && existing.callId().equals(callId) && existing.cseq() >= cseq;
-    }
-
-    private static long cseqNumber(SipServletRequest req) throws ServletParseException {
-        String cseq = req.getHeader("CSeq");
-        try {
-            return Long.parseLong(cseq.trim().split("\\s+")[0]);
-        } catch (RuntimeException e) {
-            throw new ServletParseException("bad CSeq: " + cseq);
-        }
     }
 }

@@ -1,0 +1,89 @@
+"""Shared parts of the benchmarks: packages, sipp runs at a fixed rate, rate sweeps, Pushgate start-up, heap use.
+Every run targets 127.0.0.1 only."""
+import csv, glob, os, re, shutil, subprocess, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PEERS = os.path.join(os.path.dirname(ROOT), "shared", "bench-peers")
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def ensure_packages():
+    missing = [pkg for cmd, pkg in (("sipp", "sip-tester"), ("kamailio", "kamailio")) if not shutil.which(cmd)]
+    if missing:
+        sudo = [] if os.geteuid() == 0 else ["sudo"]
+        sh(sudo + ["apt-get", "update", "-q"])
+        sh(sudo + ["apt-get", "install", "-y", "-q"] + missing, env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
+
+
+def run_sipp(port, rate, duration, users_csv, workdir, scenario):
+    """One sipp run at a fixed rate; returns (ok, failed, retrans, calls, p50, p99)."""
+    d = tempfile.mkdtemp(dir=workdir, prefix=f"sipp-{port}-{rate}-")
+    total = rate * duration
+    cmd = ["sipp", f"127.0.0.1:{port}", "-sf", scenario, "-inf", users_csv, "-i", "127.0.0.1", "-p", "0",
+           "-m", str(total), "-r", str(rate), "-rp", "1000", "-l", str(max(1000, rate * 2)),
+           "-trace_stat", "-stf", os.path.join(d, "stat.csv"), "-fd", "1",
+           "-trace_rtt", "-rtt_freq", "1000", "-nostdin", "-timeout", f"{duration + 40}s", "-timeout_error",
+           "-recv_timeout", "10000"]
+    subprocess.run(cmd, cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with open(os.path.join(d, "stat.csv")) as f:
+        rows = list(csv.DictReader(f, delimiter=";"))
+    last = rows[-1]
+    failed = int(last["FailedCall(C)"])
+    retrans = int(last["Retransmissions(C)"])
+    ok = int(last["SuccessfulCall(C)"])
+    rtts = []
+    for path in glob.glob(os.path.join(d, "*_rtt.csv")):
+        with open(path) as f:
+            for line in f:
+                parts = line.strip().split(";")
+                if len(parts) >= 2 and re.match(r"^[0-9.]+$", parts[1]):
+                    rtts.append(float(parts[1]))
+    rtts.sort()
+    p = lambda q: rtts[min(len(rtts) - 1, int(q * len(rtts)))] if rtts else float("nan")
+    return ok == total and failed == 0 and retrans == 0, failed, retrans, ok, p(0.50), p(0.99)
+
+
+def sweep(name, port, rates, duration, users_csv, workdir, scenario):
+    best = None
+    for rate in rates:
+        held, failed, retrans, ok, p50, p99 = run_sipp(port, rate, duration, users_csv, workdir, scenario)
+        print(f"  {name:9s} {rate:6d}/s  ok={ok:8d} failed={failed:6d} retrans={retrans:6d}  p50={p50:7.2f} ms  p99={p99:7.2f} ms  {'held' if held else 'NOT held'}", flush=True)
+        if not held:
+            break
+        best = (rate, p50, p99)
+        time.sleep(3)
+    return best
+
+
+def heap_used(pid):
+    subprocess.run(["jcmd", str(pid), "GC.run"], stdout=subprocess.DEVNULL)
+    time.sleep(2)
+    subprocess.run(["jcmd", str(pid), "GC.run"], stdout=subprocess.DEVNULL)
+    out = subprocess.run(["jcmd", str(pid), "GC.heap_info"], capture_output=True, text=True).stdout
+    m = re.search(r"used (\d+)K", out)
+    return int(m.group(1)) * 1024
+
+
+def start_pushgate(cfg, log_path):
+    """Starts bin/pushgate run --config cfg and waits until it is ready; returns (process, java pid)."""
+    env = dict(os.environ, PUSHGATE_HEAP=os.environ.get("PUSHGATE_HEAP", "2g"))
+    server = subprocess.Popen([os.path.join(ROOT, "bin", "pushgate"), "run", "--config", cfg],
+                              stdout=open(log_path, "w"), stderr=subprocess.STDOUT, env=env)
+    for _ in range(600):
+        if "Pushgate ready" in open(log_path, errors="replace").read():
+            break
+        time.sleep(0.2)
+    java_pid = int(subprocess.run(["pgrep", "-n", "-f", "io.pushgate.runtime.Launcher run --config " + cfg],
+                                  capture_output=True, text=True).stdout.split()[0])
+    return server, java_pid
+
+
+def start_kamailio(port):
+    """The benchmark peer from ../shared/bench-peers with digest auth on REGISTER."""
+    kam = subprocess.Popen([os.path.join(PEERS, "kamailio-peer"), str(port), "auth"], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+    time.sleep(2)
+    return kam

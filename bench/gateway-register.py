@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""REGISTER with digest auth through the Pushgate push gateway in front of Kamailio, against sipp
+straight to the same Kamailio, in one run on this machine.
+
+Prints for each path the highest rate held for DURATION seconds with 0 failed calls and 0
+retransmissions, p50/p99 of REGISTER->401->REGISTER->200, the throughput ratio gateway/direct,
+and the p99 the gateway adds at each rate both paths held.
+
+usage: bench/gateway-register.py [--rates 500,1000,2000,...] [--duration 20] [--users 20000]
+Needs: sip-tester, kamailio (installed when missing), a built Pushgate (built when missing).
+Targets only 127.0.0.1.
+"""
+import argparse, os, signal, subprocess, sys, tempfile, time
+
+from benchlib import PEERS, ensure_packages, run_sipp, sh, start_kamailio, start_pushgate
+
+SCENARIO = os.path.join(PEERS, "reg_auth.xml")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rates", default="250,500,1000,2000,4000,8000")
+    ap.add_argument("--duration", type=int, default=20)
+    ap.add_argument("--users", type=int, default=20000)
+    a = ap.parse_args()
+    rates = [int(r) for r in a.rates.split(",")]
+    ensure_packages()
+    work = tempfile.mkdtemp(prefix="pushgate-gwbench-")
+    sh([sys.executable, os.path.join(PEERS, "users.py"), str(a.users), work])
+    users_csv = os.path.join(work, "users_auth.csv")
+
+    gw_port, k_port, http_port = 5080, 5070, 18080
+    cfg = os.path.join(work, "pushgate.ini")
+    with open(cfg, "w") as f:
+        f.write(f"""[server]
+udp-port = {gw_port}
+tcp-port = {gw_port}
+http-port = {http_port}
+work-dir = {work}/container
+log-level = warn
+sip-threads = 64
+[database]
+url = jdbc:h2:file:{work}/db/pushgate;AUTO_SERVER=TRUE;WRITE_DELAY=0
+pool-size = 16
+[gateway]
+enabled = true
+backend = 127.0.0.1:{k_port}
+pending-max = 1000000
+""")
+    kam = start_kamailio(k_port)
+    server, _ = start_pushgate(cfg, os.path.join(work, "pushgate.log"))
+    print(f"REGISTER with digest auth through the gateway vs direct to Kamailio, {a.duration} s per rate, "
+          f"{a.users} users, loopback UDP, {os.cpu_count()} cores")
+    run_sipp(gw_port, 500, 10, users_csv, work, SCENARIO)  # warm-up (JIT), not counted
+    results = {}
+    for name, port in (("direct", k_port), ("gateway", gw_port)):
+        for rate in rates:
+            held, failed, retrans, ok, p50, p99 = run_sipp(port, rate, a.duration, users_csv, work, SCENARIO)
+            print(f"  {name:8s} {rate:6d}/s  ok={ok:8d} failed={failed:6d} retrans={retrans:6d}  "
+                  f"p50={p50:7.2f} ms  p99={p99:7.2f} ms  {'held' if held else 'NOT held'}", flush=True)
+            if not held:
+                break
+            results[(name, rate)] = (p50, p99)
+            time.sleep(3)
+    server.send_signal(signal.SIGTERM)
+    server.wait(60)
+    kam.send_signal(signal.SIGTERM)
+    kam.wait(30)
+
+    best = {n: max([r for (m, r) in results if m == n], default=0) for n in ("direct", "gateway")}
+    print()
+    print(f"highest rate held: direct {best['direct']}/s, through the gateway {best['gateway']}/s")
+    if best["direct"]:
+        print(f"throughput ratio gateway/direct: {best['gateway'] / best['direct']:.2f}")
+    for rate in rates:
+        if ("direct", rate) in results and ("gateway", rate) in results:
+            added = results[("gateway", rate)][1] - results[("direct", rate)][1]
+            print(f"  at {rate}/s the gateway adds {added:.2f} ms to p99")
+
+
+if __name__ == "__main__":
+    main()
