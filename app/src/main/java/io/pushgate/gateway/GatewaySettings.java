@@ -43,6 +43,9 @@ public record GatewaySettings(boolean enabled, String backend, List<String> alia
     public static GatewaySettings from(Config c) {
         GatewaySettings s = new GatewaySettings(c.get(ENABLED), c.get(BACKEND).trim(), c.get(ALIASES), c.get(REG_DOMAINS),
                 c.get(MODE), c.get(INSERT_DOMAIN), c.get(PUBLIC_ADDRESS).trim(), c.get(PENDING_MAX), c.get(PENDING_TTL));
+        if (!s.backend.isEmpty() && !s.backend.matches("(sips?:)?[A-Za-z0-9.\\-\\[\\]:]+(;[^\\s]*)?")) {
+            throw new ConfigException(BACKEND.qualifiedName(), "expected host:port or a sip: URI, got " + s.backend);
+        }
         if (!s.publicAddress.isEmpty() && !s.publicAddress.matches("[^:\\s]+:\\d{1,5}")) {
             throw new ConfigException(PUBLIC_ADDRESS.qualifiedName(), "expected host:port, got " + s.publicAddress);
         }
