@@ -27,7 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One call (or MESSAGE) waiting for a device: the proxy with its branches, the push timers and
+ * One call waiting for a device: the proxy with its branches, the push timers and
  * the call-fork-timeout. The proxy also holds one branch that is never started: while it is
  * there the container does not relay a failure on its own, so the call stays open for a device
  * that re-registers later. A 2xx is relayed by the container at once; every other final answer
@@ -78,7 +78,7 @@ final class ForkContext {
         proxy.setParallel(true);
         proxy.setSupervised(true);
         proxy.setProxyTimeout(settings.callForkTimeoutSeconds() + 5);
-        if ("INVITE".equals(request.getMethod())) request.createResponse(100).send();
+        request.createResponse(100).send();
         SipURI hold = (SipURI) request.getRequestURI().clone();
         hold.setHost("fork-late.invalid");
         hold.setPort(-1);
@@ -139,8 +139,7 @@ final class ForkContext {
         if (ended) return;
         pushed.put(b.id(), params);
         long left = settings.callForkTimeoutSeconds() * 1000L - (System.currentTimeMillis() - startedAt);
-        PushNotification.Kind kind = "MESSAGE".equals(request.getMethod()) ? PushNotification.Kind.MESSAGE : PushNotification.Kind.CALL;
-        push.send(new PushNotification(kind, params, request.getFrom().getURI().toString(), request.getCallId(),
+        push.send(new PushNotification(PushNotification.Kind.CALL, params, request.getFrom().getURI().toString(), request.getCallId(),
                 Duration.ofMillis(Math.max(left, 1000))));
     }
 
@@ -169,11 +168,9 @@ final class ForkContext {
     /** The container has cancelled the branches; the caller still needs its 487 if a device never answered. */
     synchronized void onCallerCancel() {
         if (ended) return;
-        if ("INVITE".equals(request.getMethod())) {
-            for (PushParams p : pushed.values()) {
-                push.send(new PushNotification(PushNotification.Kind.MISSED_CALL, p, request.getFrom().getURI().toString(),
-                        request.getCallId(), Duration.ofHours(1)));
-            }
+        for (PushParams p : pushed.values()) {
+            push.send(new PushNotification(PushNotification.Kind.MISSED_CALL, p, request.getFrom().getURI().toString(),
+                    request.getCallId(), Duration.ofHours(1)));
         }
         sendFinal(487, "Request Terminated", null);
         end("cancelled by the caller");

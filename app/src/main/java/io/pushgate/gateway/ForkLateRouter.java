@@ -25,13 +25,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Pipeline step of the gateway role: a request from the backend whose Request-URI carries our
- * marker is unmasqueraded, and the device's bindings at the gateway are looked up. An INVITE or
- * MESSAGE then waits in a {@link ForkContext}: forked to the device now, pushed after the delay,
- * and sent again when the device re-registers, until the call-fork-timeout.
+ * marker is unmasqueraded, and the device's bindings at the gateway are looked up. An INVITE then
+ * waits in a {@link ForkContext}: forked to the device now, pushed after the delay, and sent again
+ * when the device re-registers, until the call-fork-timeout. A MESSAGE is stored and delivered by
+ * {@link MessageRelay}.
  */
 public final class ForkLateRouter implements RequestStep {
     private static final Logger log = LoggerFactory.getLogger(ForkLateRouter.class);
-    private static final Set<String> FORK_LATE_METHODS = Set.of("INVITE", "MESSAGE");
 
     private final GatewaySettings gateway;
     private final ForkSettings settings;
@@ -40,12 +40,13 @@ public final class ForkLateRouter implements RequestStep {
     private final BindingTarget targets;
     private final PushDispatcher push;
     private final ScheduledExecutorService timers;
+    private final MessageRelay messages;
     /** Waiting calls by the AOR of the device they wait for. */
     private final Map<String, Set<ForkContext>> waiting = new ConcurrentHashMap<>();
     private final AtomicInteger count = new AtomicInteger();
 
     public ForkLateRouter(GatewaySettings gateway, ForkSettings settings, ContactMasquerader masquerader, BindingStore store,
-                          BindingTarget targets, PushDispatcher push, ScheduledExecutorService timers) {
+                          BindingTarget targets, PushDispatcher push, ScheduledExecutorService timers, MessageRelay messages) {
         this.gateway = gateway;
         this.settings = settings;
         this.masquerader = masquerader;
@@ -53,6 +54,7 @@ public final class ForkLateRouter implements RequestStep {
         this.targets = targets;
         this.push = push;
         this.timers = timers;
+        this.messages = messages;
     }
 
     @Override
@@ -68,7 +70,11 @@ public final class ForkLateRouter implements RequestStep {
             ex.reply(480, "No Binding At The Gateway");
             return;
         }
-        if (!FORK_LATE_METHODS.contains(ex.method())) {
+        if ("MESSAGE".equals(ex.method())) {
+            messages.accept(ex, aor.get(), bindings);
+            return;
+        }
+        if (!"INVITE".equals(ex.method())) {
             targets.forwardTo(ex, bindings);
             return;
         }
@@ -127,15 +133,16 @@ public final class ForkLateRouter implements RequestStep {
         return stored.equalsIgnoreCase(ruri.toString());
     }
 
-    /** A device of {@code aor} registered again: waiting calls try its new contacts. */
+    /** A device of {@code aor} registered again: waiting calls and stored messages go to its new contacts. */
     public void onRegistered(String aor, List<BindingRecord> fresh) {
         Set<ForkContext> set = waiting.get(aor);
-        if (set == null) return;
-        for (ForkContext ctx : set) ctx.addBindings(fresh);
+        if (set != null) for (ForkContext ctx : set) ctx.addBindings(fresh);
+        messages.onRegistered(aor, fresh);
     }
 
-    /** A response on one of our branches (the container relays it; we only watch). */
+    /** A response on one of our branches (the container relays it; we only watch), or to a stored message. */
     public void onResponse(SipServletResponse resp) {
+        if (messages.onResponse(resp)) return;
         ForkContext ctx = contextOf(resp.getApplicationSession(false));
         if (ctx != null && resp.isBranchResponse()) ctx.onBranchResponse(resp);
     }

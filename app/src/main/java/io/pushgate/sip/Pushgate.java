@@ -12,6 +12,7 @@ import io.pushgate.gateway.ForkLateRouter;
 import io.pushgate.gateway.ForkSettings;
 import io.pushgate.gateway.GatewayRegistrar;
 import io.pushgate.gateway.GatewaySettings;
+import io.pushgate.gateway.MessageRelay;
 import io.pushgate.gateway.PendingRegistrations;
 import io.pushgate.pipeline.Exchange;
 import io.pushgate.push.PushDispatcher;
@@ -65,6 +66,7 @@ public final class Pushgate implements AutoCloseable {
     /** Set in the gateway role only. */
     private final PushDispatcher push;
     private final ForkLateRouter forkLate;
+    private final MessageRelay messages;
     private final GatewayRegistrar gatewayRegistrar;
 
     public Pushgate(Config config, SipFactory factory, List<String[]> listeningAddresses) {
@@ -98,7 +100,8 @@ public final class Pushgate implements AutoCloseable {
             LocalDomain self = new LocalDomain(gateway.aliases().isEmpty() ? List.of("localhost") : gateway.aliases());
             for (String[] hostPort : listeningAddresses) self.addListeningAddress(hostPort[0], Integer.parseInt(hostPort[1]));
             ContactMasquerader masquerader = new ContactMasquerader(StoredSetting.getOrCreate(db, "masquerade-key", ContactMasquerader::newKey));
-            this.forkLate = new ForkLateRouter(gateway, fork, masquerader, bindings, targets, push, housekeeping);
+            this.messages = new MessageRelay(db, factory, targets, push, fork.messageExpiresSeconds(), clock);
+            this.forkLate = new ForkLateRouter(gateway, fork, masquerader, bindings, targets, push, housekeeping, messages);
             this.gatewayRegistrar = new GatewayRegistrar(gateway, registrar, masquerader,
                     new PendingRegistrations(gateway.pendingMax(), gateway.pendingTtlSeconds(), clock), bindings, self, factory, forkLate, clock);
             log.info("push gateway in front of {} ({} mode), contacts masqueraded as {}",
@@ -110,6 +113,7 @@ public final class Pushgate implements AutoCloseable {
                     new BackendForwarder(gateway, self, factory, forwarder)));
         } else {
             this.push = null;
+            this.messages = null;
             this.forkLate = null;
             this.gatewayRegistrar = null;
             this.pipeline = new RequestPipeline(List.of(
@@ -162,6 +166,8 @@ public final class Pushgate implements AutoCloseable {
         try {
             int n = bindings.purgeExpired();
             if (n > 0) log.info("purged {} expired bindings", n);
+            int m = messages == null ? 0 : messages.purgeExpired();
+            if (m > 0) log.info("dropped {} stored messages past their expiry", m);
         } catch (RuntimeException e) {
             log.warn("binding purge failed, will retry: {}", e.getMessage());
         }

@@ -289,6 +289,49 @@ public class GatewayTest {
     }
 
     @Test
+    public void messageForASleepingDeviceSurvivesARestartAndIsDeliveredOnReRegister() throws Exception {
+        start(false, null);
+        registerDevice(PushgateProcess.freePort(), APNS_PARAMS);
+        gateway.assertPassed(Sipp.start(work, Sipp.scenario(
+                Sipp.send("""
+                        MESSAGE sip:dev@example.org SIP/2.0
+                        Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                        Max-Forwards: 70
+                        From: <sip:caller@example.org>;tag=[pid]m[call_number]
+                        To: <sip:dev@example.org>
+                        Call-ID: [call_id]
+                        CSeq: 1 MESSAGE
+                        Content-Type: text/plain
+                        Content-Length: [len]
+
+                        hello sleeping phone"""),
+                Sipp.recv(202)), kamailio.address(), PushgateProcess.freePort()).await());
+        MockApns.Push alert = nextApns(10);
+        assertEquals("REM0TET0KEN", alert.token());
+        assertEquals("alert", alert.pushType());
+        assertTrue(alert.payload(), alert.payload().contains("New message"));
+
+        gateway.kill(); // the message must be in the database, not only in memory
+        gateway.start();
+        int wokenPort = PushgateProcess.freePort();
+        Sipp.Running woken = Sipp.start(work, Sipp.scenario(
+                "<recv request=\"MESSAGE\"><action><ereg regexp=\"hello sleeping phone\" search_in=\"body\" check_it=\"true\" assign_to=\"body\"/></action></recv>",
+                Sipp.sendOnce("""
+                        SIP/2.0 200 OK
+                        [last_Via:]
+                        [last_From:]
+                        [last_To:];tag=[pid]d[call_number]
+                        [last_Call-ID:]
+                        [last_CSeq:]
+                        Content-Length: 0
+                        """),
+                "<timewait milliseconds=\"300\"/>"), null, wokenPort);
+        Thread.sleep(300);
+        registerDevice(wokenPort, APNS_PARAMS);
+        gateway.assertPassed(woken.await());
+    }
+
+    @Test
     public void badPushParametersAreRefusedAndNothingReachesTheBackend() throws Exception {
         start(false, null);
         String unknown = "<sip:dev@127.0.0.1:5999;pn-provider=webpush;pn-prid=x;pn-param=y>";

@@ -1,0 +1,133 @@
+package io.pushgate.gateway;
+
+import io.pushgate.pipeline.Exchange;
+import io.pushgate.push.PushDispatcher;
+import io.pushgate.push.PushNotification;
+import io.pushgate.push.PushParams;
+import io.pushgate.registrar.BindingRecord;
+import io.pushgate.routing.BindingTarget;
+import io.pushgate.routing.ProxyForwarder;
+import io.pushgate.store.Database;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+import javax.servlet.sip.Address;
+import javax.servlet.sip.SipApplicationSession;
+import javax.servlet.sip.SipFactory;
+import javax.servlet.sip.SipServletRequest;
+import javax.servlet.sip.SipServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * MESSAGE for a device behind the gateway: stored in the database first (so a restart loses
+ * nothing), answered 202 Accepted, an alert push sent, and delivered to each current contact; a
+ * copy that is not delivered waits for the device to re-register, until message-expires.
+ */
+public final class MessageRelay {
+    private static final Logger log = LoggerFactory.getLogger(MessageRelay.class);
+    private static final String MESSAGE_ID = MessageRelay.class.getName() + ".id";
+
+    private final Database db;
+    private final SipFactory factory;
+    private final BindingTarget targets;
+    private final PushDispatcher push;
+    private final int expiresSeconds;
+    private final LongSupplier clock;
+
+    public MessageRelay(Database db, SipFactory factory, BindingTarget targets, PushDispatcher push, int expiresSeconds,
+                        LongSupplier clock) {
+        this.db = db;
+        this.factory = factory;
+        this.targets = targets;
+        this.push = push;
+        this.expiresSeconds = expiresSeconds;
+        this.clock = clock;
+    }
+
+    /** Takes responsibility for a MESSAGE from the backend: store, 202, push, try to deliver. */
+    public void accept(Exchange ex, String aor, List<BindingRecord> bindings) throws IOException {
+        SipServletRequest req = ex.request();
+        byte[] body = req.getRawContent();
+        StoredMessage m = new StoredMessage(UUID.randomUUID().toString(), aor, req.getHeader("From"), req.getHeader("To"),
+                req.getContentType(), body == null ? new byte[0] : body, clock.getAsLong() + expiresSeconds * 1000L);
+        db.inTransaction(s -> {
+            s.persist(m);
+            return null;
+        });
+        ex.reply(202, "Accepted");
+        for (BindingRecord b : bindings) {
+            try {
+                PushParams.parseUri(b.contactUri()).ifPresent(p -> push.send(new PushNotification(PushNotification.Kind.MESSAGE, p,
+                        req.getFrom().getURI().toString(), req.getCallId(), Duration.ofSeconds(expiresSeconds))));
+            } catch (PushParams.InvalidPushParams e) {
+                log.debug("no push for {}: {}", b.contactUri(), e.getMessage());
+            }
+        }
+        deliver(m, bindings);
+    }
+
+    /** A device of {@code aor} registered: its waiting messages go to the fresh contacts. */
+    public void onRegistered(String aor, List<BindingRecord> fresh) {
+        List<StoredMessage> waiting;
+        try {
+            long now = clock.getAsLong();
+            waiting = db.inTransaction(s -> s.createSelectionQuery(
+                    "from StoredMessage where aor = :aor and expiresAt > :now", StoredMessage.class)
+                    .setParameter("aor", aor).setParameter("now", now).getResultList());
+        } catch (RuntimeException e) {
+            log.warn("stored messages for {} not read, will try on the next registration: {}", aor, e.getMessage());
+            return;
+        }
+        for (StoredMessage m : waiting) deliver(m, fresh);
+    }
+
+    private void deliver(StoredMessage m, List<BindingRecord> bindings) {
+        for (BindingRecord b : bindings) {
+            try {
+                ProxyForwarder.Target t = targets.of(b);
+                SipApplicationSession session = factory.createApplicationSession();
+                session.setAttribute(MESSAGE_ID, m.id());
+                Address from = factory.createAddress(m.from());
+                Address to = factory.createAddress(m.to());
+                SipServletRequest out = factory.createRequest(session, "MESSAGE", from, to);
+                out.setRequestURI(t.uri());
+                List<Address> routes = t.routes();
+                for (int r = routes.size() - 1; r >= 0; r--) out.pushRoute(routes.get(r));
+                if (m.body().length > 0) out.setContent(m.body(), m.contentType());
+                out.send();
+            } catch (IOException | javax.servlet.ServletException | RuntimeException e) {
+                log.warn("stored message {} not sent to {}: {}", m.id(), b.contactUri(), e.toString());
+            }
+        }
+    }
+
+    /** True when the response belongs to a stored message we sent; a 2xx deletes the message. */
+    public boolean onResponse(SipServletResponse resp) {
+        SipApplicationSession s = resp.getApplicationSession(false);
+        Object id = s == null || !s.isValid() ? null : s.getAttribute(MESSAGE_ID);
+        if (id == null) return false;
+        if (resp.getStatus() >= 200) {
+            if (resp.getStatus() < 300) {
+                try {
+                    db.inTransaction(x -> x.createMutationQuery("delete from StoredMessage where id = :id")
+                            .setParameter("id", id).executeUpdate());
+                    log.info("stored message {} delivered", id);
+                } catch (RuntimeException e) {
+                    log.warn("stored message {} delivered but not deleted, it may be sent twice: {}", id, e.getMessage());
+                }
+            }
+            s.invalidate();
+        }
+        return true;
+    }
+
+    /** Drops messages past message-expires. */
+    public int purgeExpired() {
+        long now = clock.getAsLong();
+        return db.inTransaction(s -> s.createMutationQuery("delete from StoredMessage where expiresAt <= :now")
+                .setParameter("now", now).executeUpdate());
+    }
+}
