@@ -182,6 +182,25 @@ public final class Pushgate implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("{} {} response handling failed", resp.getStatus(), resp.getMethod(), e);
         }
+        if (resp.getStatus() >= 200 && !resp.isBranchResponse() && !"INVITE".equals(resp.getMethod())) {
+            releaseLater(resp.getApplicationSession(false));
+        }
+    }
+
+    /**
+     * A relayed request that creates no dialog needs its sessions only until the container has sent
+     * the final response on. Left alone they would live for the application session timeout: a busy
+     * gateway would keep minutes of REGISTERs in memory and spend its time in garbage collection.
+     */
+    private void releaseLater(javax.servlet.sip.SipApplicationSession session) {
+        if (session == null) return;
+        housekeeping.schedule(() -> {
+            try {
+                if (session.isValid()) session.invalidate();
+            } catch (IllegalStateException alreadyGone) {
+                // ended meanwhile
+            }
+        }, 2, TimeUnit.SECONDS);
     }
 
     /** A CANCEL for a proxied INVITE (the container has cancelled the branches already). */

@@ -118,7 +118,8 @@ public final class Launcher {
             container.stop();
             log.info("stopped");
         }, "pushgate-shutdown"));
-        log.info("Pushgate ready: sip " + server.address() + " udp=" + server.udpPort() + " tcp=" + server.tcpPort()
+        // Logged at WARN so that scripts and operators see it whatever log-level is set.
+        log.warn("Pushgate ready: sip " + server.address() + " udp=" + server.udpPort() + " tcp=" + server.tcpPort()
                 + " tls=" + server.tlsPort() + " ws=" + server.wsPort() + " wss=" + server.wssPort() + ", http "
                 + server.httpAddress() + ":" + server.httpPort());
         try {
