@@ -176,6 +176,13 @@ final class ForkContext {
         end("cancelled by the caller");
     }
 
+    /** Ends a context whose start failed, so nothing of it stays behind. */
+    synchronized void abandon(String why) {
+        if (ended) return;
+        cancelBranchesExcept(null);
+        end(why);
+    }
+
     private void cancelBranchesExcept(ProxyBranch keep) {
         for (ProxyBranch b : branches.keySet()) {
             if (b == keep || !stillTrying(b)) continue;

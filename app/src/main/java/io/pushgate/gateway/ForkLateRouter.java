@@ -86,8 +86,13 @@ public final class ForkLateRouter implements RequestStep {
         count.incrementAndGet();
         waiting.computeIfAbsent(aor.get(), k -> ConcurrentHashMap.newKeySet()).add(ctx);
         req.getApplicationSession().setAttribute(ForkContext.class.getName(), ctx);
+        try {
+            ctx.start(bindings);
+        } catch (IOException | ServletException | RuntimeException e) {
+            ctx.abandon("could not start: " + e);
+            throw e;
+        }
         ex.proxied();
-        ctx.start(bindings);
     }
 
     /**
@@ -121,7 +126,7 @@ public final class ForkLateRouter implements RequestStep {
         List<BindingRecord> exact = new ArrayList<>();
         for (BindingRecord b : all) {
             if (origin.isPresent() && !gateway.insertDomain()) {
-                if (b.contactUri().contains("@" + origin.get().hostPort()) || b.contactUri().contains(":" + origin.get().hostPort())) exact.add(b);
+                if (origin.get().hostPort().equalsIgnoreCase(SipUris.hostPort(b.contactUri()))) exact.add(b);
             } else if (origin.isEmpty() && sameUri(b.contactUri(), ruri)) {
                 exact.add(b);
             }

@@ -61,6 +61,17 @@ public final class SipUris {
         return uri.substring(colon + 1, at);
     }
 
+    /** host[:port] of a SIP URI given as text, as written (no default port added). */
+    public static String hostPort(String uri) {
+        int start = uri.indexOf('@') >= 0 ? uri.indexOf('@') + 1 : uri.indexOf(':') + 1;
+        int end = uri.length();
+        for (char c : new char[] {';', '?', '>'}) {
+            int i = uri.indexOf(c, start);
+            if (i >= 0 && i < end) end = i;
+        }
+        return uri.substring(start, end);
+    }
+
     /** The header parameters of an address (expires, q, +sip.instance, ...) as ";name=value" text. */
     public static String headerParameters(Address a) {
         StringBuilder b = new StringBuilder();
