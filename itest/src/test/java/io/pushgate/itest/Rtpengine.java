@@ -1,0 +1,43 @@
+package io.pushgate.itest;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A real rtpengine (Debian package rtpengine-daemon) in userspace mode, its NG port on loopback. */
+public final class Rtpengine implements AutoCloseable {
+    private final Process process;
+    private final Path log;
+    public final int ngPort;
+
+    private Rtpengine(Process process, Path log, int ngPort) {
+        this.process = process;
+        this.log = log;
+        this.ngPort = ngPort;
+    }
+
+    public static Rtpengine start(Path workDir, int mediaPortMin) throws Exception {
+        int port = PushgateProcess.freePort();
+        Path log = Files.createTempFile(workDir, "rtpengine", ".log");
+        Process p = new ProcessBuilder(List.of("rtpengine", "--interface=127.0.0.1", "--listen-ng=127.0.0.1:" + port,
+                "--foreground", "--table=-1", "--log-stderr", "--port-min=" + mediaPortMin, "--port-max=" + (mediaPortMin + 99)))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Rtpengine r = new Rtpengine(p, log, port);
+        Thread.sleep(1000);
+        if (!p.isAlive()) throw new IllegalStateException("rtpengine exited " + p.exitValue() + ":\n" + r.log());
+        return r;
+    }
+
+    public String log() throws IOException {
+        return Files.readString(log, StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+    }
+}
