@@ -3,6 +3,7 @@ package io.pushgate.config;
 import io.pushgate.auth.AuthSettings;
 import io.pushgate.gateway.ForkSettings;
 import io.pushgate.gateway.GatewaySettings;
+import io.pushgate.media.MediaSettings;
 import io.pushgate.push.PushSettings;
 import io.pushgate.registrar.RegistrarSettings;
 import io.pushgate.routing.RouterSettings;
@@ -20,7 +21,8 @@ public final class AppSchema {
             RouterSettings.SECTION,
             GatewaySettings.SECTION,
             ForkSettings.SECTION,
-            PushSettings.SECTION);
+            PushSettings.SECTION,
+            MediaSettings.SECTION);
 
     /** System property through which the launcher tells the application which file it started with. */
     public static final String CONFIG_PROPERTY = "pushgate.config";

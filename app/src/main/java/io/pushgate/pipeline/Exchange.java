@@ -9,6 +9,8 @@ public final class Exchange {
     private final SipServletRequest request;
     private String authenticatedUser;
     private boolean answered;
+    private boolean proxied;
+    private boolean watchResponses;
 
     public Exchange(SipServletRequest request) {
         this.request = request;
@@ -22,6 +24,13 @@ public final class Exchange {
     public void authenticatedAs(String user) { this.authenticatedUser = user; }
 
     public boolean answered() { return answered; }
+
+    /** True once the request was handed to the container's proxy. */
+    public boolean isProxied() { return proxied; }
+
+    /** Asks for the proxy to show every response to the application (a step rewrites them). */
+    public void watchResponses() { this.watchResponses = true; }
+    public boolean watchesResponses() { return watchResponses; }
 
     /** Creates a final response for the caller to decorate before {@link #send}. */
     public SipServletResponse response(int status, String reason) {
@@ -63,6 +72,7 @@ public final class Exchange {
     /** Marks the request as taken over by a proxy, which sends responses itself; its sessions end with the dialog. */
     public void proxied() {
         answered = true;
+        proxied = true;
         request.getApplicationSession().setInvalidateWhenReady(true);
         request.getSession().setInvalidateWhenReady(true);
     }

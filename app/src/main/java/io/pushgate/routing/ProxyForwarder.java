@@ -30,7 +30,7 @@ public final class ProxyForwarder {
         Proxy proxy = req.getProxy();
         proxy.setRecordRoute(settings.recordRoute() && DIALOG_CREATING.contains(req.getMethod()));
         proxy.setParallel(true);
-        proxy.setSupervised(false);
+        proxy.setSupervised(ex.watchesResponses());
         proxy.setProxyTimeout(settings.branchTimeoutSeconds());
         List<ProxyBranch> branches = proxy.createProxyBranches(targets.stream().map(Target::uri).toList());
         for (int i = 0; i < branches.size(); i++) {

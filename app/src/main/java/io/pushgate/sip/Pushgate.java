@@ -14,7 +14,11 @@ import io.pushgate.gateway.GatewayRegistrar;
 import io.pushgate.gateway.GatewaySettings;
 import io.pushgate.gateway.MessageRelay;
 import io.pushgate.gateway.PendingRegistrations;
+import io.pushgate.media.MediaAnchor;
+import io.pushgate.media.MediaSettings;
+import io.pushgate.media.NgClient;
 import io.pushgate.pipeline.Exchange;
+import io.pushgate.pipeline.RequestStep;
 import io.pushgate.push.PushDispatcher;
 import io.pushgate.push.PushSettings;
 import io.pushgate.routing.BindingTarget;
@@ -63,6 +67,9 @@ public final class Pushgate implements AutoCloseable {
     private final RequestPipeline pipeline;
     private final int retryAfterSeconds;
     private final ScheduledExecutorService housekeeping;
+    /** Set when [media] names an rtpengine. */
+    private final NgClient ng;
+    private final MediaAnchor media;
     /** Set in the gateway role only. */
     private final PushDispatcher push;
     private final ForkLateRouter forkLate;
@@ -94,6 +101,20 @@ public final class Pushgate implements AutoCloseable {
         ProxyForwarder forwarder = new ProxyForwarder(router);
         BindingTarget targets = new BindingTarget(factory, forwarder);
         GatewaySettings gateway = GatewaySettings.from(config);
+        MediaSettings mediaSettings = MediaSettings.from(config);
+        if (mediaSettings.enabled()) {
+            try {
+                this.ng = new NgClient(mediaSettings.instances(), mediaSettings.timeoutMs(), mediaSettings.retries(),
+                        mediaSettings.downForSeconds() * 1000L, clock);
+            } catch (java.net.SocketException e) {
+                throw new IllegalStateException("cannot open the rtpengine control socket: " + e.getMessage(), e);
+            }
+            this.media = new MediaAnchor(mediaSettings, ng, domain, bindings);
+            log.info("media relay: rtpengine {}", mediaSettings.instances());
+        } else {
+            this.ng = null;
+            this.media = null;
+        }
         if (gateway.enabled()) {
             this.push = new PushDispatcher(PushSettings.from(config));
             ForkSettings fork = ForkSettings.from(config);
@@ -116,7 +137,7 @@ public final class Pushgate implements AutoCloseable {
             this.messages = null;
             this.forkLate = null;
             this.gatewayRegistrar = null;
-            this.pipeline = new RequestPipeline(List.of(
+            List<RequestStep> steps = new java.util.ArrayList<>(List.of(
                     new RequestSanity(domain),
                     new DigestAuthenticator(auth, domain, subscribers,
                             new NonceIssuer(auth.nonceLifetimeSeconds(), auth.nonceCacheSize(), clock),
@@ -125,9 +146,11 @@ public final class Pushgate implements AutoCloseable {
                     new Registrar(registrar, domain, subscribers, bindings, clock),
                     new RelayGuard(domain, auth.trustedPeers()),
                     new EventPackageGate(domain),
-                    new AliasResolver(domain, subscribers, aliases, factory),
-                    new LocationRouter(domain, subscribers, bindings, targets),
-                    new ForeignRelay(forwarder)));
+                    new AliasResolver(domain, subscribers, aliases, factory)));
+            if (media != null) steps.add(media);
+            steps.add(new LocationRouter(domain, subscribers, bindings, targets));
+            steps.add(new ForeignRelay(forwarder));
+            this.pipeline = new RequestPipeline(steps);
         }
 
         housekeeping.scheduleWithFixedDelay(this::purge, registrar.purgeIntervalSeconds(), registrar.purgeIntervalSeconds(), TimeUnit.SECONDS);
@@ -175,6 +198,7 @@ public final class Pushgate implements AutoCloseable {
 
     /** Responses to proxied requests: the gateway role watches REGISTER answers and its waiting calls. */
     public void onResponse(SipServletResponse resp) {
+        if (media != null) media.onResponse(resp);
         if (gatewayRegistrar == null) return;
         try {
             if ("REGISTER".equals(resp.getMethod())) gatewayRegistrar.onResponse(resp);
@@ -203,9 +227,10 @@ public final class Pushgate implements AutoCloseable {
         }, 2, TimeUnit.SECONDS);
     }
 
-    /** A CANCEL for a proxied INVITE (the container has cancelled the branches already). */
-    public void onCancel(SipServletRequest cancel) {
-        if (forkLate != null) forkLate.onCancel(cancel);
+    /** A request inside a proxied dialog or transaction (BYE, CANCEL, ...); the container routes it. */
+    public void onSubsequent(SipServletRequest req) {
+        if (media != null) media.onSubsequent(req);
+        if (forkLate != null && "CANCEL".equals(req.getMethod())) forkLate.onCancel(req);
     }
 
     public BindingStore bindings() { return bindings; }
@@ -214,6 +239,7 @@ public final class Pushgate implements AutoCloseable {
     public void close() {
         housekeeping.shutdownNow();
         if (push != null) push.close();
+        if (ng != null) ng.close();
         bindings.close();
         db.close();
     }

@@ -42,7 +42,7 @@ public class PushgateServlet extends SipServlet {
     @Override
     protected void doRequest(SipServletRequest req) {
         if (req.isInitial()) app.handle(req);
-        else if ("CANCEL".equals(req.getMethod())) app.onCancel(req);
+        else app.onSubsequent(req);
     }
 
     @Override

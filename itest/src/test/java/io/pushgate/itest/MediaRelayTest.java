@@ -1,0 +1,107 @@
+package io.pushgate.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import io.pushgate.media.NgClient;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.After;
+import org.junit.Test;
+
+/** Calls through Pushgate anchored in a real rtpengine: SDP rewritten both ways, session deleted on BYE. */
+public class MediaRelayTest {
+    private static final int MEDIA_MIN = 31000 + (int) (ProcessHandle.current().pid() % 50) * 100;
+    private PushgateProcess server;
+    private Rtpengine rtpengine;
+
+    @After
+    public void tearDown() throws Exception {
+        if (server != null) server.close();
+        if (rtpengine != null) rtpengine.close();
+    }
+
+    private void start(String rtpengineAddress, String extra) throws Exception {
+        server = new PushgateProcess("""
+                [media]
+                rtpengine = %s
+                timeout-ms = 200
+                retries = 1
+                %s
+                """.formatted(rtpengineAddress, extra));
+        for (String user : new String[] {"alice", "bob"}) {
+            assertEquals(0, server.command("subscriber", "add", user, "pw-" + user).exit());
+        }
+        server.start();
+    }
+
+    @Test
+    public void plainCallIsAnchoredAndDeletedOnBye() throws Exception {
+        rtpengine = Rtpengine.start(java.nio.file.Files.createTempDirectory("pushgate-media"), MEDIA_MIN);
+        start("127.0.0.1:" + rtpengine.ngPort, "");
+        int devicePort = PushgateProcess.freePort();
+        server.assertPassed(Sipp.start(server.dir, Sipp.scenario(
+                Sipp.send(Requests.register("bob", 1, "<sip:bob@[local_ip]:[local_port]>", "600", "")), Sipp.recv(401),
+                Sipp.send(Requests.register("bob", 2, "<sip:bob@[local_ip]:[local_port]>", "600", Requests.auth("bob", "pw-bob"))),
+                Sipp.recv(200)), server.uri(), devicePort).await());
+        Sipp.Running device = Sipp.start(server.dir, Calls.uas(), null, devicePort);
+        Thread.sleep(300);
+        Sipp.Result caller = Sipp.run(server.dir, Calls.authenticatedCaller("alice", "pw-alice", "bob"), server.uri());
+        Sipp.Result callee = device.await();
+        server.assertPassed(caller);
+        server.assertPassed(callee);
+
+        assertRelayed("the device is offered rtpengine's address", callee.messages(), "INVITE");
+        assertRelayed("the caller gets rtpengine's address in the 200", caller.messages(), "SIP/2.0 200");
+        Thread.sleep(500);
+        try (NgClient ng = new NgClient(List.of(new NgClient.Instance(new InetSocketAddress("127.0.0.1", rtpengine.ngPort), 1)),
+                500, 1, 1000, System::currentTimeMillis)) {
+            Map<String, Object> list = ng.call(Map.of("command", "list"));
+            assertEquals("BYE deleted the session: " + list, List.of(), list.get("calls"));
+        }
+    }
+
+    @Test
+    public void unreachableRelayRefusesTheCallWith503() throws Exception {
+        start("127.0.0.1:" + PushgateProcess.freePort(), "");
+        int devicePort = PushgateProcess.freePort();
+        server.assertPassed(Sipp.start(server.dir, Sipp.scenario(
+                Sipp.send(Requests.register("bob", 1, "<sip:bob@[local_ip]:[local_port]>", "600", "")), Sipp.recv(401),
+                Sipp.send(Requests.register("bob", 2, "<sip:bob@[local_ip]:[local_port]>", "600", Requests.auth("bob", "pw-bob"))),
+                Sipp.recv(200)), server.uri(), devicePort).await());
+        String invite = """
+                INVITE sip:bob@[remote_ip]:[remote_port] SIP/2.0
+                Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                Max-Forwards: 70
+                From: <sip:alice@[remote_ip]>;tag=[pid]c[call_number]
+                To: <sip:bob@[remote_ip]>
+                Call-ID: [call_id]
+                CSeq: %d INVITE
+                Contact: <sip:alice@[local_ip]:[local_port]>
+                %s
+                Content-Type: application/sdp
+                Content-Length: [len]
+
+                """ + Calls.audioSdp("alice");
+        server.sipp(
+                Sipp.send(invite.formatted(1, "")), Sipp.optional(100), Sipp.recv(407),
+                Sipp.ackNon2xx("sip:bob@[remote_ip]:[remote_port]"),
+                Sipp.send(invite.formatted(2, Requests.auth("alice", "pw-alice"))), Sipp.optional(100),
+                Sipp.recv(503, "Media Relay Unavailable"),
+                Sipp.ackNon2xx("sip:bob@[remote_ip]:[remote_port]").replace("CSeq: 1 ACK", "CSeq: 2 ACK"));
+        assertTrue(server.log().contains("refused, no media relay"));
+    }
+
+    /** The SDP of the first message starting with {@code start} has rtpengine's port, not sipp's own. */
+    private static void assertRelayed(String what, String messages, String start) {
+        int at = messages.indexOf("\n" + start);
+        assertTrue(what + ": no " + start + " in\n" + messages, at >= 0);
+        Matcher m = Pattern.compile("m=audio (\\d+) ").matcher(messages.substring(at));
+        assertTrue(what + ": no SDP", m.find());
+        int port = Integer.parseInt(m.group(1));
+        assertTrue(what + ": port " + port, port >= MEDIA_MIN && port < MEDIA_MIN + 100);
+    }
+}
