@@ -17,6 +17,36 @@ final class Calls {
                 """.formatted(origin);
     }
 
+    /** The device's 200 with an SDP answer to the INVITE just received (To tag added, record-route kept). */
+    static String answerWithSdp() {
+        return Sipp.send("""
+                SIP/2.0 200 OK
+                [last_Via:]
+                [last_From:]
+                [last_To:];tag=[pid]s[call_number]
+                [last_Call-ID:]
+                [last_CSeq:]
+                [last_Record-Route:]
+                Contact: <sip:device@[local_ip]:[local_port]>
+                Content-Type: application/sdp
+                Content-Length: [len]
+
+                """ + audioSdp("device"));
+    }
+
+    /** 200 to the in-dialog request just received (BYE), sent once. */
+    static String okToLastRequest() {
+        return Sipp.sendOnce("""
+                SIP/2.0 200 OK
+                [last_Via:]
+                [last_From:]
+                [last_To:]
+                [last_Call-ID:]
+                [last_CSeq:]
+                Content-Length: 0
+                """);
+    }
+
     /** A device answering one call: INVITE, 180, 200 with SDP, ACK, BYE, 200. */
     static String uas() {
         return Sipp.scenario(
@@ -32,30 +62,10 @@ final class Calls {
                         Contact: <sip:device@[local_ip]:[local_port]>
                         Content-Length: 0
                         """),
-                Sipp.send("""
-                        SIP/2.0 200 OK
-                        [last_Via:]
-                        [last_From:]
-                        [last_To:];tag=[pid]s[call_number]
-                        [last_Call-ID:]
-                        [last_CSeq:]
-                        [last_Record-Route:]
-                        Contact: <sip:device@[local_ip]:[local_port]>
-                        Content-Type: application/sdp
-                        Content-Length: [len]
-
-                        """ + audioSdp("device")),
+                answerWithSdp(),
                 "<recv request=\"ACK\"/>",
                 "<recv request=\"BYE\"/>",
-                Sipp.sendOnce("""
-                        SIP/2.0 200 OK
-                        [last_Via:]
-                        [last_From:]
-                        [last_To:]
-                        [last_Call-ID:]
-                        [last_CSeq:]
-                        Content-Length: 0
-                        """),
+                okToLastRequest(),
                 "<timewait milliseconds=\"500\"/>");
     }
 

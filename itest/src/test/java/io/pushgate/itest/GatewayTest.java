@@ -134,15 +134,7 @@ public class GatewayTest {
     private static String answeredCaller(boolean callerHangsUp) {
         String end = callerHangsUp
                 ? Sipp.send(inDialog("BYE", 2)) + "\n" + Sipp.recv(200)
-                : "<recv request=\"BYE\"/>\n" + Sipp.sendOnce("""
-                        SIP/2.0 200 OK
-                        [last_Via:]
-                        [last_From:]
-                        [last_To:]
-                        [last_Call-ID:]
-                        [last_CSeq:]
-                        Content-Length: 0
-                        """);
+                : "<recv request=\"BYE\"/>\n" + Calls.okToLastRequest();
         return Sipp.scenario(
                 Sipp.send(INVITE),
                 Sipp.optional(100),
@@ -159,19 +151,7 @@ public class GatewayTest {
         if (!deviceHangsUp) return Calls.uas();
         return Sipp.scenario(
                 "<recv request=\"INVITE\" rrs=\"true\"><action><ereg regexp=\".*\" search_in=\"hdr\" header=\"From:\" assign_to=\"caller\"/></action></recv>",
-                Sipp.send("""
-                        SIP/2.0 200 OK
-                        [last_Via:]
-                        [last_From:]
-                        [last_To:];tag=[pid]s[call_number]
-                        [last_Call-ID:]
-                        [last_CSeq:]
-                        [last_Record-Route:]
-                        Contact: <sip:dev@[local_ip]:[local_port]>
-                        Content-Type: application/sdp
-                        Content-Length: [len]
-
-                        """ + Calls.audioSdp("device")),
+                Calls.answerWithSdp(),
                 "<recv request=\"ACK\"/>",
                 Sipp.pause(500),
                 Sipp.send("""
