@@ -122,7 +122,7 @@ public final class GatewayRegistrar implements RequestStep {
             if (settings.mode() == GatewaySettings.Mode.MASQUERADE) {
                 ContactMasquerader.Origin origin = settings.insertDomain()
                         ? new ContactMasquerader.Origin(ruri.getHost(), ruri.getPort(), null)
-                        : new ContactMasquerader.Origin(contact.getHost(), contact.getPort(), contact.getTransportParam());
+                        : deviceOrigin(contact);
                 sent = masquerader.masquerade(contact.getUser(), origin, gatewayAddress());
                 relayed.add("<" + sent + ">" + SipUris.headerParameters(a));
             } else {
@@ -150,6 +150,10 @@ public final class GatewayRegistrar implements RequestStep {
         if (route != null) req.pushRoute((SipURI) factory.createURI(route));
         ex.proxied();
         proxy.proxyTo(ruri);
+    }
+
+    private static ContactMasquerader.Origin deviceOrigin(SipURI contact) {
+        return new ContactMasquerader.Origin(contact.getHost(), contact.getPort(), contact.getTransportParam());
     }
 
     /** The gateway's host:port as written into masqueraded contacts. */
@@ -235,8 +239,7 @@ public final class GatewayRegistrar implements RequestStep {
     private String masqueradedFor(BindingRecord b) {
         try {
             SipURI contact = (SipURI) factory.createURI(b.contactUri());
-            return masquerader.masquerade(contact.getUser(),
-                    new ContactMasquerader.Origin(contact.getHost(), contact.getPort(), contact.getTransportParam()), gatewayAddress());
+            return masquerader.masquerade(contact.getUser(), deviceOrigin(contact), gatewayAddress());
         } catch (javax.servlet.sip.ServletParseException | ClassCastException e) {
             return b.contactUri();
         }
