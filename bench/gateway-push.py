@@ -7,7 +7,7 @@ stand-in in this script takes the pushes. Latency = push received - INVITE sent 
 Then the heap used by waiting calls: calls with a long call-fork-timeout are held open and the
 used heap after GC is compared with the idle server.
 
-usage: bench/gateway-push.py [--rate 200] [--calls 4000] [--push-delay 200] [--contexts 20000]
+usage: bench/gateway-push.py [--rate 200] [--calls 4000] [--push-delay 200] [--contexts 20000] [--hold-rate 300]
 Needs: sip-tester, kamailio, openssl, a built Pushgate. Targets only 127.0.0.1.
 """
 import argparse, json, os, random, signal, socket, subprocess, sys, tempfile, threading, time
@@ -108,6 +108,7 @@ def main():
     ap.add_argument("--push-delay", type=int, default=200)
     ap.add_argument("--contexts", type=int, default=20000)
     ap.add_argument("--users", type=int, default=2000)
+    ap.add_argument("--hold-rate", type=int, default=300, help="rate of the calls that only fill memory")
     a = ap.parse_args()
     ensure_packages()
     work = tempfile.mkdtemp(prefix="pushgate-pushbench-")
@@ -158,7 +159,7 @@ threads = 4
     # Memory: hold more calls open (call-fork-timeout 600 s) and compare with the heap before the calls.
     more = max(0, a.contexts - a.calls - min(500, a.calls))
     if more:
-        run_calls(more, max(a.rate, 500), a.users, "hold")
+        run_calls(more, a.hold_rate, a.users, "hold")
         time.sleep(5)
     held = heap_used(pid)
     total = a.calls + min(500, a.calls) + more
