@@ -16,7 +16,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import javax.servlet.sip.Address;
 import javax.servlet.sip.Proxy;
 import javax.servlet.sip.ProxyBranch;
 import javax.servlet.sip.SipServletRequest;
@@ -106,8 +105,7 @@ final class ForkContext {
             if (e.getKey().getRequest().getRequestURI().toString().equals(t.uri().toString()) && stillTrying(e.getKey())) return;
         }
         ProxyBranch branch = proxy.createProxyBranches(List.of(t.uri())).get(0);
-        List<Address> routes = t.routes();
-        for (int r = routes.size() - 1; r >= 0; r--) branch.getRequest().pushRoute(routes.get(r));
+        t.routeOnto(branch.getRequest());
         branches.put(branch, b);
         ((MobicentsProxyBranch) branch).start();
         log.info("call {} for {}: {} branch to {}", request.getCallId(), aor, late ? "fork-late" : "first", t.uri());

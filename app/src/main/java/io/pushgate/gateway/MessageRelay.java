@@ -94,8 +94,7 @@ public final class MessageRelay {
                 Address to = factory.createAddress(m.to());
                 SipServletRequest out = factory.createRequest(session, "MESSAGE", from, to);
                 out.setRequestURI(t.uri());
-                List<Address> routes = t.routes();
-                for (int r = routes.size() - 1; r >= 0; r--) out.pushRoute(routes.get(r));
+                t.routeOnto(out);
                 if (m.body().length > 0) out.setContent(m.body(), m.contentType());
                 out.send();
             } catch (IOException | javax.servlet.ServletException | RuntimeException e) {

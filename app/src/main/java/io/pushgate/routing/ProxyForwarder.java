@@ -16,7 +16,12 @@ public final class ProxyForwarder {
     private static final Set<String> DIALOG_CREATING = Set.of("INVITE", "SUBSCRIBE", "REFER", "NOTIFY");
 
     /** One destination, and the route set (top first) to reach it. */
-    public record Target(URI uri, List<Address> routes) {}
+    public record Target(URI uri, List<Address> routes) {
+        /** Puts the route set on a request bound for this target, top route first. */
+        public void routeOnto(SipServletRequest req) {
+            for (int r = routes.size() - 1; r >= 0; r--) req.pushRoute(routes.get(r));
+        }
+    }
 
     private final RouterSettings settings;
 
@@ -33,10 +38,7 @@ public final class ProxyForwarder {
         proxy.setSupervised(ex.watchesResponses());
         proxy.setProxyTimeout(settings.branchTimeoutSeconds());
         List<ProxyBranch> branches = proxy.createProxyBranches(targets.stream().map(Target::uri).toList());
-        for (int i = 0; i < branches.size(); i++) {
-            List<Address> routes = targets.get(i).routes();
-            for (int r = routes.size() - 1; r >= 0; r--) branches.get(i).getRequest().pushRoute(routes.get(r));
-        }
+        for (int i = 0; i < branches.size(); i++) targets.get(i).routeOnto(branches.get(i).getRequest());
         ex.proxied();
         proxy.startProxy();
     }
