@@ -5,7 +5,6 @@ import io.pushgate.pipeline.RequestStep;
 import io.pushgate.registrar.BindingStore;
 import io.pushgate.sip.LocalDomain;
 import java.io.IOException;
-import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -145,12 +144,7 @@ public final class MediaAnchor implements RequestStep {
         return m.getContentLength() > 0 && m.getContentType() != null && m.getContentType().toLowerCase().startsWith("application/sdp");
     }
 
-    private static String sdp(SipServletMessage m) throws UnsupportedEncodingException {
-        try {
-            byte[] raw = m.getRawContent();
-            return new String(raw, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UnsupportedEncodingException(e.getMessage());
-        }
+    private static String sdp(SipServletMessage m) throws IOException {
+        return new String(m.getRawContent(), StandardCharsets.UTF_8);
     }
 }

@@ -28,13 +28,6 @@ public final class PushDispatcher implements AutoCloseable {
         this.services = List.of(new ApnsService(settings), new FcmService(settings, executor));
     }
 
-    /** For tests: the given services, in order of preference. */
-    public PushDispatcher(List<PushService> services, int timeoutSeconds) {
-        this.executor = Executors.newSingleThreadExecutor();
-        this.services = List.copyOf(services);
-        this.timeoutSeconds = timeoutSeconds;
-    }
-
     /** Sends without waiting; the returned future always completes, with a refusal on any failure. */
     public CompletableFuture<PushOutcome> send(PushNotification n) {
         PushService service = null;
