@@ -11,7 +11,7 @@ def sh(cmd, **kw):
 
 
 def ensure_packages():
-    missing = [pkg for cmd, pkg in (("sipp", "sip-tester"), ("kamailio", "kamailio")) if not shutil.which(cmd)]
+    missing = [pkg for cmd, pkg in (("sipp", "sip-tester"), ("kamailio", "kamailio"), ("openssl", "openssl")) if not shutil.which(cmd)]
     if missing:
         sudo = [] if os.geteuid() == 0 else ["sudo"]
         sh(sudo + ["apt-get", "update", "-q"])
@@ -65,6 +65,23 @@ def heap_used(pid):
     out = subprocess.run(["jcmd", str(pid), "GC.heap_info"], capture_output=True, text=True).stdout
     m = re.search(r"used (\d+)K", out)
     return int(m.group(1)) * 1024
+
+
+def write_config(work, sip_port, http_port, extra):
+    """Writes WORK/pushgate.ini: loopback listeners, quiet logging, H2 under WORK, then the bench's own sections."""
+    cfg = os.path.join(work, "pushgate.ini")
+    with open(cfg, "w") as f:
+        f.write(f"""[server]
+udp-port = {sip_port}
+tcp-port = {sip_port}
+http-port = {http_port}
+work-dir = {work}/container
+log-level = warn
+sip-threads = 64
+[database]
+url = jdbc:h2:file:{work}/db/pushgate;AUTO_SERVER=TRUE;WRITE_DELAY=0
+""" + extra)
+    return cfg
 
 
 def start_pushgate(cfg, log_path):

@@ -13,7 +13,7 @@ Needs: sip-tester, kamailio, openssl, a built Pushgate. Targets only 127.0.0.1.
 import argparse, json, os, random, signal, socket, subprocess, sys, tempfile, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from benchlib import PEERS, ROOT, ensure_packages, heap_used, run_sipp, sh, start_pushgate
+from benchlib import PEERS, ROOT, ensure_packages, heap_used, run_sipp, sh, start_pushgate, write_config
 
 K_PORT, GW_PORT, HTTP_PORT = 5070, 5080, 18080
 received = {}  # call-id -> time the push arrived
@@ -119,18 +119,7 @@ def main():
     threading.Thread(target=http.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{http.server_address[1]}"
     fcm_dir = service_account(work, base + "/token")
-    cfg = os.path.join(work, "pushgate.ini")
-    with open(cfg, "w") as f:
-        f.write(f"""[server]
-udp-port = {GW_PORT}
-tcp-port = {GW_PORT}
-http-port = {HTTP_PORT}
-work-dir = {work}/container
-log-level = warn
-sip-threads = 64
-[database]
-url = jdbc:h2:file:{work}/db/pushgate;AUTO_SERVER=TRUE;WRITE_DELAY=0
-[gateway]
+    cfg = write_config(work, GW_PORT, HTTP_PORT, f"""[gateway]
 enabled = true
 backend = 127.0.0.1:{K_PORT}
 [fork-late]

@@ -12,7 +12,7 @@ Targets only 127.0.0.1.
 """
 import argparse, os, signal, subprocess, sys, tempfile, time
 
-from benchlib import PEERS, ensure_packages, run_sipp, sh, start_kamailio, start_pushgate
+from benchlib import PEERS, ensure_packages, run_sipp, sh, start_kamailio, start_pushgate, write_config
 
 SCENARIO = os.path.join(PEERS, "reg_auth.xml")
 
@@ -30,18 +30,7 @@ def main():
     users_csv = os.path.join(work, "users_auth.csv")
 
     gw_port, k_port, http_port = 5080, 5070, 18080
-    cfg = os.path.join(work, "pushgate.ini")
-    with open(cfg, "w") as f:
-        f.write(f"""[server]
-udp-port = {gw_port}
-tcp-port = {gw_port}
-http-port = {http_port}
-work-dir = {work}/container
-log-level = warn
-sip-threads = 64
-[database]
-url = jdbc:h2:file:{work}/db/pushgate;AUTO_SERVER=TRUE;WRITE_DELAY=0
-pool-size = 16
+    cfg = write_config(work, gw_port, http_port, f"""pool-size = 16
 [gateway]
 enabled = true
 backend = 127.0.0.1:{k_port}

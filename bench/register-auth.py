@@ -11,7 +11,7 @@ Targets only 127.0.0.1.
 """
 import argparse, os, signal, subprocess, sys, tempfile
 
-from benchlib import PEERS, ROOT, ensure_packages, heap_used, run_sipp, sh, start_kamailio, start_pushgate, sweep
+from benchlib import PEERS, ROOT, ensure_packages, heap_used, run_sipp, sh, start_kamailio, start_pushgate, sweep, write_config
 
 SCENARIO = os.path.join(PEERS, "reg_auth.xml")
 
@@ -33,20 +33,9 @@ def main():
     users_csv = os.path.join(work, "users_auth.csv")
 
     pg_port, k_port, http_port = 5080, 5070, 18080
-    cfg = os.path.join(work, "pushgate.ini")
-    with open(cfg, "w") as f:
-        f.write(f"""[server]
-udp-port = {pg_port}
-tcp-port = {pg_port}
-http-port = {http_port}
-work-dir = {work}/container
-log-level = warn
-sip-threads = 64
+    cfg = write_config(work, pg_port, http_port, f"""pool-size = 16
 [domain]
 names = localhost 127.0.0.1
-[database]
-url = jdbc:h2:file:{work}/db/pushgate;AUTO_SERVER=TRUE;WRITE_DELAY=0
-pool-size = 16
 [auth]
 max-failures = 1000000
 """)
