@@ -18,11 +18,13 @@ public final class AppSchema {
             DatabaseSettings.SECTION,
             AuthSettings.SECTION,
             RegistrarSettings.SECTION,
+            io.pushgate.regevent.RegEventSettings.SECTION,
             RouterSettings.SECTION,
             GatewaySettings.SECTION,
             ForkSettings.SECTION,
             PushSettings.SECTION,
-            MediaSettings.SECTION);
+            MediaSettings.SECTION,
+            io.pushgate.pushserver.PushServerSettings.SECTION);
 
     /** System property through which the launcher tells the application which file it started with. */
     public static final String CONFIG_PROPERTY = "pushgate.config";

@@ -11,6 +11,7 @@ public final class Exchange {
     private boolean answered;
     private boolean proxied;
     private boolean watchResponses;
+    private boolean keepSessions;
 
     public Exchange(SipServletRequest request) {
         this.request = request;
@@ -40,8 +41,11 @@ public final class Exchange {
     public void send(SipServletResponse response) throws IOException {
         answered = true;
         response.send();
-        if (response.getStatus() >= 200) releaseSessions();
+        if (response.getStatus() >= 200 && !keepSessions) releaseSessions();
     }
+
+    /** The request opens a dialog this application takes part in (a subscription, a B2BUA leg): its sessions stay. */
+    public void keepSessions() { this.keepSessions = true; }
 
     /**
      * A request answered here needs no session once its final response is sent; the container would

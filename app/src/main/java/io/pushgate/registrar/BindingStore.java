@@ -22,12 +22,29 @@ public final class BindingStore implements AutoCloseable {
     private final Map<String, List<BindingRecord>> byAor = new ConcurrentHashMap<>();
     private final Object[] locks = new Object[256];
     private final BindingWriter writer;
+    private final List<BindingChange.Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public BindingStore(Database db, LongSupplier clock) {
         this.db = db;
         this.clock = clock;
         this.writer = new BindingWriter(db, db.settings().connectTimeoutMs() + 3000L);
         for (int i = 0; i < locks.length; i++) locks[i] = new Object();
+    }
+
+    /** Adds a listener told of every committed change (called while the AOR's lock is held, so in order). */
+    public void addListener(BindingChange.Listener listener) {
+        listeners.add(listener);
+    }
+
+    private void tell(String aor, List<BindingChange> changes) {
+        if (changes.isEmpty()) return;
+        for (BindingChange.Listener l : listeners) {
+            try {
+                l.changed(aor, changes);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(BindingStore.class).warn("binding listener failed for {}: {}", aor, e.toString());
+            }
+        }
     }
 
     /** Loads the bindings that have not expired; called once at start-up. */
@@ -81,28 +98,33 @@ public final class BindingStore implements AutoCloseable {
         synchronized (lockFor(aor)) {
             long now = clock.getAsLong();
             List<BindingRecord> held = held(aor);
-            List<String> heldIds = held.stream().map(BindingRecord::id).toList();
+            Map<String, BindingRecord> heldById = new java.util.LinkedHashMap<>();
+            for (BindingRecord b : held) heldById.put(b.id(), b);
             Map<String, BindingRecord> result = new java.util.LinkedHashMap<>();
-            List<String> removed = new ArrayList<>();
+            Map<String, BindingChange> changes = new java.util.LinkedHashMap<>();
             for (BindingRecord b : held) {
-                if (b.expiresAt() > now && !removeAll && !removals.contains(b.id())) result.put(b.id(), b);
-                else removed.add(b.id());
+                if (b.expiresAt() <= now) changes.put(b.id(), new BindingChange(b, BindingChange.Event.EXPIRED));
+                else if (removeAll || removals.contains(b.id())) changes.put(b.id(), new BindingChange(b, BindingChange.Event.UNREGISTERED));
+                else result.put(b.id(), b);
             }
             List<BindingRecord> stored = new ArrayList<>();
             for (BindingRecord b : upserts) {
-                result.remove(b.id());
+                BindingRecord before = result.remove(b.id());
                 result.put(b.id(), b);
                 stored.add(b);
-                removed.remove(b.id());
+                changes.put(b.id(), new BindingChange(b, before != null ? BindingChange.Event.REFRESHED : BindingChange.Event.REGISTERED));
             }
             while (result.size() > maxContacts) {
                 BindingRecord oldest = result.values().stream().min(Comparator.comparingLong(BindingRecord::updatedAt)).get();
                 result.remove(oldest.id());
                 stored.remove(oldest);
-                if (heldIds.contains(oldest.id())) removed.add(oldest.id());
+                if (heldById.containsKey(oldest.id())) changes.put(oldest.id(), new BindingChange(heldById.get(oldest.id()), BindingChange.Event.DEACTIVATED));
+                else changes.remove(oldest.id());
             }
-            removed.retainAll(heldIds);
-            commit(aor, new ArrayList<>(result.values()), stored, removed, heldIds);
+            List<String> removed = new ArrayList<>();
+            for (BindingChange c : changes.values()) if (!c.event().active()) removed.add(c.binding().id());
+            commit(aor, new ArrayList<>(result.values()), stored, removed, List.copyOf(heldById.keySet()));
+            tell(aor, List.copyOf(changes.values()));
         }
     }
 
@@ -114,8 +136,10 @@ public final class BindingStore implements AutoCloseable {
                 List<BindingRecord> list = byAor.get(aor);
                 if (list == null) continue;
                 List<BindingRecord> live = list.stream().filter(b -> b.expiresAt() > now).toList();
+                if (live.size() == list.size()) continue;
                 if (live.isEmpty()) byAor.remove(aor);
-                else if (live.size() != list.size()) byAor.put(aor, live);
+                else byAor.put(aor, live);
+                tell(aor, list.stream().filter(b -> b.expiresAt() <= now).map(b -> new BindingChange(b, BindingChange.Event.EXPIRED)).toList());
             }
         }
         return db.inTransaction(s -> s.createMutationQuery("delete from BindingRecord where expiresAt <= :now")

@@ -54,6 +54,13 @@ public final class LocalDomain {
         return listening.isEmpty() ? canonical : listening.get(0);
     }
 
+    /** The host of the first listening address (media is sent from it when nothing else is configured). */
+    public String firstListeningHost() {
+        if (listening.isEmpty()) return canonical;
+        String first = listening.get(0);
+        return first.substring(0, first.lastIndexOf(':')).replace("[", "").replace("]", "");
+    }
+
     public String canonical() { return canonical; }
 
     public boolean isLocal(String host) {

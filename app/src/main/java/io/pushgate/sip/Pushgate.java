@@ -21,12 +21,20 @@ import io.pushgate.pipeline.Exchange;
 import io.pushgate.pipeline.RequestStep;
 import io.pushgate.push.PushDispatcher;
 import io.pushgate.push.PushSettings;
+import io.pushgate.pushserver.EarlyMediaAudio;
+import io.pushgate.pushserver.PushCallServer;
+import io.pushgate.pushserver.PushDevices;
+import io.pushgate.pushserver.PushServerSettings;
+import io.pushgate.pushserver.RtpStreamer;
+import io.pushgate.pushserver.SleepingCalleeRouter;
 import io.pushgate.routing.BindingTarget;
 import io.pushgate.store.StoredSetting;
 import io.pushgate.pipeline.RequestPipeline;
 import io.pushgate.registrar.BindingStore;
 import io.pushgate.registrar.Registrar;
 import io.pushgate.registrar.RegistrarSettings;
+import io.pushgate.regevent.RegEventServer;
+import io.pushgate.regevent.RegEventSettings;
 import io.pushgate.routing.AliasResolver;
 import io.pushgate.routing.AliasTable;
 import io.pushgate.routing.EventPackageGate;
@@ -75,6 +83,11 @@ public final class Pushgate implements AutoCloseable {
     private final ForkLateRouter forkLate;
     private final MessageRelay messages;
     private final GatewayRegistrar gatewayRegistrar;
+    /** Set in the push application server role. */
+    private final PushCallServer pushCalls;
+    private final RtpStreamer rtp;
+    /** Set in the registrar role when [reg-event] is enabled. */
+    private final RegEventServer regEvent;
 
     public Pushgate(Config config, SipFactory factory, List<String[]> listeningAddresses) {
         LongSupplier clock = System::currentTimeMillis;
@@ -115,7 +128,30 @@ public final class Pushgate implements AutoCloseable {
             this.ng = null;
             this.media = null;
         }
-        if (gateway.enabled()) {
+        PushServerSettings pushServer = PushServerSettings.from(config);
+        if (gateway.enabled() && pushServer.serve()) {
+            throw new io.pushgate.config.ConfigException("push-server.serve", "cannot be on together with gateway.enabled");
+        }
+        if (pushServer.serve()) {
+            this.push = new PushDispatcher(PushSettings.from(config));
+            String address = pushServer.rtpAddress().isEmpty() ? domain.firstListeningHost() : pushServer.rtpAddress();
+            this.rtp = new RtpStreamer(EarlyMediaAudio.load(pushServer.announcement()), address, pushServer.rtpPortMin(), pushServer.rtpPortMax());
+            try {
+                this.pushCalls = new PushCallServer(pushServer, factory, push, rtp, housekeeping, clock);
+            } catch (ServletParseException e) {
+                throw new io.pushgate.config.ConfigException("push-server.proxy", "not a SIP address: " + e.getMessage());
+            }
+            this.messages = null;
+            this.forkLate = null;
+            this.gatewayRegistrar = null;
+            this.regEvent = null;
+            this.pipeline = new RequestPipeline(List.of(new RequestSanity(domain), pushCalls));
+            log.info("push application server: calls from {} wait {} s with early media from {}, registrations watched at {}",
+                    pushServer.acceptFrom().isEmpty() ? pushServer.proxy() : pushServer.acceptFrom(), pushServer.waitTimeoutSeconds(),
+                    address, pushServer.proxyUri());
+        } else if (gateway.enabled()) {
+            this.pushCalls = null;
+            this.rtp = null;
             this.push = new PushDispatcher(PushSettings.from(config));
             ForkSettings fork = ForkSettings.from(config);
             LocalDomain self = new LocalDomain(gateway.aliases().isEmpty() ? List.of("localhost") : gateway.aliases());
@@ -125,6 +161,7 @@ public final class Pushgate implements AutoCloseable {
             this.forkLate = new ForkLateRouter(gateway, fork, masquerader, bindings, targets, push, housekeeping, messages);
             this.gatewayRegistrar = new GatewayRegistrar(gateway, registrar, masquerader,
                     new PendingRegistrations(gateway.pendingMax(), gateway.pendingTtlSeconds(), clock), bindings, self, factory, forkLate, clock);
+            this.regEvent = null;
             log.info("push gateway in front of {} ({} mode), contacts masqueraded as {}",
                     gateway.backend().isEmpty() ? "the Request-URI domain" : gateway.backend(), gateway.mode(), masquerader.paramName());
             this.pipeline = new RequestPipeline(List.of(
@@ -133,21 +170,39 @@ public final class Pushgate implements AutoCloseable {
                     gatewayRegistrar,
                     new BackendForwarder(gateway, self, factory, forwarder)));
         } else {
+            this.pushCalls = null;
+            this.rtp = null;
             this.push = null;
             this.messages = null;
             this.forkLate = null;
             this.gatewayRegistrar = null;
+            RegEventSettings regEventSettings = RegEventSettings.from(config);
+            this.regEvent = regEventSettings.enabled()
+                    ? new RegEventServer(regEventSettings, domain, subscribers, bindings, auth.trustedPeers(), housekeeping, clock)
+                    : null;
             List<RequestStep> steps = new java.util.ArrayList<>(List.of(
                     new RequestSanity(domain),
                     new DigestAuthenticator(auth, domain, subscribers,
                             new NonceIssuer(auth.nonceLifetimeSeconds(), auth.nonceCacheSize(), clock),
                             new FailureThrottle(auth.maxFailures(), auth.failureWindowSeconds(), auth.lockoutSeconds(), clock)),
                     new IdentityCheck(domain),
-                    new Registrar(registrar, domain, subscribers, bindings, clock),
+                    new Registrar(registrar, domain, subscribers, bindings, clock)));
+            if (regEvent != null) steps.add(regEvent);
+            steps.addAll(List.of(
                     new RelayGuard(domain, auth.trustedPeers()),
-                    new EventPackageGate(domain),
+                    new EventPackageGate(domain, regEvent != null),
                     new AliasResolver(domain, subscribers, aliases, factory)));
             if (media != null) steps.add(media);
+            PushDevices pushDevices = new PushDevices(db, clock);
+            bindings.addListener(pushDevices);
+            if (!pushServer.routeTo().isEmpty()) {
+                try {
+                    steps.add(new SleepingCalleeRouter(domain, bindings, pushDevices, forwarder, factory, pushServer.routeTo()));
+                } catch (ServletParseException e) {
+                    throw new io.pushgate.config.ConfigException("push-server.route-to", "not a SIP URI: " + e.getMessage());
+                }
+                log.info("calls for users with only sleeping push devices go to {}", pushServer.routeTo());
+            }
             steps.add(new LocationRouter(domain, subscribers, bindings, targets));
             steps.add(new ForeignRelay(forwarder));
             this.pipeline = new RequestPipeline(steps);
@@ -198,6 +253,15 @@ public final class Pushgate implements AutoCloseable {
 
     /** Responses to proxied requests: the gateway role watches REGISTER answers and its waiting calls. */
     public void onResponse(SipServletResponse resp) {
+        if (pushCalls != null) {
+            try {
+                pushCalls.onResponse(resp);
+            } catch (IOException | RuntimeException e) {
+                log.warn("{} {} response handling failed: {}", resp.getStatus(), resp.getMethod(), e.toString());
+            }
+            return;
+        }
+        if (regEvent != null) regEvent.onResponse(resp);
         if (media != null) media.onResponse(resp);
         if (gatewayRegistrar == null) return;
         try {
@@ -229,6 +293,16 @@ public final class Pushgate implements AutoCloseable {
 
     /** A request inside a proxied dialog or transaction (BYE, CANCEL, ...); the container routes it. */
     public void onSubsequent(SipServletRequest req) {
+        try {
+            if (pushCalls != null) {
+                pushCalls.onSubsequent(req);
+                return;
+            }
+            if (regEvent != null && regEvent.onSubsequent(req)) return;
+        } catch (IOException | RuntimeException e) {
+            log.warn("{} in a subscription failed: {}", req.getMethod(), e.toString());
+            return;
+        }
         if (media != null) media.onSubsequent(req);
         if (forkLate != null && "CANCEL".equals(req.getMethod())) forkLate.onCancel(req);
     }
@@ -238,6 +312,7 @@ public final class Pushgate implements AutoCloseable {
     @Override
     public void close() {
         housekeeping.shutdownNow();
+        if (rtp != null) rtp.close();
         if (push != null) push.close();
         if (ng != null) ng.close();
         bindings.close();

@@ -23,7 +23,8 @@ public final class Database implements AutoCloseable {
                 .addAnnotatedClass(Alias.class)
                 .addAnnotatedClass(BindingRecord.class)
                 .addAnnotatedClass(StoredSetting.class)
-                .addAnnotatedClass(io.pushgate.gateway.StoredMessage.class);
+                .addAnnotatedClass(io.pushgate.gateway.StoredMessage.class)
+                .addAnnotatedClass(io.pushgate.pushserver.PushDevice.class);
         cfg.setProperty("hibernate.connection.provider_class", "org.hibernate.hikaricp.internal.HikariCPConnectionProvider");
         cfg.setProperty("hibernate.hikari.jdbcUrl", settings.url());
         // Named explicitly: inside a web application class loader DriverManager may not see the driver.

@@ -1,0 +1,218 @@
+package io.pushgate.pushserver;
+
+import io.pushgate.pipeline.Exchange;
+import io.pushgate.pipeline.RequestStep;
+import io.pushgate.push.PushDispatcher;
+import io.pushgate.push.PushNotification;
+import io.pushgate.push.PushParams;
+import io.pushgate.sip.SipUris;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ListIterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import javax.servlet.ServletException;
+import javax.servlet.sip.Address;
+import javax.servlet.sip.ServletParseException;
+import javax.servlet.sip.SipFactory;
+import javax.servlet.sip.SipServletRequest;
+import javax.servlet.sip.SipServletResponse;
+import javax.servlet.sip.SipSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The push application server's only pipeline step: a call for a sleeping user is answered with
+ * 183 and early media, the user's devices are pushed, its registration state is watched, and the
+ * call is handed back to the proxy when it registers (or ends with 480 when it does not).
+ */
+public final class PushCallServer implements RequestStep {
+    private static final Logger log = LoggerFactory.getLogger(PushCallServer.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final PushServerSettings settings;
+    private final SipFactory factory;
+    private final PushDispatcher push;
+    private final RtpStreamer streamer;
+    private final ScheduledExecutorService timers;
+    private final LongSupplier clock;
+    private final List<String> acceptFrom;
+    private final Address proxyRoute;
+    private final Address watcher;
+    private final Map<String, RegWatch> watches = new ConcurrentHashMap<>();
+    private final AtomicInteger waiting = new AtomicInteger();
+
+    public PushCallServer(PushServerSettings settings, SipFactory factory, PushDispatcher push, RtpStreamer streamer,
+                          ScheduledExecutorService timers, LongSupplier clock) throws ServletParseException {
+        this.settings = settings;
+        this.factory = factory;
+        this.push = push;
+        this.streamer = streamer;
+        this.timers = timers;
+        this.clock = clock;
+        this.proxyRoute = factory.createAddress("<" + settings.proxyUri() + ";lr>");
+        String proxyHost = ((javax.servlet.sip.SipURI) proxyRoute.getURI()).getHost();
+        this.acceptFrom = settings.acceptFrom().isEmpty() ? List.of(proxyHost) : settings.acceptFrom();
+        this.watcher = factory.createAddress("<sip:push-server@" + hostForUri(streamer.address()) + ">");
+    }
+
+    @Override
+    public void handle(Exchange ex, Chain chain) throws IOException, ServletException {
+        SipServletRequest req = ex.request();
+        if (!"INVITE".equals(ex.method())) {
+            if ("OPTIONS".equals(ex.method())) ex.reply(200, null);
+            else if (!"ACK".equals(ex.method())) {
+                SipServletResponse r = ex.response(405, "Method Not Allowed");
+                r.setHeader("Allow", "INVITE, ACK, BYE, CANCEL, OPTIONS, NOTIFY");
+                ex.send(r);
+            } else ex.dropped();
+            return;
+        }
+        if (!acceptFrom.contains(req.getInitialRemoteAddr())) {
+            log.warn("call {} from {} refused: not a configured proxy", req.getCallId(), req.getInitialRemoteAddr());
+            ex.reply(403, "Calls Are Taken From The Proxy Only");
+            return;
+        }
+        byte[] body = req.getRawContent();
+        SdpAudio.Offer offer = body == null || body.length == 0 ? null : SdpAudio.parseOffer(new String(body, StandardCharsets.UTF_8));
+        if (offer == null) {
+            SipServletResponse r = ex.response(488, "Not Acceptable Here");
+            r.setHeader("Warning", "305 pushgate \"an audio offer with PCMU or PCMA is needed for early media\"");
+            ex.send(r);
+            return;
+        }
+        if (waiting.incrementAndGet() > settings.maxCalls()) {
+            waiting.decrementAndGet();
+            ex.reply(503, "Too Many Waiting Calls");
+            return;
+        }
+        RtpStreamer.Stream media = streamer.open(offer);
+        if (media == null) {
+            waiting.decrementAndGet();
+            log.warn("call {} refused: no free early-media port in {}-{}", req.getCallId(), settings.rtpPortMin(), settings.rtpPortMax());
+            ex.reply(503, "No Media Port Free");
+            return;
+        }
+        String callee = SipUris.aor(req.getRequestURI());
+        long sdpSession = Math.abs(RANDOM.nextLong() % 1_000_000_000L);
+        String answer = SdpAudio.answer(streamer.address(), media.localPort(), offer, sdpSession, 1);
+        WaitingCall call = new WaitingCall(this, req, callee, media, answer, sdpSession);
+        req.getSession().setAttribute(WaitingCall.ATTRIBUTE, call);
+        req.getApplicationSession().setExpires(settings.waitTimeoutSeconds() / 60 + 2);
+        ex.keepSessions();
+        SipServletResponse progress = ex.response(183, "Session Progress");
+        progress.setContent(answer.getBytes(StandardCharsets.UTF_8), "application/sdp");
+        ex.send(progress);
+        media.start();
+        call.timeoutIn(timers.schedule(call::onTimeout, settings.waitTimeoutSeconds(), TimeUnit.SECONDS));
+        log.info("call {} for {} waits with early media ({} to {}:{})", req.getCallId(), callee, offer.law(), offer.address(), offer.port());
+        pushDevices(req, callee, PushNotification.Kind.CALL);
+        watch(call);
+    }
+
+    private void watch(WaitingCall call) {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            RegWatch w = watches.computeIfAbsent(call.callee(), aor -> {
+                try {
+                    return RegWatch.start(aor, watcher, settings.proxyUri(), settings.subscriptionExpires(), factory, clock);
+                } catch (IOException | ServletParseException e) {
+                    log.warn("cannot subscribe to the registration of {}: {}", aor, e.toString());
+                    return null;
+                }
+            });
+            if (w == null) return;
+            if (w.add(call, settings.waitTimeoutSeconds(), settings.subscriptionExpires())) return;
+            watches.remove(call.callee(), w);
+        }
+    }
+
+    private void pushDevices(SipServletRequest req, String callee, PushNotification.Kind kind) {
+        List<String> devices = new ArrayList<>();
+        for (ListIterator<String> it = req.getHeaders(SleepingCalleeRouter.DEVICE_HEADER); it.hasNext(); ) devices.add(it.next());
+        if (devices.isEmpty()) log.info("call {} for {}: no push device known, waiting without a push", req.getCallId(), callee);
+        String caller = req.getFrom().getURI().toString();
+        for (String d : devices) {
+            String uri = d.trim();
+            if (uri.startsWith("<")) uri = uri.substring(1, uri.indexOf('>'));
+            try {
+                PushParams.parseUri(uri).ifPresent(p -> push.send(new PushNotification(kind, p, caller, req.getCallId(),
+                        Duration.ofSeconds(settings.waitTimeoutSeconds()))));
+            } catch (PushParams.InvalidPushParams e) {
+                log.warn("call {} for {}: device {} has unusable push parameters: {}", req.getCallId(), callee, uri, e.getMessage());
+            }
+        }
+    }
+
+    /** Requests inside our dialogs: NOTIFY of a watch, ACK/BYE/CANCEL of a call. */
+    public void onSubsequent(SipServletRequest req) throws IOException {
+        SipSession s = req.getSession(false);
+        if (s == null || !s.isValid()) return;
+        if (s.getAttribute(RegWatch.ATTRIBUTE) instanceof RegWatch w) {
+            if ("NOTIFY".equals(req.getMethod())) w.onNotify(req);
+            else if (!"ACK".equals(req.getMethod())) req.createResponse(405).send();
+            return;
+        }
+        if (!(s.getAttribute(WaitingCall.ATTRIBUTE) instanceof WaitingCall call)) return;
+        switch (req.getMethod()) {
+            case "ACK" -> call.onCallerAck();
+            case "BYE" -> call.onBye(req);
+            case "CANCEL" -> call.onCancel();
+            case "INVITE", "UPDATE" -> req.createResponse(488, "Not Acceptable Here").send();
+            default -> { if (!"ACK".equals(req.getMethod())) req.createResponse(200).send(); }
+        }
+    }
+
+    /** Responses to what we sent: SUBSCRIBE, the hand-back INVITE, our re-INVITE, BYEs. */
+    public void onResponse(SipServletResponse resp) throws IOException {
+        SipSession s = resp.getSession(false);
+        if (s == null) return;
+        if (s.getAttribute(RegWatch.ATTRIBUTE) instanceof RegWatch w) {
+            if ("SUBSCRIBE".equals(resp.getMethod())) {
+                w.onResponse(resp);
+                if (w.ended()) watches.remove(w.aor(), w);
+            }
+            return;
+        }
+        if (!(s.getAttribute(WaitingCall.ATTRIBUTE) instanceof WaitingCall call)) return;
+        if (!"INVITE".equals(resp.getMethod())) return;
+        if (s.equals(call.callerInvite().getSession())) call.onCallerResponse(resp);
+        else call.onLegResponse(resp);
+    }
+
+    /** The call left the waiting state for good (answered or ended). */
+    void connected(WaitingCall call) {
+        release(call);
+        call.callerInvite().getApplicationSession().setExpires(settings.maxCallSeconds() / 60 + 1);
+    }
+
+    void ended(WaitingCall call, boolean wasWaiting, boolean missed) {
+        if (wasWaiting) release(call);
+        if (missed) pushDevices(call.callerInvite(), call.callee(), PushNotification.Kind.MISSED_CALL);
+    }
+
+    private void release(WaitingCall call) {
+        waiting.decrementAndGet();
+        RegWatch w = watches.get(call.callee());
+        if (w != null && (w.remove(call) || w.ended())) watches.remove(call.callee(), w);
+    }
+
+    SipFactory factory() { return factory; }
+    Address proxyRoute() { return (Address) proxyRoute.clone(); }
+    String mediaAddress() { return streamer.address(); }
+    int waitTimeoutSeconds() { return settings.waitTimeoutSeconds(); }
+
+    public int waitingCalls() { return Math.max(0, waiting.get()); }
+    public int watchedUsers() { return watches.size(); }
+
+    private static String hostForUri(String address) {
+        return address.contains(":") && !address.startsWith("[") ? "[" + address + "]" : address;
+    }
+}

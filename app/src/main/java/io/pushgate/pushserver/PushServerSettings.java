@@ -1,0 +1,67 @@
+package io.pushgate.pushserver;
+
+import io.pushgate.config.Config;
+import io.pushgate.config.ConfigException;
+import io.pushgate.config.ConfigKey;
+import io.pushgate.config.ConfigSection;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The [push-server] section. On the registrar/proxy, {@code route-to} sends calls for sleeping
+ * users to the push application server; on the application server, {@code serve} and the rest.
+ */
+public record PushServerSettings(String routeTo, boolean serve, String proxy, List<String> acceptFrom, int waitTimeoutSeconds,
+                                 int subscriptionExpires, Path announcement, String rtpAddress, int rtpPortMin, int rtpPortMax,
+                                 int maxCalls, int maxCallSeconds) {
+    public static final ConfigSection SECTION = new ConfigSection("push-server",
+            "The push application server: a B2BUA that answers calls for sleeping users with early media, pushes, and hands the call back when they register.");
+    static final ConfigKey<String> ROUTE_TO = SECTION.string("route-to", "",
+            "Registrar/proxy side: SIP URI of the push application server; calls for a user with no live binding but known push devices go there. Empty: they get 480.");
+    static final ConfigKey<Boolean> SERVE = SECTION.bool("serve", false,
+            "Run this instance as the push application server (it then serves no registrar).");
+    static final ConfigKey<String> PROXY = SECTION.string("proxy", "",
+            "Application server side: host:port or SIP URI of the registrar/proxy to subscribe at (Event: reg) and to hand calls back to.");
+    static final ConfigKey<List<String>> ACCEPT_FROM = SECTION.list("accept-from", "",
+            "Source addresses allowed to send calls to the application server; empty means the proxy's address only.");
+    static final ConfigKey<Integer> WAIT_TIMEOUT = SECTION.integer("wait-timeout", 30, 1, 600,
+            "Seconds a call waits for the callee to register; then the caller gets 480 with a Reason.");
+    static final ConfigKey<Integer> SUBSCRIPTION_EXPIRES = SECTION.integer("subscription-expires", 300, 30, 86400,
+            "Expires asked for in the registration-state SUBSCRIBE; it is refreshed while calls wait.");
+    static final ConfigKey<Path> ANNOUNCEMENT = SECTION.path("announcement", "",
+            "WAV file (8 kHz mono, 16-bit PCM) looped as early media; empty plays a ringback tone (425 Hz, 1 s on, 4 s off).");
+    static final ConfigKey<String> RTP_ADDRESS = SECTION.string("rtp-address", "",
+            "Address early media is sent from and announced in SDP; empty: the first SIP listening address.");
+    static final ConfigKey<String> RTP_PORTS = SECTION.string("rtp-ports", "40000-41999",
+            "UDP port range for early media, one even port per waiting call.");
+    static final ConfigKey<Integer> MAX_CALLS = SECTION.integer("max-calls", 1000, 1, 100_000,
+            "Calls waiting at once; beyond it new calls get 503.");
+    static final ConfigKey<Integer> MAX_CALL_SECONDS = SECTION.integer("max-call-duration", 14_400, 60, 604_800,
+            "Seconds a connected call is kept at most; a call whose peers vanished without BYE is forgotten then.");
+
+    public static PushServerSettings from(Config c) {
+        String ports = c.get(RTP_PORTS).trim();
+        int min;
+        int max;
+        try {
+            String[] p = ports.split("-");
+            min = Integer.parseInt(p[0].trim());
+            max = Integer.parseInt(p[p.length - 1].trim());
+        } catch (RuntimeException e) {
+            throw new ConfigException(RTP_PORTS.qualifiedName(), "expected a range like 40000-41999, got '" + ports + "'");
+        }
+        if (min < 1024 || max > 65535 || min >= max) throw new ConfigException(RTP_PORTS.qualifiedName(), "range must lie within 1024-65535, low before high");
+        Path announcement = c.get(ANNOUNCEMENT);
+        PushServerSettings s = new PushServerSettings(c.get(ROUTE_TO).trim(), c.get(SERVE), c.get(PROXY).trim(), c.get(ACCEPT_FROM),
+                c.get(WAIT_TIMEOUT), c.get(SUBSCRIPTION_EXPIRES), announcement == null || announcement.toString().isEmpty() ? null : announcement,
+                c.get(RTP_ADDRESS).trim(), min, max, c.get(MAX_CALLS), c.get(MAX_CALL_SECONDS));
+        if (s.serve && s.proxy.isEmpty()) throw new ConfigException(PROXY.qualifiedName(), "required when push-server.serve is on");
+        if (s.serve && !s.routeTo.isEmpty()) throw new ConfigException(ROUTE_TO.qualifiedName(), "is for the registrar/proxy, not the application server itself");
+        return s;
+    }
+
+    /** The proxy as a SIP URI text. */
+    public String proxyUri() {
+        return proxy.startsWith("sip:") || proxy.startsWith("sips:") ? proxy : "sip:" + proxy;
+    }
+}

@@ -1,0 +1,150 @@
+package io.pushgate.pushserver;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends every early-media stream from one thread on one 20 ms clock (RFC 3550 packets, RFC 3551
+ * G.711 payloads). Each stream owns an even UDP port from the configured range for as long as it
+ * plays. A late tick sends its packets late rather than skipping them, so sequence numbers and
+ * timestamps never jump.
+ */
+public final class RtpStreamer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RtpStreamer.class);
+    private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final EarlyMediaAudio audio;
+    private final String address;
+    private final ConcurrentLinkedQueue<Integer> freePorts = new ConcurrentLinkedQueue<>();
+    private final Map<Stream, Boolean> streams = new ConcurrentHashMap<>();
+    private final Thread thread;
+    private final AtomicLong sent = new AtomicLong();
+    private volatile boolean running = true;
+
+    public RtpStreamer(EarlyMediaAudio audio, String address, int portMin, int portMax) {
+        this.audio = audio;
+        this.address = address;
+        for (int p = portMin + (portMin & 1); p + 1 <= portMax; p += 2) freePorts.add(p);
+        this.thread = new Thread(this::run, "pushgate-rtp");
+        thread.setDaemon(true);
+        thread.setPriority(Thread.MAX_PRIORITY);
+        thread.start();
+    }
+
+    /** One stream toward one caller. */
+    public final class Stream implements AutoCloseable {
+        private final DatagramChannel channel;
+        private final int port;
+        private final InetSocketAddress remote;
+        private final SdpAudio.Offer offer;
+        private final byte[] samples;
+        private final ByteBuffer packet = ByteBuffer.allocate(12 + EarlyMediaAudio.FRAME);
+        private final int ssrc = RANDOM.nextInt();
+        private int seq = RANDOM.nextInt(0x10000);
+        private int timestamp = RANDOM.nextInt();
+        private long frame;
+        private boolean first = true;
+
+        private Stream(DatagramChannel channel, int port, InetSocketAddress remote, SdpAudio.Offer offer) {
+            this.channel = channel;
+            this.port = port;
+            this.remote = remote;
+            this.offer = offer;
+            this.samples = audio.samples(offer.law());
+        }
+
+        public int localPort() { return port; }
+
+        public void start() { streams.put(this, Boolean.TRUE); }
+
+        void sendFrame() {
+            packet.clear();
+            packet.put((byte) 0x80);
+            // Marker on the first packet of the stream (RFC 3551 section 4.1: start of a talkspurt).
+            packet.put((byte) ((first ? 0x80 : 0) | offer.payloadType()));
+            packet.putShort((short) seq);
+            packet.putInt(timestamp);
+            packet.putInt(ssrc);
+            int at = (int) ((frame * EarlyMediaAudio.FRAME) % samples.length);
+            packet.put(samples, at, EarlyMediaAudio.FRAME);
+            packet.flip();
+            try {
+                channel.send(packet, remote);
+                sent.incrementAndGet();
+            } catch (IOException e) {
+                log.debug("rtp to {} failed: {}", remote, e.toString());
+            }
+            first = false;
+            seq = (seq + 1) & 0xffff;
+            timestamp += EarlyMediaAudio.FRAME;
+            frame++;
+        }
+
+        /** Stops the stream and gives its port back. */
+        @Override
+        public void close() {
+            if (streams.remove(this) == null && !channel.isOpen()) return;
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing a UDP channel does not fail in a way that matters here
+            }
+            freePorts.add(port);
+        }
+    }
+
+    /** A stream bound to a free port, not yet playing; null when every port is taken. */
+    public Stream open(SdpAudio.Offer offer) throws IOException {
+        InetSocketAddress remote = new InetSocketAddress(offer.address(), offer.port());
+        for (int tries = freePorts.size(); tries > 0; tries--) {
+            Integer port = freePorts.poll();
+            if (port == null) break;
+            DatagramChannel ch = DatagramChannel.open();
+            try {
+                ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                ch.bind(new InetSocketAddress(address, port));
+                return new Stream(ch, port, remote, offer);
+            } catch (IOException e) {
+                ch.close();
+                freePorts.add(port);
+                log.debug("rtp port {} unusable: {}", port, e.toString());
+            }
+        }
+        return null;
+    }
+
+    private void run() {
+        long next = System.nanoTime();
+        while (running) {
+            next += TICK_NANOS;
+            for (Stream s : streams.keySet()) s.sendFrame();
+            long wait = next - System.nanoTime();
+            if (wait > 0) LockSupport.parkNanos(wait);
+        }
+    }
+
+    public int playing() { return streams.size(); }
+
+    public long packetsSent() { return sent.get(); }
+
+    public String address() { return address; }
+
+    @Override
+    public void close() {
+        running = false;
+        for (Stream s : streams.keySet()) s.close();
+    }
+}

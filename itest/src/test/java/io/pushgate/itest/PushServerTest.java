@@ -1,0 +1,255 @@
+package io.pushgate.itest;
+
+import static io.pushgate.itest.Requests.auth;
+import static io.pushgate.itest.Requests.register;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/**
+ * The push application server (a second Pushgate, on 127.0.0.2) behind the registrar/proxy: sipp
+ * plays the caller and the phone, the test itself receives the early media, and Pushy's
+ * MockApnsServer plays APNs.
+ */
+public class PushServerTest {
+    private static final int WAIT_TIMEOUT = 8;
+    private static final String INSTANCE = "\"<urn:uuid:00000000-0000-4000-8000-0000000000e1>\"";
+    private static final String APNS_PARAMS = ";pn-provider=apns.dev;pn-prid=V0IPT0KEN:voip&REM0TET0KEN:remote"
+            + ";pn-param=" + MockApns.TEAM + "." + MockApns.BUNDLE + ".voip&remote";
+
+    private static Path work;
+    private static MockApns apns;
+    private static PushgateProcess proxy;
+    private static PushgateProcess server;
+
+    @BeforeClass
+    public static void start() throws Exception {
+        work = Files.createTempDirectory("pushgate-as");
+        apns = MockApns.start(work);
+        server = new PushgateProcess("");
+        proxy = new PushgateProcess("""
+                [registrar]
+                min-expires = 1
+                nat-rewrite = false
+
+                [auth]
+                trusted-peers = 127.0.0.2
+
+                [push-server]
+                route-to = sip:127.0.0.2:%d
+                """.formatted(server.sipPort));
+        Files.writeString(server.config(), """
+
+                [server]
+                sip-address = 127.0.0.2
+
+                [push-server]
+                serve = true
+                proxy = %s
+                wait-timeout = %d
+                rtp-ports = 42000-42099
+                """.formatted(proxy.uri(), WAIT_TIMEOUT) + apns.config(), java.nio.file.StandardOpenOption.APPEND);
+        for (String user : new String[] {"alice", "bob", "carol", "dave"}) {
+            assertEquals(0, proxy.command("subscriber", "add", user, "pw-" + user).exit());
+        }
+        proxy.start();
+        server.start();
+    }
+
+    @AfterClass
+    public static void stop() throws Exception {
+        if (server != null) server.close();
+        if (proxy != null) proxy.close();
+        if (apns != null) apns.close();
+    }
+
+    /** The phone registers with its push parameters for {@code seconds}, then its app goes to sleep. */
+    private static void registerThenSleep(String user, int seconds) throws Exception {
+        String contact = "<sip:" + user + "@127.0.0.1:" + PushgateProcess.freePort() + APNS_PARAMS + ">;+sip.instance=" + INSTANCE;
+        registerFor(user, contact, seconds);
+        Thread.sleep(seconds * 1000L + 500);
+    }
+
+    private static void registerFor(String user, String contact, int seconds) throws Exception {
+        proxy.sipp(
+                Sipp.send(register(user, 1, contact, Integer.toString(seconds), "")),
+                Sipp.recv(401),
+                Sipp.send(register(user, 2, contact, Integer.toString(seconds), auth(user, "pw-" + user))),
+                Sipp.recv(200));
+    }
+
+    private static String invite(String callee, int cseq, String authLine, int rtpPort) {
+        return """
+                INVITE sip:%1$s@[remote_ip]:[remote_port] SIP/2.0
+                Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                Max-Forwards: 70
+                From: <sip:alice@[remote_ip]>;tag=[pid]c[call_number]
+                To: <sip:%1$s@[remote_ip]>
+                Call-ID: [call_id]
+                CSeq: %2$d INVITE
+                Contact: <sip:alice@[local_ip]:[local_port]>
+                %3$s
+                Content-Type: application/sdp
+                Content-Length: [len]
+
+                v=0
+                o=alice 1 1 IN IP4 127.0.0.1
+                s=-
+                c=IN IP4 127.0.0.1
+                t=0 0
+                m=audio %4$d RTP/AVP 0 8
+                a=rtpmap:0 PCMU/8000
+                a=rtpmap:8 PCMA/8000
+                """.formatted(callee, cseq, authLine, rtpPort);
+    }
+
+    private static String inDialog(String callee, String method, int cseq) {
+        return """
+                %2$s [next_url] SIP/2.0
+                Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                [routes]
+                Max-Forwards: 70
+                From: <sip:alice@[remote_ip]>;tag=[pid]c[call_number]
+                To: <sip:%1$s@[remote_ip]>[peer_tag_param]
+                Call-ID: [call_id]
+                CSeq: %3$d %2$s
+                Content-Length: 0
+                """.formatted(callee, method, cseq);
+    }
+
+    /** alice's INVITE with the 407 round; ends having received the 183 with our SDP answer. */
+    private static String[] callUntilEarlyMedia(String callee, int rtpPort) {
+        return new String[] {
+                Sipp.send(invite(callee, 1, "", rtpPort)),
+                Sipp.optional(100),
+                Sipp.recv(407),
+                Sipp.ackNon2xx("sip:" + callee + "@[remote_ip]:[remote_port]"),
+                Sipp.send(invite(callee, 2, auth("alice", "pw-alice"), rtpPort)),
+                Sipp.optional(100),
+                Sipp.recv(183, "m=audio [0-9]+ RTP/AVP 0", "c=IN IP4 127\\.0\\.0\\.2", "a=sendonly")};
+    }
+
+    private static MockApns.Push nextApns() throws InterruptedException {
+        MockApns.Push p = apns.next(10);
+        assertNotNull("no push reached the APNs mock", p);
+        return p;
+    }
+
+    @Test
+    public void sleepingCalleeGetsEarlyMediaPushAndTheCallWhenItRegisters() throws Exception {
+        registerThenSleep("bob", 2);
+        apns.drain();
+        try (RtpReceiver rtp = new RtpReceiver()) {
+            Sipp.Running caller = Sipp.start(work, Sipp.scenario(concat(callUntilEarlyMedia("bob", rtp.port()),
+                    Sipp.optional(180),
+                    "<recv response=\"200\" rrs=\"true\"/>",
+                    Sipp.sendOnce(inDialog("bob", "ACK", 2)),
+                    // Our re-INVITE carrying the callee's media.
+                    "<recv request=\"INVITE\"><action><ereg regexp=\"o=pushgate [0-9]+ 2 \" search_in=\"body\" check_it=\"true\" assign_to=\"o\"/></action></recv>",
+                    Calls.answerWithSdp().replace(";tag=[pid]s[call_number]", ""),
+                    "<recv request=\"ACK\"/>",
+                    Sipp.pause(500),
+                    Sipp.send(inDialog("bob", "BYE", 3)),
+                    Sipp.recv(200))), proxy.uri(), PushgateProcess.freePort());
+
+            List<RtpReceiver.Packet> packets = rtp.collect(10_000, 2_000);
+            assertEarlyMedia(packets, 0);
+
+            MockApns.Push push = nextApns();
+            assertEquals("V0IPT0KEN", push.token());
+            assertEquals("voip", push.pushType());
+            assertTrue(push.payload(), push.payload().contains("sip:alice@127.0.0.1"));
+
+            int phonePort = PushgateProcess.freePort();
+            Sipp.Running phone = Sipp.start(work, Calls.uas(), null, phonePort);
+            Thread.sleep(300);
+            registerFor("bob", "<sip:bob@127.0.0.1:" + phonePort + APNS_PARAMS + ">;+sip.instance=" + INSTANCE, 600);
+            proxy.assertPassed(phone.await());
+            server.assertPassed(caller.await());
+            int after = rtp.countFresh(500);
+            assertEquals("early media must stop once the callee answered", 0, after);
+        }
+        String log = server.log();
+        assertTrue(PushgateProcess.tail(log), log.contains("handed back to the proxy"));
+        assertFalse(PushgateProcess.tail(log), log.contains("Exception"));
+    }
+
+    /** 50 packets/s of 160-byte G.711, one SSRC, consecutive sequence numbers, timestamps 160 apart, marker first. */
+    private static void assertEarlyMedia(List<RtpReceiver.Packet> packets, int payloadType) {
+        assertTrue("expected about 100 packets in 2 s, got " + packets.size(), packets.size() >= 90 && packets.size() <= 102);
+        RtpReceiver.Packet first = packets.get(0);
+        assertTrue("marker bit on the first packet", first.marker());
+        for (int i = 0; i < packets.size(); i++) {
+            RtpReceiver.Packet p = packets.get(i);
+            assertEquals(2, p.version());
+            assertEquals(payloadType, p.payloadType());
+            assertEquals(160, p.payloadLength());
+            assertEquals(first.ssrc(), p.ssrc());
+            assertEquals("sequence continuity at " + i, (first.seq() + i) & 0xffff, p.seq());
+            assertEquals("timestamp continuity at " + i, (first.timestamp() + 160L * i) & 0xffffffffL, p.timestamp());
+            if (i > 0) assertFalse("marker only on the first packet", p.marker());
+        }
+        double seconds = (packets.get(packets.size() - 1).arrivalNanos() - first.arrivalNanos()) / 1e9;
+        double rate = (packets.size() - 1) / seconds;
+        assertTrue("packet rate " + rate + "/s", rate > 45 && rate < 55);
+    }
+
+    @Test
+    public void noRegistrationInTimeEndsWith480AndReason() throws Exception {
+        registerThenSleep("carol", 1);
+        apns.drain();
+        try (RtpReceiver rtp = new RtpReceiver()) {
+            long started = System.nanoTime();
+            proxy.assertPassed(Sipp.start(work, Sipp.scenario(concat(callUntilEarlyMedia("carol", rtp.port()),
+                    Sipp.recv(480, "Reason: *SIP;cause=480"),
+                    Sipp.ackNon2xx("sip:carol@[remote_ip]:[remote_port]"))), proxy.uri(), PushgateProcess.freePort()).await());
+            double waited = (System.nanoTime() - started) / 1e9;
+            assertTrue("480 after the wait timeout, came after " + waited + " s", waited >= WAIT_TIMEOUT - 0.5);
+            assertNotNull(nextApns());
+            assertEquals("early media stops with the call", 0, rtp.countFresh(500));
+        }
+    }
+
+    @Test
+    public void callerCancelStopsEverythingAndSendsMissedCallAlert() throws Exception {
+        registerThenSleep("dave", 1);
+        apns.drain();
+        try (RtpReceiver rtp = new RtpReceiver()) {
+            proxy.assertPassed(Sipp.start(work, Sipp.scenario(concat(callUntilEarlyMedia("dave", rtp.port()),
+                    Sipp.pause(1000),
+                    Sipp.sendOnce("""
+                            CANCEL sip:dave@[remote_ip]:[remote_port] SIP/2.0
+                            [last_Via:]
+                            Max-Forwards: 70
+                            From: <sip:alice@[remote_ip]>;tag=[pid]c[call_number]
+                            To: <sip:dave@[remote_ip]>
+                            Call-ID: [call_id]
+                            CSeq: 2 CANCEL
+                            Content-Length: 0
+                            """),
+                    Sipp.recv(200),
+                    Sipp.recv(487),
+                    Sipp.ackNon2xx("sip:dave@[remote_ip]:[remote_port]"))), proxy.uri(), PushgateProcess.freePort()).await());
+            assertEquals("voip", nextApns().pushType());
+            MockApns.Push missed = nextApns();
+            assertEquals("REM0TET0KEN", missed.token());
+            assertEquals("alert", missed.pushType());
+            assertEquals("early media stops with the call", 0, rtp.countFresh(500));
+        }
+        assertTrue(PushgateProcess.tail(server.log()), server.log().contains("cancelled by the caller"));
+    }
+
+    private static String[] concat(String[] head, String... tail) {
+        String[] out = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, out, head.length, tail.length);
+        return out;
+    }
+}
