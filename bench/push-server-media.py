@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Concurrent waiting calls the push application server holds while streaming early media.
+
+A registrar/proxy (Pushgate) and the push application server (Pushgate on 127.0.0.2) run side by
+side. sipp sends N calls straight to the application server for one sleeping user (so one
+registration subscription serves them all); each call gets 183 and G.711 early media, and waits
+(nobody registers) until the wait timeout. A Java sink takes every stream on one UDP port and
+measures, once all N calls are up: streams seen, lost packets (sequence gaps) and the
+packet-interval jitter |gap - 20 ms|.
+
+There is no Kamailio figure beside it: Kamailio does not originate media.
+
+usage: bench/push-server-media.py [--calls 500 1000] [--rate 100] [--measure 20]
+Needs: sip-tester, a built Pushgate. Targets only 127.0.0.1 and 127.0.0.2.
+"""
+import argparse, json, os, subprocess, sys, tempfile, time
+
+from benchlib import ROOT, ensure_packages, sh, start_pushgate, write_config
+
+PROXY_PORT, AS_PORT, SINK_PORT = 5090, 5092, 39000
+
+SCENARIO = """<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="waiting-call">
+  <send retrans="500"><![CDATA[
+INVITE sip:bob@127.0.0.1 SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+Max-Forwards: 70
+From: <sip:alice@127.0.0.1>;tag=[pid]c[call_number]
+To: <sip:bob@127.0.0.1>
+Call-ID: [call_id]
+CSeq: 1 INVITE
+Contact: <sip:alice@[local_ip]:[local_port]>
+Content-Type: application/sdp
+Content-Length: [len]
+
+v=0
+o=alice 1 1 IN IP4 127.0.0.1
+s=-
+c=IN IP4 127.0.0.1
+t=0 0
+m=audio %d RTP/AVP 0
+a=rtpmap:0 PCMU/8000
+]]></send>
+  <recv response="100" optional="true"/>
+  <recv response="183"/>
+  <recv response="480"/>
+  <send><![CDATA[
+ACK sip:bob@127.0.0.1 SIP/2.0
+[last_Via:]
+[last_From:]
+[last_To:]
+[last_Call-ID:]
+CSeq: 1 ACK
+Max-Forwards: 70
+Content-Length: 0
+]]></send>
+</scenario>
+""" % SINK_PORT
+
+
+def run(calls, rate, measure, work):
+    ramp = calls / rate
+    wait = int(ramp + measure + 15)
+    proxy_dir, as_dir = os.path.join(work, f"proxy-{calls}"), os.path.join(work, f"as-{calls}")
+    os.makedirs(proxy_dir), os.makedirs(as_dir)
+    proxy_cfg = write_config(proxy_dir, PROXY_PORT, 18090, "[auth]\ntrusted-peers = 127.0.0.2\n")
+    as_cfg = write_config(as_dir, AS_PORT, 18092, f"""[server]
+sip-address = 127.0.0.2
+[push-server]
+serve = true
+proxy = 127.0.0.1:{PROXY_PORT}
+accept-from = 127.0.0.1
+wait-timeout = {wait}
+max-calls = {calls + 100}
+rtp-ports = 40000-{40000 + 2 * calls + 200}
+""")
+    sh([os.path.join(ROOT, "bin", "pushgate"), "subscriber", "add", "bob", "pw-bob", "--config", proxy_cfg],
+       stdout=subprocess.DEVNULL)
+    proxy, _ = start_pushgate(proxy_cfg, os.path.join(proxy_dir, "server.log"))
+    server, _ = start_pushgate(as_cfg, os.path.join(as_dir, "server.log"))
+    try:
+        sink = subprocess.Popen(["java", "-Xmx256m", os.path.join(ROOT, "bench", "RtpSink.java"), str(SINK_PORT),
+                                 str(ramp + 3), str(measure)], stdout=subprocess.PIPE, text=True)
+        time.sleep(2)
+        scen = os.path.join(work, "waiting.xml")
+        open(scen, "w").write(SCENARIO)
+        sipp = subprocess.Popen(["sipp", "-sf", scen, "-r", str(rate), "-m", str(calls), "-l", str(calls + 10),
+                                 "-i", "127.0.0.1", "-nostdin",
+                                 "-timeout", str(wait + 30), f"127.0.0.2:{AS_PORT}"],
+                                cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        out, _ = sink.communicate(timeout=ramp + measure + 60)
+        figures = json.loads(out.strip().splitlines()[-1])
+        sipp.wait(timeout=wait + 60)
+        figures["sipp_exit"] = sipp.returncode
+        return figures
+    finally:
+        for p in (server, proxy):
+            p.terminate()
+            p.wait(timeout=60)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--calls", type=int, nargs="+", default=[500, 1000])
+    ap.add_argument("--rate", type=int, default=100)
+    ap.add_argument("--measure", type=int, default=20)
+    a = ap.parse_args()
+    ensure_packages()
+    work = tempfile.mkdtemp(prefix="pushgate-bench-as-")
+    print(f"{'waiting calls':>14} {'streams':>8} {'packets':>9} {'lost':>6} {'jitter p50':>11} {'p99':>8} {'max':>8}  sipp")
+    for n in a.calls:
+        f = run(n, a.rate, a.measure, work)
+        print(f"{n:>14} {f['streams']:>8} {f['received']:>9} {f['lost']:>6} {f['jitter_p50_ms']:>9.2f}ms "
+              f"{f['jitter_p99_ms']:>6.2f}ms {f['jitter_max_ms']:>6.2f}ms  exit {f['sipp_exit']}", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
