@@ -18,6 +18,8 @@ import argparse, json, os, subprocess, sys, tempfile, time
 from benchlib import ROOT, ensure_packages, sh, start_pushgate, write_config
 
 PROXY_PORT, AS_PORT, SINK_PORT = 5090, 5092, 39000
+PIN = False
+RT = False
 
 SCENARIO = """<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="waiting-call">
@@ -76,15 +78,25 @@ rtp-ports = 40000-{40000 + 2 * calls + 200}
 """)
     sh([os.path.join(ROOT, "bin", "pushgate"), "subscriber", "add", "bob", "pw-bob", "--config", proxy_cfg],
        stdout=subprocess.DEVNULL)
-    proxy, _ = start_pushgate(proxy_cfg, os.path.join(proxy_dir, "server.log"))
-    server, _ = start_pushgate(as_cfg, os.path.join(as_dir, "server.log"))
+    proxy, proxy_pid = start_pushgate(proxy_cfg, os.path.join(proxy_dir, "server.log"))
+    server, as_pid = start_pushgate(as_cfg, os.path.join(as_dir, "server.log"))
+    if PIN:
+        # The server under test gets core 0; the load (sipp, the sink, the registrar) core 1.
+        sh(["taskset", "-a", "-p", "-c", "0", str(as_pid)], stdout=subprocess.DEVNULL)
+        sh(["taskset", "-a", "-p", "-c", "1", str(proxy_pid)], stdout=subprocess.DEVNULL)
+    if RT:
+        # What an operator can do for low jitter: real-time priority for the one media thread.
+        for tid in os.listdir(f"/proc/{as_pid}/task"):
+            if open(f"/proc/{as_pid}/task/{tid}/comm").read().strip() == "pushgate-rtp":
+                sh(["chrt", "-f", "-p", "10", tid], stdout=subprocess.DEVNULL)
+    load = ["taskset", "-c", "1"] if PIN else []
     try:
-        sink = subprocess.Popen(["java", "-Xmx256m", os.path.join(ROOT, "bench", "RtpSink.java"), str(SINK_PORT),
+        sink = subprocess.Popen(load + ["java", "-Xmx256m", os.path.join(ROOT, "bench", "RtpSink.java"), str(SINK_PORT),
                                  str(ramp + 3), str(measure)], stdout=subprocess.PIPE, text=True)
         time.sleep(2)
         scen = os.path.join(work, "waiting.xml")
         open(scen, "w").write(SCENARIO)
-        sipp = subprocess.Popen(["sipp", "-sf", scen, "-r", str(rate), "-m", str(calls), "-l", str(calls + 10),
+        sipp = subprocess.Popen(load + ["sipp", "-sf", scen, "-r", str(rate), "-m", str(calls), "-l", str(calls + 10),
                                  "-i", "127.0.0.1", "-nostdin",
                                  "-timeout", str(wait + 30), f"127.0.0.2:{AS_PORT}"],
                                 cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -104,7 +116,11 @@ def main():
     ap.add_argument("--calls", type=int, nargs="+", default=[500, 1000])
     ap.add_argument("--rate", type=int, default=100)
     ap.add_argument("--measure", type=int, default=20)
+    ap.add_argument("--pin", action="store_true", help="server on core 0, load generators on core 1 (needs 2+ cores)")
+    ap.add_argument("--rt", action="store_true", help="real-time priority (chrt -f 10) for the server's media thread")
     a = ap.parse_args()
+    global PIN, RT
+    PIN, RT = a.pin, a.rt
     ensure_packages()
     work = tempfile.mkdtemp(prefix="pushgate-bench-as-")
     print(f"{'waiting calls':>14} {'streams':>8} {'packets':>9} {'lost':>6} {'jitter p50':>11} {'p99':>8} {'max':>8}  sipp")

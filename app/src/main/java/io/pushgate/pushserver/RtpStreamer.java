@@ -25,6 +25,8 @@ public final class RtpStreamer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RtpStreamer.class);
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** One second of packets that could not be sent. */
+    private static final int GIVE_UP_AFTER = 50;
 
     private final EarlyMediaAudio audio;
     private final String address;
@@ -51,12 +53,13 @@ public final class RtpStreamer implements AutoCloseable {
         private final InetSocketAddress remote;
         private final SdpAudio.Offer offer;
         private final byte[] samples;
-        private final ByteBuffer packet = ByteBuffer.allocate(12 + EarlyMediaAudio.FRAME);
+        private final ByteBuffer packet = ByteBuffer.allocateDirect(12 + EarlyMediaAudio.FRAME);
         private final int ssrc = RANDOM.nextInt();
         private int seq = RANDOM.nextInt(0x10000);
         private int timestamp = RANDOM.nextInt();
         private long frame;
         private boolean first = true;
+        private int failures;
 
         private Stream(DatagramChannel channel, int port, InetSocketAddress remote, SdpAudio.Offer offer) {
             this.channel = channel;
@@ -82,10 +85,15 @@ public final class RtpStreamer implements AutoCloseable {
             packet.put(samples, at, EarlyMediaAudio.FRAME);
             packet.flip();
             try {
-                channel.send(packet, remote);
+                channel.write(packet);
                 sent.incrementAndGet();
+                failures = 0;
             } catch (IOException e) {
-                log.debug("rtp to {} failed: {}", remote, e.toString());
+                // A caller whose media port is gone (ICMP unreachable) would cost an exception every 20 ms.
+                if (++failures == GIVE_UP_AFTER) {
+                    log.info("early media to {} stopped after {} failed packets: {}", remote, failures, e.toString());
+                    streams.remove(this);
+                }
             }
             first = false;
             seq = (seq + 1) & 0xffff;
@@ -116,6 +124,8 @@ public final class RtpStreamer implements AutoCloseable {
             try {
                 ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                 ch.bind(new InetSocketAddress(address, port));
+                // Connected, so each send skips the per-packet address checks.
+                ch.connect(remote);
                 return new Stream(ch, port, remote, offer);
             } catch (IOException e) {
                 ch.close();

@@ -57,7 +57,7 @@ public class PushServerTest {
                 wait-timeout = %d
                 rtp-ports = 42000-42099
                 """.formatted(proxy.uri(), WAIT_TIMEOUT) + apns.config(), java.nio.file.StandardOpenOption.APPEND);
-        for (String user : new String[] {"alice", "bob", "carol", "dave"}) {
+        for (String user : new String[] {"alice", "bob", "carol", "dave", "erin", "frank"}) {
             assertEquals(0, proxy.command("subscriber", "add", user, "pw-" + user).exit());
         }
         proxy.start();
@@ -245,6 +245,77 @@ public class PushServerTest {
             assertEquals("early media stops with the call", 0, rtp.countFresh(500));
         }
         assertTrue(PushgateProcess.tail(server.log()), server.log().contains("cancelled by the caller"));
+    }
+
+    /** The woken phone registers from {@code port}; whatever it does with the call is in its scenario. */
+    private static Sipp.Running wakeUp(String user, String phoneScenario, int port) throws Exception {
+        Sipp.Running phone = Sipp.start(work, phoneScenario, null, port);
+        Thread.sleep(300);
+        registerFor(user, "<sip:" + user + "@127.0.0.1:" + port + APNS_PARAMS + ">;+sip.instance=" + INSTANCE, 600);
+        return phone;
+    }
+
+    @Test
+    public void theCalleesBusyIsRelayedToTheCaller() throws Exception {
+        registerThenSleep("erin", 1);
+        try (RtpReceiver rtp = new RtpReceiver()) {
+            Sipp.Running caller = Sipp.start(work, Sipp.scenario(concat(callUntilEarlyMedia("erin", rtp.port()),
+                    Sipp.recv(486, "SIP/2.0 486 Busy Here"),
+                    Sipp.ackNon2xx("sip:erin@[remote_ip]:[remote_port]"))), proxy.uri(), PushgateProcess.freePort());
+            assertNotNull(nextApns());
+            Sipp.Running phone = wakeUp("erin", Sipp.scenario(
+                    "<recv request=\"INVITE\"/>",
+                    Sipp.sendOnce("""
+                            SIP/2.0 486 Busy Here
+                            [last_Via:]
+                            [last_From:]
+                            [last_To:];tag=[pid]s[call_number]
+                            [last_Call-ID:]
+                            [last_CSeq:]
+                            Content-Length: 0
+                            """),
+                    "<recv request=\"ACK\"/>"), PushgateProcess.freePort());
+            proxy.assertPassed(phone.await());
+            server.assertPassed(caller.await());
+            assertEquals("early media stops with the call", 0, rtp.countFresh(500));
+        }
+    }
+
+    @Test
+    public void thePhoneHangsUpAndTheCallerGetsTheBye() throws Exception {
+        registerThenSleep("frank", 1);
+        try (RtpReceiver rtp = new RtpReceiver()) {
+            Sipp.Running caller = Sipp.start(work, Sipp.scenario(concat(callUntilEarlyMedia("frank", rtp.port()),
+                    Sipp.optional(180),
+                    "<recv response=\"200\" rrs=\"true\"/>",
+                    Sipp.sendOnce(inDialog("frank", "ACK", 2)),
+                    "<recv request=\"INVITE\"/>",
+                    Calls.answerWithSdp().replace(";tag=[pid]s[call_number]", ""),
+                    "<recv request=\"ACK\"/>",
+                    "<recv request=\"BYE\"/>",
+                    Calls.okToLastRequest(),
+                    "<timewait milliseconds=\"500\"/>")), proxy.uri(), PushgateProcess.freePort());
+            assertNotNull(nextApns());
+            Sipp.Running phone = wakeUp("frank", Sipp.scenario(
+                    "<recv request=\"INVITE\" rrs=\"true\"><action><ereg regexp=\".*\" search_in=\"hdr\" header=\"From:\" assign_to=\"caller\"/></action></recv>",
+                    Calls.answerWithSdp(),
+                    "<recv request=\"ACK\"/>",
+                    Sipp.pause(1500),
+                    Sipp.send("""
+                            BYE [next_url] SIP/2.0
+                            Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                            [routes]
+                            Max-Forwards: 70
+                            From: <sip:frank@127.0.0.1>;tag=[pid]s[call_number]
+                            To:[$caller]
+                            Call-ID: [call_id]
+                            CSeq: 1 BYE
+                            Content-Length: 0
+                            """),
+                    Sipp.recv(200)), PushgateProcess.freePort());
+            proxy.assertPassed(phone.await());
+            server.assertPassed(caller.await());
+        }
     }
 
     private static String[] concat(String[] head, String... tail) {
