@@ -36,4 +36,5 @@ public class PushDevice {
     public String id() { return id; }
     public String aor() { return aor; }
     public String contactUri() { return contactUri; }
+    public long updatedAt() { return updatedAt; }
 }

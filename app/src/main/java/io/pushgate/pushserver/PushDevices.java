@@ -20,21 +20,36 @@ public final class PushDevices implements BindingChange.Listener {
 
     private final Database db;
     private final LongSupplier clock;
-    /** aor -> binding id -> contact URI. */
-    private final Map<String, Map<String, String>> byAor = new ConcurrentHashMap<>();
+    /** A refresh rewrites the row at most this often, so last-seen stays cheap to keep. */
+    private static final long TOUCH_EVERY_MS = 86_400_000L;
+
+    private record Known(String uri, long seenAt) {}
+
+    /** aor -> binding id -> device. */
+    private final Map<String, Map<String, Known>> byAor = new ConcurrentHashMap<>();
 
     public PushDevices(Database db, LongSupplier clock) {
         this.db = db;
         this.clock = clock;
         for (PushDevice d : db.inTransaction(s -> s.createSelectionQuery("from PushDevice", PushDevice.class).getResultList())) {
-            byAor.computeIfAbsent(d.aor(), k -> new ConcurrentHashMap<>()).put(d.id(), d.contactUri());
+            byAor.computeIfAbsent(d.aor(), k -> new ConcurrentHashMap<>()).put(d.id(), new Known(d.contactUri(), d.updatedAt()));
         }
     }
 
     /** Contact URIs (with their push parameters) of the user's devices. */
     public List<String> of(String aor) {
-        Map<String, String> m = byAor.get(aor);
-        return m == null ? List.of() : List.copyOf(m.values());
+        Map<String, Known> m = byAor.get(aor);
+        return m == null ? List.of() : m.values().stream().map(Known::uri).toList();
+    }
+
+    /** Forgets devices not seen registering for {@code maxAgeMs}: a phone gone for good is not pushed forever. */
+    public int purgeOlderThan(long maxAgeMs) {
+        long cutoff = clock.getAsLong() - maxAgeMs;
+        int n = db.inTransaction(s -> s.createMutationQuery("delete from PushDevice where updatedAt < :cutoff")
+                .setParameter("cutoff", cutoff).executeUpdate());
+        for (Map<String, Known> m : byAor.values()) m.values().removeIf(k -> k.seenAt() < cutoff);
+        byAor.values().removeIf(Map::isEmpty);
+        return n;
     }
 
     @Override
@@ -43,7 +58,7 @@ public final class PushDevices implements BindingChange.Listener {
             BindingRecord b = c.binding();
             try {
                 if (c.event() == BindingChange.Event.UNREGISTERED) forget(b);
-                else if (c.event().active() && hasPushParams(b) && !b.contactUri().equals(known(b))) remember(b);
+                else if (c.event().active() && hasPushParams(b) && isNewOrStale(b)) remember(b);
             } catch (RuntimeException e) {
                 // The binding itself is committed; only the wake-up list is behind, and the next refresh retries.
                 log.warn("push device list for {} not updated: {}", aor, e.getMessage());
@@ -51,15 +66,21 @@ public final class PushDevices implements BindingChange.Listener {
         }
     }
 
-    private String known(BindingRecord b) {
-        Map<String, String> m = byAor.get(b.aor());
+    private Known known(BindingRecord b) {
+        Map<String, Known> m = byAor.get(b.aor());
         return m == null ? null : m.get(b.id());
     }
 
+    private boolean isNewOrStale(BindingRecord b) {
+        Known k = known(b);
+        return k == null || !k.uri().equals(b.contactUri()) || clock.getAsLong() - k.seenAt() > TOUCH_EVERY_MS;
+    }
+
     private void remember(BindingRecord b) {
-        PushDevice d = new PushDevice(b.id(), b.aor(), b.contactUri(), clock.getAsLong());
+        long now = clock.getAsLong();
+        PushDevice d = new PushDevice(b.id(), b.aor(), b.contactUri(), now);
         db.inTransaction(s -> s.merge(d));
-        byAor.computeIfAbsent(b.aor(), k -> new ConcurrentHashMap<>()).put(b.id(), b.contactUri());
+        byAor.computeIfAbsent(b.aor(), k -> new ConcurrentHashMap<>()).put(b.id(), new Known(b.contactUri(), now));
     }
 
     private void forget(BindingRecord b) {

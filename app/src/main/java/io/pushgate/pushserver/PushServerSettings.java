@@ -13,11 +13,13 @@ import java.util.List;
  */
 public record PushServerSettings(String routeTo, boolean serve, String proxy, List<String> acceptFrom, int waitTimeoutSeconds,
                                  int subscriptionExpires, Path announcement, String rtpAddress, int rtpPortMin, int rtpPortMax,
-                                 int maxCalls, int maxCallSeconds) {
+                                 int maxCalls, int maxCallSeconds, int deviceTtlDays) {
     public static final ConfigSection SECTION = new ConfigSection("push-server",
             "The push application server: a B2BUA that answers calls for sleeping users with early media, pushes, and hands the call back when they register.");
     static final ConfigKey<String> ROUTE_TO = SECTION.string("route-to", "",
             "Registrar/proxy side: SIP URI of the push application server; calls for a user with no live binding but known push devices go there. Empty: they get 480.");
+    static final ConfigKey<Integer> DEVICE_TTL = SECTION.integer("device-ttl", 30, 1, 3650,
+            "Registrar/proxy side: days a push device is remembered after its last registration; then it is no longer pushed.");
     static final ConfigKey<Boolean> SERVE = SECTION.bool("serve", false,
             "Run this instance as the push application server (it then serves no registrar).");
     static final ConfigKey<String> PROXY = SECTION.string("proxy", "",
@@ -54,7 +56,7 @@ public record PushServerSettings(String routeTo, boolean serve, String proxy, Li
         Path announcement = c.get(ANNOUNCEMENT);
         PushServerSettings s = new PushServerSettings(c.get(ROUTE_TO).trim(), c.get(SERVE), c.get(PROXY).trim(), c.get(ACCEPT_FROM),
                 c.get(WAIT_TIMEOUT), c.get(SUBSCRIPTION_EXPIRES), announcement == null || announcement.toString().isEmpty() ? null : announcement,
-                c.get(RTP_ADDRESS).trim(), min, max, c.get(MAX_CALLS), c.get(MAX_CALL_SECONDS));
+                c.get(RTP_ADDRESS).trim(), min, max, c.get(MAX_CALLS), c.get(MAX_CALL_SECONDS), c.get(DEVICE_TTL));
         if (s.serve && s.proxy.isEmpty()) throw new ConfigException(PROXY.qualifiedName(), "required when push-server.serve is on");
         if (s.serve && !s.routeTo.isEmpty()) throw new ConfigException(ROUTE_TO.qualifiedName(), "is for the registrar/proxy, not the application server itself");
         return s;

@@ -86,6 +86,9 @@ public final class Pushgate implements AutoCloseable {
     /** Set in the push application server role. */
     private final PushCallServer pushCalls;
     private final RtpStreamer rtp;
+    /** Set in the registrar role. */
+    private final PushDevices pushDevices;
+    private final long pushDeviceTtlMs;
     /** Set in the registrar role when [reg-event] is enabled. */
     private final RegEventServer regEvent;
 
@@ -129,6 +132,7 @@ public final class Pushgate implements AutoCloseable {
             this.media = null;
         }
         PushServerSettings pushServer = PushServerSettings.from(config);
+        this.pushDeviceTtlMs = pushServer.deviceTtlDays() * 86_400_000L;
         if (gateway.enabled() && pushServer.serve()) {
             throw new io.pushgate.config.ConfigException("push-server.serve", "cannot be on together with gateway.enabled");
         }
@@ -145,6 +149,7 @@ public final class Pushgate implements AutoCloseable {
             this.forkLate = null;
             this.gatewayRegistrar = null;
             this.regEvent = null;
+            this.pushDevices = null;
             this.pipeline = new RequestPipeline(List.of(new RequestSanity(domain), pushCalls));
             log.info("push application server: calls from {} wait {} s with early media from {}, registrations watched at {}",
                     pushServer.acceptFrom().isEmpty() ? pushServer.proxy() : pushServer.acceptFrom(), pushServer.waitTimeoutSeconds(),
@@ -162,6 +167,7 @@ public final class Pushgate implements AutoCloseable {
             this.gatewayRegistrar = new GatewayRegistrar(gateway, registrar, masquerader,
                     new PendingRegistrations(gateway.pendingMax(), gateway.pendingTtlSeconds(), clock), bindings, self, factory, forkLate, clock);
             this.regEvent = null;
+            this.pushDevices = null;
             log.info("push gateway in front of {} ({} mode), contacts masqueraded as {}",
                     gateway.backend().isEmpty() ? "the Request-URI domain" : gateway.backend(), gateway.mode(), masquerader.paramName());
             this.pipeline = new RequestPipeline(List.of(
@@ -193,7 +199,7 @@ public final class Pushgate implements AutoCloseable {
                     new EventPackageGate(domain, regEvent != null),
                     new AliasResolver(domain, subscribers, aliases, factory)));
             if (media != null) steps.add(media);
-            PushDevices pushDevices = new PushDevices(db, clock);
+            this.pushDevices = new PushDevices(db, clock);
             bindings.addListener(pushDevices);
             if (!pushServer.routeTo().isEmpty()) {
                 try {
@@ -246,6 +252,8 @@ public final class Pushgate implements AutoCloseable {
             if (n > 0) log.info("purged {} expired bindings", n);
             int m = messages == null ? 0 : messages.purgeExpired();
             if (m > 0) log.info("dropped {} stored messages past their expiry", m);
+            int d = pushDevices == null ? 0 : pushDevices.purgeOlderThan(pushDeviceTtlMs);
+            if (d > 0) log.info("forgot {} push devices not seen for {} days", d, pushDeviceTtlMs / 86_400_000L);
         } catch (RuntimeException e) {
             log.warn("binding purge failed, will retry: {}", e.getMessage());
         }

@@ -111,4 +111,59 @@ public class ProxyTest {
         server.assertPassed(caller);
         server.assertPassed(answered);
     }
+
+    private static String subscribe(String user, String target, int cseq, int expires, String authLine) {
+        return """
+                SUBSCRIBE sip:%2$s@[remote_ip]:[remote_port] SIP/2.0
+                Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                Max-Forwards: 70
+                From: <sip:%1$s@[remote_ip]>;tag=[pid]w[call_number]
+                To: <sip:%2$s@[remote_ip]>
+                Call-ID: [call_id]
+                CSeq: %3$d SUBSCRIBE
+                Contact: <sip:%1$s@[local_ip]:[local_port]>
+                Event: reg
+                Accept: application/reginfo+xml
+                Expires: %4$d
+                %5$s
+                Content-Length: 0
+                """.formatted(user, target, cseq, expires, authLine);
+    }
+
+    @Test
+    public void aUserMayWatchItsOwnRegistrationAfterAuthenticating() throws Exception {
+        server.sipp(
+                send(subscribe("alice", "alice", 1, 60, "")),
+                recv(407),
+                send(subscribe("alice", "alice", 2, 60, auth("alice", "pw-alice"))),
+                "<recv response=\"200\" rrs=\"true\"/>",
+                "<recv request=\"NOTIFY\"><action><ereg regexp=\"state=.full.\" search_in=\"body\" check_it=\"true\" assign_to=\"full\"/></action></recv>",
+                Calls.okToLastRequest(),
+                send("""
+                        SUBSCRIBE [next_url] SIP/2.0
+                        Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                        [routes]
+                        Max-Forwards: 70
+                        From: <sip:alice@[remote_ip]>;tag=[pid]w[call_number]
+                        To: <sip:alice@[remote_ip]>[peer_tag_param]
+                        Call-ID: [call_id]
+                        CSeq: 3 SUBSCRIBE
+                        Contact: <sip:alice@[local_ip]:[local_port]>
+                        Event: reg
+                        Expires: 0
+                        Content-Length: 0
+                        """),
+                recv(200),
+                "<recv request=\"NOTIFY\"><action><ereg regexp=\"terminated\" search_in=\"hdr\" header=\"Subscription-State:\" check_it=\"true\" assign_to=\"t1\"/></action></recv>",
+                Calls.okToLastRequest());
+    }
+
+    @Test
+    public void anAuthenticatedUserMayNotWatchSomeoneElse() throws Exception {
+        server.sipp(
+                send(subscribe("alice", "bob", 1, 60, "")),
+                recv(407),
+                send(subscribe("alice", "bob", 2, 60, auth("alice", "pw-alice"))),
+                recv(403, "Not Allowed To Watch"));
+    }
 }
