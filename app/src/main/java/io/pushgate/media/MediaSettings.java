@@ -36,8 +36,9 @@ public record MediaSettings(List<NgClient.Instance> instances, int timeoutMs, in
             "Seconds an rtpengine that did not answer is skipped for new calls.");
     static final ConfigKey<Boolean> PROCEED = SECTION.bool("proceed-without-relay", false,
             "When no rtpengine answers: false answers the call 503, true lets it through with its own SDP.");
-    private static final String PLAIN = "RTP/AVP replace-session-connection replace-origin ICE=remove";
-    private static final String TO_WEBRTC = "UDP/TLS/RTP/SAVPF ICE=force";
+    // Browsers insist on RTCP multiplexed with RTP (RFC 5761); plain phones get them apart.
+    private static final String PLAIN = "RTP/AVP replace-session-connection replace-origin ICE=remove rtcp-mux-demux";
+    private static final String TO_WEBRTC = "UDP/TLS/RTP/SAVPF ICE=force rtcp-mux-require";
     private static final String WEBRTC_BOTH = "ICE=force-relay DTLS=passive";
     static final ConfigKey<String> OFFER_PLAIN_PLAIN = SECTION.string("offer-plain-plain", PLAIN, "Offer flags, plain caller to plain callee.");
     static final ConfigKey<String> ANSWER_PLAIN_PLAIN = SECTION.string("answer-plain-plain", PLAIN, "Answer flags, plain caller to plain callee.");

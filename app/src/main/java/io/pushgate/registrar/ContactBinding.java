@@ -44,7 +44,9 @@ public final class ContactBinding {
         String srcAddr = req.getInitialRemoteAddr();
         int srcPort = req.getInitialRemotePort();
         String received = null;
-        if (natRewrite && contact.getURI() instanceof SipURI sip && path.length() == 0) {
+        // A WebSocket client's contact (RFC 7118, often an ".invalid" host) is reachable only over its connection.
+        boolean webSocket = transport.startsWith("ws");
+        if ((natRewrite || webSocket) && contact.getURI() instanceof SipURI sip && path.length() == 0) {
             int port = sip.getPort() > 0 ? sip.getPort() : (sip.isSecure() || "tls".equals(transport) ? 5061 : 5060);
             if (!sip.getHost().equals(srcAddr) || port != srcPort) received = hostPort(srcAddr, srcPort);
         }

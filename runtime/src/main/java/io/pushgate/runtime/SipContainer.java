@@ -184,6 +184,10 @@ public final class SipContainer {
         p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
         p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
         p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
+        // The stack would rewrite a WebSocket client's ".invalid" Via and Contact to its socket address;
+        // browsers (SIP.js) then drop every response, and the contact would not be stored as sent.
+        // The registrar keeps the socket address beside the binding instead (RFC 7118 section 5).
+        p.setProperty("gov.nist.javax.sip.PATCH_SIP_WEBSOCKETS_HEADERS", "false");
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
         p.setProperty("gov.nist.javax.sip.CACHE_SERVER_CONNECTIONS", "true");
         p.setProperty("org.mobicents.servlet.sip.SERVER_HEADER", "Pushgate");
