@@ -88,6 +88,7 @@ public final class Pushgate implements AutoCloseable {
     private final RtpStreamer rtp;
     /** Set in the registrar role. */
     private final PushDevices pushDevices;
+    private final io.pushgate.routing.WebSocketFlows webSocketFlows;
     private final long pushDeviceTtlMs;
     /** Set in the registrar role when [reg-event] is enabled. */
     private final RegEventServer regEvent;
@@ -150,6 +151,7 @@ public final class Pushgate implements AutoCloseable {
             this.gatewayRegistrar = null;
             this.regEvent = null;
             this.pushDevices = null;
+            this.webSocketFlows = null;
             this.pipeline = new RequestPipeline(List.of(new RequestSanity(domain), pushCalls));
             log.info("push application server: calls from {} wait {} s with early media from {}, registrations watched at {}",
                     pushServer.acceptFrom().isEmpty() ? pushServer.proxy() : pushServer.acceptFrom(), pushServer.waitTimeoutSeconds(),
@@ -168,6 +170,7 @@ public final class Pushgate implements AutoCloseable {
                     new PendingRegistrations(gateway.pendingMax(), gateway.pendingTtlSeconds(), clock), bindings, self, factory, forkLate, clock);
             this.regEvent = null;
             this.pushDevices = null;
+            this.webSocketFlows = null;
             log.info("push gateway in front of {} ({} mode), contacts masqueraded as {}",
                     gateway.backend().isEmpty() ? "the Request-URI domain" : gateway.backend(), gateway.mode(), masquerader.paramName());
             this.pipeline = new RequestPipeline(List.of(
@@ -200,6 +203,8 @@ public final class Pushgate implements AutoCloseable {
                     new AliasResolver(domain, subscribers, aliases, factory)));
             if (media != null) steps.add(media);
             this.pushDevices = new PushDevices(db, clock);
+            this.webSocketFlows = new io.pushgate.routing.WebSocketFlows();
+            bindings.addListener(webSocketFlows);
             bindings.addListener(pushDevices);
             if (!pushServer.routeTo().isEmpty()) {
                 try {
@@ -311,6 +316,7 @@ public final class Pushgate implements AutoCloseable {
             log.warn("{} in a subscription failed: {}", req.getMethod(), e.toString());
             return;
         }
+        if (webSocketFlows != null) webSocketFlows.route(req);
         if (media != null) media.onSubsequent(req);
         if (forkLate != null && "CANCEL".equals(req.getMethod())) forkLate.onCancel(req);
     }

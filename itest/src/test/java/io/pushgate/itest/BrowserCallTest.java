@@ -104,4 +104,29 @@ public class BrowserCallTest {
         assertEquals("BYE deleted the relay session", List.of(), rtpengine(Map.of("command", "list")).get("calls"));
         assertFalse(PushgateProcess.tail(server.log()), server.log().contains("Exception"));
     }
+
+    @Test
+    public void plainSipPhoneCallsTheBrowserOverItsWebSocket() throws Exception {
+        try (Browser browser = Browser.start(page(), "ws://127.0.0.1:" + wsPort, "web", "pw-web", "127.0.0.1", null, work)) {
+            browser.next("registered", 30);
+            Sipp.Running caller = Sipp.start(work, Calls.authenticatedCaller("udp", "pw-udp", "web", 4000), server.uri(),
+                    PushgateProcess.freePort(), "-rtp_echo", "-mp", Integer.toString(PushgateProcess.freePort()));
+            // The INVITE reached the browser over its own connection: its contact (an .invalid host) is not routable.
+            String sdp = Browser.field(browser.next("established", 30), "remoteSdp");
+            assertTrue("the browser is offered WebRTC media: " + sdp, sdp.contains("UDP/TLS/RTP/SAVPF"));
+            assertTrue(sdp, sdp.contains("a=candidate"));
+            assertTrue(sdp, sdp.contains("a=fingerprint"));
+            Thread.sleep(2500);
+            browser.command("stats");
+            String stats = browser.next("stats", 10);
+            assertTrue("media both ways: " + stats, Integer.parseInt(Browser.field(stats, "sent")) > 20
+                    && Integer.parseInt(Browser.field(stats, "received")) > 20);
+            server.assertPassed(caller.await());
+            assertTrue("the caller got plain RTP without ICE in the 200", !caller.await().messages().contains("a=ice-ufrag"));
+            browser.command("ended");
+            browser.next("ended", 15);
+        }
+        Thread.sleep(500);
+        assertEquals("the caller's BYE deleted the relay session", List.of(), rtpengine(Map.of("command", "list")).get("calls"));
+    }
 }

@@ -71,6 +71,11 @@ final class Calls {
 
     /** Caller user (local, so challenged with 407) calls callee, acknowledges, hangs up along the record-route. */
     static String authenticatedCaller(String user, String password, String callee) {
+        return authenticatedCaller(user, password, callee, 300);
+    }
+
+    /** The same, staying in the call for {@code holdMs} before hanging up. */
+    static String authenticatedCaller(String user, String password, String callee, int holdMs) {
         String invite = """
                 INVITE sip:%2$s@[remote_ip]:[remote_port] SIP/2.0
                 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
@@ -107,7 +112,7 @@ final class Calls {
                 Sipp.optional(180),
                 "<recv response=\"200\" rrs=\"true\"/>",
                 Sipp.sendOnce(inDialog.formatted(user, callee, "ACK", 2)),
-                Sipp.pause(300),
+                Sipp.pause(holdMs),
                 Sipp.send(inDialog.formatted(user, callee, "BYE", 3)),
                 Sipp.recv(200));
     }

@@ -1,0 +1,46 @@
+package io.pushgate.routing;
+
+import io.pushgate.registrar.BindingChange;
+import io.pushgate.registrar.BindingRecord;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.servlet.sip.SipServletRequest;
+import javax.servlet.sip.SipURI;
+import javax.servlet.sip.URI;
+
+/**
+ * The connections of WebSocket clients (RFC 7118): their contacts name ".invalid" hosts, so a
+ * request inside a dialog with one (ACK, BYE, re-INVITE) would be sent nowhere. Keyed by the
+ * registered contact, this keeps the address of the connection it registered over, and points
+ * such requests there.
+ */
+public final class WebSocketFlows implements BindingChange.Listener {
+    /** contact URI as registered -> host:port of its connection. */
+    private final Map<String, String> flows = new ConcurrentHashMap<>();
+
+    @Override
+    public void changed(String aor, List<BindingChange> changes) {
+        for (BindingChange c : changes) {
+            BindingRecord b = c.binding();
+            if (b.source() == null || !b.source().startsWith("ws") || b.received() == null) continue;
+            if (c.event().active()) flows.put(b.contactUri(), b.received());
+            else flows.remove(b.contactUri(), b.received());
+        }
+    }
+
+    /** Points a request whose Request-URI is a WebSocket client's contact at its connection. */
+    public void route(SipServletRequest req) {
+        URI ruri = req.getRequestURI();
+        if (!(ruri instanceof SipURI sip) || !sip.getHost().endsWith(".invalid")) return;
+        String flow = flows.get(ruri.toString());
+        if (flow == null) return;
+        SipURI target = (SipURI) sip.clone();
+        int colon = flow.lastIndexOf(':');
+        target.setHost(flow.substring(0, colon).replace("[", "").replace("]", ""));
+        target.setPort(Integer.parseInt(flow.substring(colon + 1)));
+        req.setRequestURI(target);
+    }
+
+    public int size() { return flows.size(); }
+}
