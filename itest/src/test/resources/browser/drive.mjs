@@ -49,6 +49,13 @@ try {
 } catch (e) {
   say({ step: "error", message: String(e && e.stack ? e.stack : e) });
 } finally {
+  // A phone that goes away unregisters, so the next test's calls do not fork to a closed connection.
+  try {
+    const page = browser.contexts()[0]?.pages()[0];
+    if (page) await page.evaluate(() => window.phone?.ua?.stop());
+  } catch (e) {
+    process.stderr.write(`stop: ${e}\n`);
+  }
   await browser.close();
   lines.close();
 }

@@ -28,11 +28,13 @@ public final class BindingTarget {
             sip.setHost(b.received().substring(0, colon).replace("[", "").replace("]", ""));
             sip.setPort(Integer.parseInt(b.received().substring(colon + 1)));
         }
-        if (uri instanceof SipURI sip && sip.getTransportParam() == null && b.path().isEmpty() && b.source() != null) {
+        if (uri instanceof SipURI sip && b.path().isEmpty() && b.source() != null) {
             // Reach the device over the transport it registered with: a call that came in over a
-            // WebSocket would otherwise be sent on over a connection the device never offered.
+            // WebSocket would otherwise be sent on over a connection the device never offered, and
+            // a browser on a secure WebSocket still writes transport=ws in its contact.
             String transport = b.source().substring(0, b.source().indexOf(':'));
-            if (!"tls".equals(transport) && !"wss".equals(transport)) sip.setTransportParam(transport);
+            boolean webSocket = transport.startsWith("ws");
+            if (webSocket || (sip.getTransportParam() == null && !"tls".equals(transport))) sip.setTransportParam(transport);
         }
         List<Address> routes = new ArrayList<>();
         for (String p : b.path()) routes.add(factory.createAddress(p));

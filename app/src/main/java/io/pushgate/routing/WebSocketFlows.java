@@ -16,7 +16,7 @@ import javax.servlet.sip.URI;
  * such requests there.
  */
 public final class WebSocketFlows implements BindingChange.Listener {
-    /** contact URI as registered -> host:port of its connection. */
+    /** contact URI as registered -> transport and host:port of its connection. */
     private final Map<String, String> flows = new ConcurrentHashMap<>();
 
     @Override
@@ -24,8 +24,9 @@ public final class WebSocketFlows implements BindingChange.Listener {
         for (BindingChange c : changes) {
             BindingRecord b = c.binding();
             if (b.source() == null || !b.source().startsWith("ws") || b.received() == null) continue;
-            if (c.event().active()) flows.put(b.contactUri(), b.received());
-            else flows.remove(b.contactUri(), b.received());
+            String flow = b.source().substring(0, b.source().indexOf(':')) + " " + b.received();
+            if (c.event().active()) flows.put(b.contactUri(), flow);
+            else flows.remove(b.contactUri(), flow);
         }
     }
 
@@ -36,9 +37,11 @@ public final class WebSocketFlows implements BindingChange.Listener {
         String flow = flows.get(ruri.toString());
         if (flow == null) return;
         SipURI target = (SipURI) sip.clone();
-        int colon = flow.lastIndexOf(':');
-        target.setHost(flow.substring(0, colon).replace("[", "").replace("]", ""));
-        target.setPort(Integer.parseInt(flow.substring(colon + 1)));
+        String[] transportAndAddress = flow.split(" ", 2);
+        int colon = transportAndAddress[1].lastIndexOf(':');
+        target.setTransportParam(transportAndAddress[0]);
+        target.setHost(transportAndAddress[1].substring(0, colon).replace("[", "").replace("]", ""));
+        target.setPort(Integer.parseInt(transportAndAddress[1].substring(colon + 1)));
         req.setRequestURI(target);
     }
 

@@ -23,6 +23,7 @@ public class BrowserCallTest {
     private static Rtpengine rtpengine;
     private static PushgateProcess server;
     private static int wsPort;
+    private static int wssPort;
 
     @BeforeClass
     public static void start() throws Exception {
@@ -30,13 +31,21 @@ public class BrowserCallTest {
         Browser.install();
         rtpengine = Rtpengine.start(work, 33000);
         wsPort = PushgateProcess.freePort();
+        wssPort = PushgateProcess.freePort();
+        Path cert = work.resolve("wss.crt");
+        Path key = work.resolve("wss.key");
+        MockApns.openssl(work, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(), "-out", cert.toString(),
+                "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1");
         server = new PushgateProcess("""
                 [server]
                 ws-port = %d
+                wss-port = %d
+                tls-certificate = %s
+                tls-key = %s
 
                 [media]
                 rtpengine = 127.0.0.1:%d
-                """.formatted(wsPort, rtpengine.ngPort));
+                """.formatted(wsPort, wssPort, cert, key, rtpengine.ngPort));
         for (String user : new String[] {"web", "udp"}) assertEquals(0, server.command("subscriber", "add", user, "pw-" + user).exit());
         server.start();
     }
@@ -67,6 +76,30 @@ public class BrowserCallTest {
 
     @Test
     public void browserOverWebSocketCallsAPlainSipPhone() throws Exception {
+        browserCallsAPlainSipPhone("ws://127.0.0.1:" + wsPort);
+    }
+
+    @Test
+    public void browserOverSecureWebSocketCallsAPlainSipPhone() throws Exception {
+        browserCallsAPlainSipPhone("wss://127.0.0.1:" + wssPort);
+    }
+
+    @Test
+    public void plainSipPhoneCallsTheBrowserOverItsWebSocket() throws Exception {
+        plainSipPhoneCallsTheBrowser("ws://127.0.0.1:" + wsPort);
+    }
+
+    @Test
+    public void plainSipPhoneCallsTheBrowserOverItsSecureWebSocket() throws Exception {
+        plainSipPhoneCallsTheBrowser("wss://127.0.0.1:" + wssPort);
+    }
+
+    private static int relaySessions() throws Exception {
+        return ((List<?>) rtpengine(Map.of("command", "list")).get("calls")).size();
+    }
+
+    private void browserCallsAPlainSipPhone(String url) throws Exception {
+        int before = relaySessions();
         int phonePort = PushgateProcess.freePort();
         registerUdpPhone(phonePort);
         // The UDP phone must be offered plain RTP without ICE, and echoes the media it gets.
@@ -81,7 +114,7 @@ public class BrowserCallTest {
                 Calls.okToLastRequest(),
                 "<timewait milliseconds=\"500\"/>"), null, phonePort, "-rtp_echo", "-mp", Integer.toString(PushgateProcess.freePort()));
         Thread.sleep(300);
-        try (Browser browser = Browser.start(page(), "ws://127.0.0.1:" + wsPort, "web", "pw-web", "127.0.0.1", "sip:udp@127.0.0.1", work)) {
+        try (Browser browser = Browser.start(page(), url, "web", "pw-web", "127.0.0.1", "sip:udp@127.0.0.1", work)) {
             browser.next("registered", 30);
             String sdp = Browser.field(browser.next("established", 30), "remoteSdp");
             assertTrue(sdp, sdp.contains("UDP/TLS/RTP/SAVPF"));
@@ -94,20 +127,19 @@ public class BrowserCallTest {
             assertTrue("the browser sends media: " + stats, Integer.parseInt(Browser.field(stats, "sent")) > 20);
             assertTrue("and gets the phone's echo back through the relay: " + stats, Integer.parseInt(Browser.field(stats, "received")) > 20);
 
-            Map<String, Object> list = rtpengine(Map.of("command", "list"));
-            assertEquals("one session in the relay: " + list, 1, ((List<?>) list.get("calls")).size());
+            assertEquals("the call has its session in the relay", before + 1, relaySessions());
             browser.command("hangup");
             browser.next("hungup", 10);
         }
         server.assertPassed(phone.await());
         Thread.sleep(500);
-        assertEquals("BYE deleted the relay session", List.of(), rtpengine(Map.of("command", "list")).get("calls"));
+        assertEquals("BYE deleted the relay session", before, relaySessions());
         assertFalse(PushgateProcess.tail(server.log()), server.log().contains("Exception"));
     }
 
-    @Test
-    public void plainSipPhoneCallsTheBrowserOverItsWebSocket() throws Exception {
-        try (Browser browser = Browser.start(page(), "ws://127.0.0.1:" + wsPort, "web", "pw-web", "127.0.0.1", null, work)) {
+    private void plainSipPhoneCallsTheBrowser(String url) throws Exception {
+        int before = relaySessions();
+        try (Browser browser = Browser.start(page(), url, "web", "pw-web", "127.0.0.1", null, work)) {
             browser.next("registered", 30);
             Sipp.Running caller = Sipp.start(work, Calls.authenticatedCaller("udp", "pw-udp", "web", 4000), server.uri(),
                     PushgateProcess.freePort(), "-rtp_echo", "-mp", Integer.toString(PushgateProcess.freePort()));
@@ -127,6 +159,6 @@ public class BrowserCallTest {
             browser.next("ended", 15);
         }
         Thread.sleep(500);
-        assertEquals("the caller's BYE deleted the relay session", List.of(), rtpengine(Map.of("command", "list")).get("calls"));
+        assertEquals("the caller's BYE deleted the relay session", before, relaySessions());
     }
 }
