@@ -137,6 +137,17 @@ public class PushServerTest {
                 Sipp.recv(183, "m=audio [0-9]+ RTP/AVP 0", "c=IN IP4 127\\.0\\.0\\.2", "a=sendonly")};
     }
 
+    /** The same, then our 200 and, once acknowledged, our re-INVITE with the callee's media (answered). */
+    private static String[] callUntilConnected(String callee, int rtpPort) {
+        return concat(callUntilEarlyMedia(callee, rtpPort),
+                Sipp.optional(180),
+                "<recv response=\"200\" rrs=\"true\"/>",
+                Sipp.sendOnce(inDialog(callee, "ACK", 2)),
+                "<recv request=\"INVITE\"><action><ereg regexp=\"o=pushgate [0-9]+ 2 \" search_in=\"body\" check_it=\"true\" assign_to=\"o\"/></action></recv>",
+                Calls.answerWithSdp().replace(";tag=[pid]s[call_number]", ""),
+                "<recv request=\"ACK\"/>");
+    }
+
     private static MockApns.Push nextApns() throws InterruptedException {
         MockApns.Push p = apns.next(10);
         assertNotNull("no push reached the APNs mock", p);
@@ -148,14 +159,7 @@ public class PushServerTest {
         registerThenSleep("bob", 2);
         apns.drain();
         try (RtpReceiver rtp = new RtpReceiver()) {
-            Sipp.Running caller = Sipp.start(work, Sipp.scenario(concat(callUntilEarlyMedia("bob", rtp.port()),
-                    Sipp.optional(180),
-                    "<recv response=\"200\" rrs=\"true\"/>",
-                    Sipp.sendOnce(inDialog("bob", "ACK", 2)),
-                    // Our re-INVITE carrying the callee's media.
-                    "<recv request=\"INVITE\"><action><ereg regexp=\"o=pushgate [0-9]+ 2 \" search_in=\"body\" check_it=\"true\" assign_to=\"o\"/></action></recv>",
-                    Calls.answerWithSdp().replace(";tag=[pid]s[call_number]", ""),
-                    "<recv request=\"ACK\"/>",
+            Sipp.Running caller = Sipp.start(work, Sipp.scenario(concat(callUntilConnected("bob", rtp.port()),
                     Sipp.pause(500),
                     Sipp.send(inDialog("bob", "BYE", 3)),
                     Sipp.recv(200))), proxy.uri(), PushgateProcess.freePort());
@@ -285,13 +289,7 @@ public class PushServerTest {
     public void thePhoneHangsUpAndTheCallerGetsTheBye() throws Exception {
         registerThenSleep("frank", 1);
         try (RtpReceiver rtp = new RtpReceiver()) {
-            Sipp.Running caller = Sipp.start(work, Sipp.scenario(concat(callUntilEarlyMedia("frank", rtp.port()),
-                    Sipp.optional(180),
-                    "<recv response=\"200\" rrs=\"true\"/>",
-                    Sipp.sendOnce(inDialog("frank", "ACK", 2)),
-                    "<recv request=\"INVITE\"/>",
-                    Calls.answerWithSdp().replace(";tag=[pid]s[call_number]", ""),
-                    "<recv request=\"ACK\"/>",
+            Sipp.Running caller = Sipp.start(work, Sipp.scenario(concat(callUntilConnected("frank", rtp.port()),
                     "<recv request=\"BYE\"/>",
                     Calls.okToLastRequest(),
                     "<timewait milliseconds=\"500\"/>")), proxy.uri(), PushgateProcess.freePort());
