@@ -27,7 +27,8 @@ def run(mode, rates, duration, work):
     server, _ = start_pushgate(cfg, os.path.join(d, "server.log"))
     uas = None
     try:
-        sh(["sipp", f"127.0.0.1:{PG_PORT}", "-sf", os.path.join(PEERS, "reg_uas.xml"), "-i", "127.0.0.1", "-m", "1",
+        # Registered from the UAS's own port: the registrar keeps the observed source address for NAT.
+        sh(["sipp", f"127.0.0.1:{PG_PORT}", "-sf", os.path.join(PEERS, "reg_uas.xml"), "-i", "127.0.0.1", "-p", str(UAS_PORT), "-m", "1",
             "-nostdin", "-timeout", "10s", "-timeout_error"], cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         uas = subprocess.Popen(["sipp", "-sf", os.path.join(PEERS, "uas.xml"), "-i", "127.0.0.1", "-p", str(UAS_PORT),
                                 "-nostdin", "-mp", "36000"], cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
