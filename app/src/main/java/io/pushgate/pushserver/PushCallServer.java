@@ -209,9 +209,6 @@ public final class PushCallServer implements RequestStep {
     String mediaAddress() { return streamer.address(); }
     int waitTimeoutSeconds() { return settings.waitTimeoutSeconds(); }
 
-    public int waitingCalls() { return Math.max(0, waiting.get()); }
-    public int watchedUsers() { return watches.size(); }
-
     private static String hostForUri(String address) {
         return address.contains(":") && !address.startsWith("[") ? "[" + address + "]" : address;
     }

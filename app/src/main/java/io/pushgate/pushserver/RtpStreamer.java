@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +32,6 @@ public final class RtpStreamer implements AutoCloseable {
     private final ConcurrentLinkedQueue<Integer> freePorts = new ConcurrentLinkedQueue<>();
     private final Map<Stream, Boolean> streams = new ConcurrentHashMap<>();
     private final Thread thread;
-    private final AtomicLong sent = new AtomicLong();
     private volatile boolean running = true;
 
     public RtpStreamer(EarlyMediaAudio audio, String address, int portMin, int portMax) {
@@ -86,7 +84,6 @@ public final class RtpStreamer implements AutoCloseable {
             packet.flip();
             try {
                 channel.write(packet);
-                sent.incrementAndGet();
                 failures = 0;
             } catch (IOException e) {
                 // A caller whose media port is gone (ICMP unreachable) would cost an exception every 20 ms.
@@ -145,10 +142,6 @@ public final class RtpStreamer implements AutoCloseable {
             if (wait > 0) LockSupport.parkNanos(wait);
         }
     }
-
-    public int playing() { return streams.size(); }
-
-    public long packetsSent() { return sent.get(); }
 
     public String address() { return address; }
 

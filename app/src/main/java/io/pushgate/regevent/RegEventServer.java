@@ -246,6 +246,4 @@ public final class RegEventServer implements RequestStep, BindingChange.Listener
         }
         return false;
     }
-
-    public int subscriptionCount() { return count.get(); }
 }

@@ -44,6 +44,4 @@ public final class WebSocketFlows implements BindingChange.Listener {
         target.setPort(Integer.parseInt(transportAndAddress[1].substring(colon + 1)));
         req.setRequestURI(target);
     }
-
-    public int size() { return flows.size(); }
 }

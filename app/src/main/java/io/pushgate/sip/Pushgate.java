@@ -313,7 +313,7 @@ public final class Pushgate implements AutoCloseable {
             }
             if (regEvent != null && regEvent.onSubsequent(req)) return;
         } catch (IOException | RuntimeException e) {
-            log.warn("{} in a subscription failed: {}", req.getMethod(), e.toString());
+            log.warn("{} inside a dialog failed: {}", req.getMethod(), e.toString());
             return;
         }
         if (webSocketFlows != null) webSocketFlows.route(req);
