@@ -1,0 +1,21 @@
+package io.pushgate.sip;
+
+import io.pushgate.auth.AuthSettings;
+import io.pushgate.config.Config;
+import io.pushgate.media.MediaAnchor;
+import io.pushgate.registrar.BindingStore;
+import io.pushgate.registrar.RegistrarSettings;
+import io.pushgate.routing.BindingTarget;
+import io.pushgate.routing.ProxyForwarder;
+import io.pushgate.store.Database;
+import io.pushgate.subscriber.SubscriberDirectory;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongSupplier;
+import javax.servlet.sip.SipFactory;
+
+/** What every role is built from: the configuration, the container's factory, and the shared stores. */
+record Assembly(Config config, SipFactory factory, LocalDomain domain, List<String[]> listeningAddresses, Database db,
+                SubscriberDirectory subscribers, BindingStore bindings, AuthSettings auth, RegistrarSettings registrar,
+                ProxyForwarder forwarder, BindingTarget targets, MediaAnchor media, ScheduledExecutorService timers,
+                LongSupplier clock) {}

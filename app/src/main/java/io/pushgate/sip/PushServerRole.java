@@ -1,0 +1,65 @@
+package io.pushgate.sip;
+
+import io.pushgate.config.ConfigException;
+import io.pushgate.pipeline.RequestPipeline;
+import io.pushgate.push.PushDispatcher;
+import io.pushgate.push.PushSettings;
+import io.pushgate.pushserver.EarlyMediaAudio;
+import io.pushgate.pushserver.PushCallServer;
+import io.pushgate.pushserver.PushServerSettings;
+import io.pushgate.pushserver.RtpStreamer;
+import io.pushgate.routing.RequestSanity;
+import java.io.IOException;
+import java.util.List;
+import javax.servlet.sip.ServletParseException;
+import javax.servlet.sip.SipServletRequest;
+import javax.servlet.sip.SipServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The push application server (docs/push-server.md): a B2BUA for calls to sleeping phones. */
+final class PushServerRole implements Role {
+    private static final Logger log = LoggerFactory.getLogger(PushServerRole.class);
+
+    private final PushDispatcher push;
+    private final RtpStreamer rtp;
+    private final PushCallServer calls;
+    private final RequestPipeline pipeline;
+
+    PushServerRole(Assembly a, PushServerSettings settings) {
+        String address = settings.rtpAddress().isEmpty() ? a.domain().firstListeningHost() : settings.rtpAddress();
+        EarlyMediaAudio audio = EarlyMediaAudio.load(settings.announcement());
+        this.push = new PushDispatcher(PushSettings.from(a.config()));
+        this.rtp = new RtpStreamer(audio, address, settings.rtpPortMin(), settings.rtpPortMax());
+        try {
+            this.calls = new PushCallServer(settings, a.factory(), push, rtp, a.timers(), a.clock());
+        } catch (ServletParseException e) {
+            close();
+            throw new ConfigException("push-server.proxy", "not a SIP address: " + e.getMessage());
+        }
+        this.pipeline = new RequestPipeline(List.of(new RequestSanity(a.domain()), calls));
+        log.info("push application server: calls from {} wait {} s with early media from {}, registrations watched at {}",
+                settings.acceptFrom().isEmpty() ? settings.proxy() : settings.acceptFrom(), settings.waitTimeoutSeconds(),
+                address, settings.proxyUri());
+    }
+
+    @Override
+    public RequestPipeline pipeline() { return pipeline; }
+
+    @Override
+    public boolean onSubsequent(SipServletRequest req) throws IOException {
+        calls.onSubsequent(req);
+        return true;
+    }
+
+    @Override
+    public void onResponse(SipServletResponse resp) throws IOException {
+        calls.onResponse(resp);
+    }
+
+    @Override
+    public void close() {
+        rtp.close();
+        push.close();
+    }
+}
