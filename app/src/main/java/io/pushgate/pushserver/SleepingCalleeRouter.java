@@ -15,8 +15,8 @@ import javax.servlet.sip.SipURI;
 
 /**
  * Pipeline step of the registrar/proxy, just before location routing: an INVITE for a local user
- * with no live binding but known push devices goes to the push application server instead of
- * getting 480. The devices' contacts travel in Push-Device headers. A call coming back from the
+ * with no live binding but known push devices (or marked for push by the operator) goes to the
+ * push application server instead of getting 480. The devices' contacts travel in Push-Device headers. A call coming back from the
  * application server itself is left to location routing, so it can never loop.
  */
 public final class SleepingCalleeRouter implements RequestStep {
@@ -26,13 +26,16 @@ public final class SleepingCalleeRouter implements RequestStep {
     private final LocalDomain domain;
     private final BindingStore bindings;
     private final PushDevices devices;
+    private final io.pushgate.subscriber.SubscriberDirectory subscribers;
     private final ProxyForwarder forwarder;
     private final Address server;
     private final String serverHost;
 
-    public SleepingCalleeRouter(LocalDomain domain, BindingStore bindings, PushDevices devices, ProxyForwarder forwarder,
-                                SipFactory factory, String serverUri) throws javax.servlet.sip.ServletParseException {
+    public SleepingCalleeRouter(LocalDomain domain, io.pushgate.subscriber.SubscriberDirectory subscribers, BindingStore bindings,
+                                PushDevices devices, ProxyForwarder forwarder, SipFactory factory, String serverUri)
+            throws javax.servlet.sip.ServletParseException {
         this.domain = domain;
+        this.subscribers = subscribers;
         this.bindings = bindings;
         this.devices = devices;
         this.forwarder = forwarder;
@@ -53,7 +56,8 @@ public final class SleepingCalleeRouter implements RequestStep {
         }
         String aor = domain.aor(user);
         List<String> known = devices.of(aor);
-        if (known.isEmpty() || !bindings.current(aor).isEmpty()) {
+        boolean marked = known.isEmpty() && subscribers.find(user).map(io.pushgate.subscriber.Subscriber::pushMarked).orElse(false);
+        if ((known.isEmpty() && !marked) || !bindings.current(aor).isEmpty()) {
             chain.proceed(ex);
             return;
         }

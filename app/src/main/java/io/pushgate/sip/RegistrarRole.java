@@ -68,7 +68,7 @@ final class RegistrarRole implements Role {
         if (a.media() != null) steps.add(a.media());
         if (!pushServer.routeTo().isEmpty()) {
             try {
-                steps.add(new SleepingCalleeRouter(domain, a.bindings(), pushDevices, a.forwarder(), a.factory(), pushServer.routeTo()));
+                steps.add(new SleepingCalleeRouter(domain, a.subscribers(), a.bindings(), pushDevices, a.forwarder(), a.factory(), pushServer.routeTo()));
             } catch (ServletParseException e) {
                 throw new ConfigException("push-server.route-to", "not a SIP URI: " + e.getMessage());
             }

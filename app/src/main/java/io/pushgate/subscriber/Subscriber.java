@@ -23,6 +23,9 @@ public class Subscriber {
     private String password;
     @Column(name = "created_at", nullable = false)
     private long createdAt;
+    /** Set by the operator: calls go to the push application server even with no push device known. Nullable, so older tables take the column. */
+    @Column(name = "push_marked")
+    private Boolean pushMarked;
 
     protected Subscriber() {}
 
@@ -41,6 +44,8 @@ public class Subscriber {
     public String ha1Sha256() { return ha1Sha256; }
     public String password() { return password; }
     public long createdAt() { return createdAt; }
+    public boolean pushMarked() { return Boolean.TRUE.equals(pushMarked); }
+    public void markForPush(boolean on) { this.pushMarked = on; }
 
     public void setCredentials(String realm, String ha1Md5, String ha1Sha256, String password) {
         this.realm = realm;

@@ -81,6 +81,18 @@ public final class SubscriberDirectory {
         return changed;
     }
 
+    /** Marks (or unmarks) a user whose calls go to the push application server when it has no live binding. */
+    public boolean markForPush(String username, boolean on) {
+        boolean changed = db.inTransaction(session -> {
+            Subscriber s = session.get(Subscriber.class, username);
+            if (s == null) return false;
+            s.markForPush(on);
+            return true;
+        });
+        cache.forget(username);
+        return changed;
+    }
+
     public boolean remove(String username) {
         boolean removed = db.inTransaction(session -> {
             Subscriber s = session.get(Subscriber.class, username);

@@ -57,9 +57,10 @@ public class PushServerTest {
                 wait-timeout = %d
                 rtp-ports = 42000-42099
                 """.formatted(proxy.uri(), WAIT_TIMEOUT) + apns.config(), java.nio.file.StandardOpenOption.APPEND);
-        for (String user : new String[] {"alice", "bob", "carol", "dave", "erin", "frank"}) {
+        for (String user : new String[] {"alice", "bob", "carol", "dave", "erin", "frank", "gina", "hal"}) {
             assertEquals(0, proxy.command("subscriber", "add", user, "pw-" + user).exit());
         }
+        assertEquals(0, proxy.command("subscriber", "push", "gina", "on").exit());
         proxy.start();
         server.start();
     }
@@ -314,6 +315,35 @@ public class PushServerTest {
             proxy.assertPassed(phone.await());
             server.assertPassed(caller.await());
         }
+    }
+
+    @Test
+    public void aUserMarkedForPushWithoutDevicesStillWaitsAtTheApplicationServer() throws Exception {
+        try (RtpReceiver rtp = new RtpReceiver()) {
+            Sipp.Running caller = Sipp.start(work, Sipp.scenario(concat(callUntilEarlyMedia("gina", rtp.port()),
+                    Sipp.pause(500),
+                    Sipp.sendOnce("""
+                            CANCEL sip:gina@[remote_ip]:[remote_port] SIP/2.0
+                            [last_Via:]
+                            Max-Forwards: 70
+                            From: <sip:alice@[remote_ip]>;tag=[pid]c[call_number]
+                            To: <sip:gina@[remote_ip]>
+                            Call-ID: [call_id]
+                            CSeq: 2 CANCEL
+                            Content-Length: 0
+                            """),
+                    Sipp.recv(200),
+                    Sipp.recv(487),
+                    Sipp.ackNon2xx("sip:gina@[remote_ip]:[remote_port]"))), proxy.uri(), PushgateProcess.freePort());
+            proxy.assertPassed(caller.await());
+        }
+        assertTrue(PushgateProcess.tail(server.log()), server.log().contains("no push device known, waiting without a push"));
+        // Not marked and no device: the proxy answers 480 itself.
+        proxy.sipp(
+                Sipp.send(invite("hal", 1, "", 4000)), Sipp.optional(100), Sipp.recv(407),
+                Sipp.ackNon2xx("sip:hal@[remote_ip]:[remote_port]"),
+                Sipp.send(invite("hal", 2, auth("alice", "pw-alice"), 4000)), Sipp.optional(100),
+                Sipp.recv(480), Sipp.ackNon2xx("sip:hal@[remote_ip]:[remote_port]"));
     }
 
     private static String[] concat(String[] head, String... tail) {

@@ -33,7 +33,7 @@ public final class Launcher {
             usage: pushgate run [--config FILE]          start the server (embedded defaults without --config)
                    pushgate default-config              print every configuration key with its default and description
                    pushgate check-config --config FILE  validate a configuration file
-                   pushgate subscriber add USER PASSWORD | passwd USER PASSWORD | remove USER | list   [--config FILE]
+                   pushgate subscriber add USER PASSWORD | passwd USER PASSWORD | push USER on|off | remove USER | list   [--config FILE]
                    pushgate subscriber import FILE       add accounts from lines "user;password"   [--config FILE]
                    pushgate alias add NAME TARGET | remove NAME | list                                 [--config FILE]
             """;
@@ -172,7 +172,7 @@ public final class Launcher {
     }
 
     private static int subscriberCommand(List<String> args, Config config, PrintStream out, PrintStream err) {
-        if (args.isEmpty()) return usage(err, "subscriber needs add, passwd, remove or list");
+        if (args.isEmpty()) return usage(err, "subscriber needs add, passwd, push, remove, import or list");
         AuthSettings auth = authSettings(config);
         try (Database db = openDatabase(config)) {
             SubscriberDirectory dir = new SubscriberDirectory(db, auth.realm(), auth.passwordStorage(), System::currentTimeMillis);
@@ -190,6 +190,11 @@ public final class Launcher {
                     if (args.size() != 3) return usage(err, "subscriber passwd USER PASSWORD");
                     if (!dir.changePassword(args.get(1), args.get(2))) return missing(err, "subscriber", args.get(1));
                     out.println("password changed for " + args.get(1));
+                }
+                case "push" -> {
+                    if (args.size() != 3 || !List.of("on", "off").contains(args.get(2))) return usage(err, "subscriber push USER on|off");
+                    if (!dir.markForPush(args.get(1), "on".equals(args.get(2)))) return missing(err, "subscriber", args.get(1));
+                    out.println((("on".equals(args.get(2))) ? "marked " : "unmarked ") + args.get(1) + " for the push application server");
                 }
                 case "remove" -> {
                     if (args.size() != 2) return usage(err, "subscriber remove USER");
@@ -211,7 +216,9 @@ public final class Launcher {
                     out.println("imported " + dir.importAll(accounts) + " of " + accounts.size());
                 }
                 case "list" -> {
-                    for (Subscriber s : dir.list()) out.println(s.username() + "\t" + (s.password() != null ? "plaintext" : "ha1") + "\t" + s.realm());
+                    for (Subscriber s : dir.list()) {
+                        out.println(s.username() + "\t" + (s.password() != null ? "plaintext" : "ha1") + "\t" + s.realm() + (s.pushMarked() ? "\tpush" : ""));
+                    }
                 }
                 default -> {
                     return usage(err, "unknown subscriber command " + verb);
