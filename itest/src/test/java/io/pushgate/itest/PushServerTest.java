@@ -149,6 +149,24 @@ public class PushServerTest {
                 "<recv request=\"ACK\"/>");
     }
 
+    /** The caller's CANCEL of its INVITE (CSeq 2, the authenticated one), the 200 and 487, and the ACK. */
+    private static String cancel(String callee) {
+        return String.join("\n",
+                Sipp.sendOnce("""
+                        CANCEL sip:%1$s@[remote_ip]:[remote_port] SIP/2.0
+                        [last_Via:]
+                        Max-Forwards: 70
+                        From: <sip:alice@[remote_ip]>;tag=[pid]c[call_number]
+                        To: <sip:%1$s@[remote_ip]>
+                        Call-ID: [call_id]
+                        CSeq: 2 CANCEL
+                        Content-Length: 0
+                        """.formatted(callee)),
+                Sipp.recv(200),
+                Sipp.recv(487),
+                Sipp.ackNon2xx("sip:" + callee + "@[remote_ip]:[remote_port]"));
+    }
+
     private static MockApns.Push nextApns() throws InterruptedException {
         MockApns.Push p = apns.next(10);
         assertNotNull("no push reached the APNs mock", p);
@@ -230,19 +248,7 @@ public class PushServerTest {
         try (RtpReceiver rtp = new RtpReceiver()) {
             proxy.assertPassed(Sipp.start(work, Sipp.scenario(concat(callUntilEarlyMedia("dave", rtp.port()),
                     Sipp.pause(1000),
-                    Sipp.sendOnce("""
-                            CANCEL sip:dave@[remote_ip]:[remote_port] SIP/2.0
-                            [last_Via:]
-                            Max-Forwards: 70
-                            From: <sip:alice@[remote_ip]>;tag=[pid]c[call_number]
-                            To: <sip:dave@[remote_ip]>
-                            Call-ID: [call_id]
-                            CSeq: 2 CANCEL
-                            Content-Length: 0
-                            """),
-                    Sipp.recv(200),
-                    Sipp.recv(487),
-                    Sipp.ackNon2xx("sip:dave@[remote_ip]:[remote_port]"))), proxy.uri(), PushgateProcess.freePort()).await());
+                    cancel("dave"))), proxy.uri(), PushgateProcess.freePort()).await());
             assertEquals("voip", nextApns().pushType());
             MockApns.Push missed = nextApns();
             assertEquals("REM0TET0KEN", missed.token());
@@ -322,19 +328,7 @@ public class PushServerTest {
         try (RtpReceiver rtp = new RtpReceiver()) {
             Sipp.Running caller = Sipp.start(work, Sipp.scenario(concat(callUntilEarlyMedia("gina", rtp.port()),
                     Sipp.pause(500),
-                    Sipp.sendOnce("""
-                            CANCEL sip:gina@[remote_ip]:[remote_port] SIP/2.0
-                            [last_Via:]
-                            Max-Forwards: 70
-                            From: <sip:alice@[remote_ip]>;tag=[pid]c[call_number]
-                            To: <sip:gina@[remote_ip]>
-                            Call-ID: [call_id]
-                            CSeq: 2 CANCEL
-                            Content-Length: 0
-                            """),
-                    Sipp.recv(200),
-                    Sipp.recv(487),
-                    Sipp.ackNon2xx("sip:gina@[remote_ip]:[remote_port]"))), proxy.uri(), PushgateProcess.freePort());
+                    cancel("gina"))), proxy.uri(), PushgateProcess.freePort());
             proxy.assertPassed(caller.await());
         }
         assertTrue(PushgateProcess.tail(server.log()), server.log().contains("no push device known, waiting without a push"));
