@@ -2,6 +2,7 @@ package io.pushgate.media;
 
 import io.pushgate.pipeline.Exchange;
 import io.pushgate.pipeline.RequestStep;
+import io.pushgate.registrar.BindingRecord;
 import io.pushgate.registrar.BindingStore;
 import io.pushgate.sip.LocalDomain;
 import java.io.IOException;
@@ -50,7 +51,7 @@ public final class MediaAnchor implements RequestStep {
         boolean callerWs = isWebSocket(req.getInitialTransport());
         String user = domain.localUser(req.getRequestURI());
         boolean calleeWs = user != null && bindings.current(domain.aor(user)).stream()
-                .anyMatch(b -> b.source() != null && b.source().startsWith("ws"));
+                .anyMatch(BindingRecord::viaWebSocket);
         AnchoredCall call = new AnchoredCall(req.getCallId(), req.getFrom().getParameter("tag"), callerWs, calleeWs);
         Map<String, Object> cmd = command("offer", call, settings.flags().offer(callerWs, calleeWs));
         cmd.put("sdp", sdp(req));

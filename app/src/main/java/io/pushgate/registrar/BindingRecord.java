@@ -95,6 +95,17 @@ public class BindingRecord {
     public String userAgent() { return userAgent; }
     public long updatedAt() { return updatedAt; }
 
+    /** The transport the REGISTER came over (udp, tcp, tls, ws, wss), or null when unknown. */
+    public String sourceTransport() {
+        return source == null || source.indexOf(':') < 0 ? null : source.substring(0, source.indexOf(':'));
+    }
+
+    /** True when the device registered over a WebSocket (RFC 7118): it is reachable only over that connection. */
+    public boolean viaWebSocket() {
+        String t = sourceTransport();
+        return t != null && t.startsWith("ws");
+    }
+
     public List<String> path() {
         return path == null || path.isEmpty() ? List.of() : List.of(path.split("\n"));
     }

@@ -23,22 +23,28 @@ public final class BindingTarget {
 
     public ProxyForwarder.Target of(BindingRecord b) throws ServletParseException {
         URI uri = factory.createURI(b.contactUri());
-        if (b.received() != null && uri instanceof SipURI sip) {
+        if (uri instanceof SipURI sip) pointAt(sip, b);
+        List<Address> routes = new ArrayList<>();
+        for (String p : b.path()) routes.add(factory.createAddress(p));
+        return new ProxyForwarder.Target(uri, routes);
+    }
+
+    /**
+     * Points a contact URI at where its binding is reached: the observed address when it differs
+     * (NAT, or a WebSocket client's connection), over the transport the device registered with.
+     */
+    static void pointAt(SipURI sip, BindingRecord b) {
+        if (b.received() != null) {
             int colon = b.received().lastIndexOf(':');
             sip.setHost(b.received().substring(0, colon).replace("[", "").replace("]", ""));
             sip.setPort(Integer.parseInt(b.received().substring(colon + 1)));
         }
-        if (uri instanceof SipURI sip && b.path().isEmpty() && b.source() != null) {
-            // Reach the device over the transport it registered with: a call that came in over a
-            // WebSocket would otherwise be sent on over a connection the device never offered, and
-            // a browser on a secure WebSocket still writes transport=ws in its contact.
-            String transport = b.source().substring(0, b.source().indexOf(':'));
-            boolean webSocket = transport.startsWith("ws");
-            if (webSocket || (sip.getTransportParam() == null && !"tls".equals(transport))) sip.setTransportParam(transport);
+        String transport = b.sourceTransport();
+        if (transport != null && b.path().isEmpty()) {
+            // A call that came in over a WebSocket would otherwise be sent on over a connection the
+            // device never offered, and a browser on a secure WebSocket still writes transport=ws.
+            if (b.viaWebSocket() || (sip.getTransportParam() == null && !"tls".equals(transport))) sip.setTransportParam(transport);
         }
-        List<Address> routes = new ArrayList<>();
-        for (String p : b.path()) routes.add(factory.createAddress(p));
-        return new ProxyForwarder.Target(uri, routes);
     }
 
     /** Forks the request in parallel to the bindings, in the given order. */

@@ -16,17 +16,16 @@ import javax.servlet.sip.URI;
  * such requests there.
  */
 public final class WebSocketFlows implements BindingChange.Listener {
-    /** contact URI as registered -> transport and host:port of its connection. */
-    private final Map<String, String> flows = new ConcurrentHashMap<>();
+    /** contact URI as registered -> its binding (which knows the connection's address and transport). */
+    private final Map<String, BindingRecord> flows = new ConcurrentHashMap<>();
 
     @Override
     public void changed(String aor, List<BindingChange> changes) {
         for (BindingChange c : changes) {
             BindingRecord b = c.binding();
-            if (b.source() == null || !b.source().startsWith("ws") || b.received() == null) continue;
-            String flow = b.source().substring(0, b.source().indexOf(':')) + " " + b.received();
-            if (c.event().active()) flows.put(b.contactUri(), flow);
-            else flows.remove(b.contactUri(), flow);
+            if (!b.viaWebSocket() || b.received() == null) continue;
+            if (c.event().active()) flows.put(b.contactUri(), b);
+            else flows.computeIfPresent(b.contactUri(), (k, known) -> known.id().equals(b.id()) ? null : known);
         }
     }
 
@@ -34,14 +33,10 @@ public final class WebSocketFlows implements BindingChange.Listener {
     public void route(SipServletRequest req) {
         URI ruri = req.getRequestURI();
         if (!(ruri instanceof SipURI sip) || !sip.getHost().endsWith(".invalid")) return;
-        String flow = flows.get(ruri.toString());
-        if (flow == null) return;
+        BindingRecord b = flows.get(ruri.toString());
+        if (b == null) return;
         SipURI target = (SipURI) sip.clone();
-        String[] transportAndAddress = flow.split(" ", 2);
-        int colon = transportAndAddress[1].lastIndexOf(':');
-        target.setTransportParam(transportAndAddress[0]);
-        target.setHost(transportAndAddress[1].substring(0, colon).replace("[", "").replace("]", ""));
-        target.setPort(Integer.parseInt(transportAndAddress[1].substring(colon + 1)));
+        BindingTarget.pointAt(target, b);
         req.setRequestURI(target);
     }
 }
