@@ -26,7 +26,7 @@ def run_sipp(port, rate, duration, users_csv, workdir, scenario):
            "-m", str(total), "-r", str(rate), "-rp", "1000", "-l", str(max(1000, rate * 2)),
            "-trace_stat", "-stf", os.path.join(d, "stat.csv"), "-fd", "1",
            "-trace_rtt", "-rtt_freq", "1000", "-nostdin", "-timeout", f"{duration + 40}s", "-timeout_error",
-           "-recv_timeout", "10000"]
+           "-recv_timeout", "10000", "-buff_size", "4194304"]
     subprocess.run(cmd, cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     with open(os.path.join(d, "stat.csv")) as f:
         rows = list(csv.DictReader(f, delimiter=";"))

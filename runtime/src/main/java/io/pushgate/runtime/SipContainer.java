@@ -178,8 +178,7 @@ public final class SipContainer {
         p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", "4194304");
         p.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", "4194304");
         p.setProperty("gov.nist.javax.sip.AGGRESSIVE_CLEANUP", "true");
-        // The default timer is one java.util.Timer whose lock every transaction takes.
-        p.setProperty("gov.nist.javax.sip.TIMER_CLASS_NAME", "gov.nist.javax.sip.stack.timers.ScheduledExecutorSipTimer");
+        p.setProperty("gov.nist.javax.sip.TIMER_CLASS_NAME", ExecutorSipTimer.class.getName());
         p.setProperty("gov.nist.javax.sip.AUTOMATIC_DIALOG_ERROR_HANDLING", "false");
         p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
         p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
