@@ -19,7 +19,7 @@ public record AuthSettings(boolean enabled, String realm, List<DigestAlgorithm> 
     static final ConfigKey<Boolean> ENABLED = SECTION.bool("enabled", true, "Challenge requests from local users.");
     static final ConfigKey<String> REALM = SECTION.string("realm", "", "Digest realm; empty means the canonical domain name.");
     static final ConfigKey<List<String>> ALGORITHMS = SECTION.list("algorithms", "MD5 SHA-256",
-            "Algorithms accepted (MD5, SHA-256); the first is the one offered in challenges.");
+            "Algorithms accepted (MD5, SHA-256); challenges offer each, in this order (clients take the first they know).");
     static final ConfigKey<Integer> NONCE_LIFETIME = SECTION.integer("nonce-lifetime", 300, 10, 86400,
             "Seconds a nonce is accepted; after that the challenge says stale=true.");
     static final ConfigKey<Integer> NONCE_CACHE = SECTION.integer("nonce-cache-size", 1_000_000, 1000, 100_000_000,

@@ -3,9 +3,11 @@ package io.pushgate.auth;
 import io.pushgate.pipeline.Exchange;
 import io.pushgate.pipeline.RequestStep;
 import io.pushgate.sip.LocalDomain;
+import io.pushgate.sip.StackHeaders;
 import io.pushgate.subscriber.Subscriber;
 import io.pushgate.subscriber.SubscriberDirectory;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.ListIterator;
 import javax.servlet.ServletException;
@@ -123,11 +125,14 @@ public final class DigestAuthenticator implements RequestStep {
         SipServletResponse r = register ? ex.response(401, "Unauthorized") : ex.response(407, "Proxy Authentication Required");
         String header = register ? "WWW-Authenticate" : "Proxy-Authenticate";
         String nonce = nonces.issue();
-        // The container keeps one challenge header per response, so the first configured algorithm is
-        // offered; credentials computed with any configured algorithm are accepted (docs/auth.md).
-        DigestAlgorithm offered = settings.algorithms().get(0);
-        r.setHeader(header, "Digest realm=\"" + settings.realm() + "\", nonce=\"" + nonce + "\", qop=\"auth\", algorithm="
-                + offered.token() + (stale ? ", stale=true" : ""));
+        // RFC 8760 section 2.4: one challenge per algorithm, in the configured order of preference
+        List<DigestAlgorithm> algorithms = settings.algorithms();
+        for (int i = 0; i < algorithms.size(); i++) {
+            String value = "Digest realm=\"" + settings.realm() + "\", nonce=\"" + nonce + "\", qop=\"auth\", algorithm="
+                    + algorithms.get(i).token() + (stale ? ", stale=true" : "");
+            if (i == 0) r.setHeader(header, value);
+            else StackHeaders.add(r, header, value);
+        }
         ex.send(r);
     }
 

@@ -127,7 +127,9 @@ public final class ApnsService implements PushService {
         client.sendNotification(push).whenComplete((response, failure) -> {
             if (failure != null) out.complete(PushOutcome.refused("apns", failure.toString()));
             else if (response.isAccepted()) out.complete(PushOutcome.accepted("apns"));
-            else out.complete(PushOutcome.refused("apns", response.getRejectionReason().orElse("rejected")));
+            else if (response.getStatusCode() == 410 || response.getTokenInvalidationTimestamp().isPresent()) {
+                out.complete(PushOutcome.tokenGone("apns", response.getRejectionReason().orElse("Unregistered")));
+            } else out.complete(PushOutcome.refused("apns", response.getRejectionReason().orElse("rejected")));
         });
         return out;
     }

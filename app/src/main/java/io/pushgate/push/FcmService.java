@@ -85,6 +85,9 @@ public final class FcmService implements PushService {
                 }, executor)
                 .thenCompose(token -> http.sendAsync(request(n, token), HttpResponse.BodyHandlers.ofString()))
                 .thenApply(r -> r.statusCode() == 200 ? PushOutcome.accepted("fcm")
+                        // HTTP v1 answers 404 with errorCode UNREGISTERED for a token that is no longer valid
+                        : r.statusCode() == 404 || r.body().contains("\"UNREGISTERED\"")
+                        ? PushOutcome.tokenGone("fcm", "HTTP " + r.statusCode() + " " + abbreviate(r.body()))
                         : PushOutcome.refused("fcm", "HTTP " + r.statusCode() + " " + abbreviate(r.body())))
                 .exceptionally(e -> PushOutcome.refused("fcm", rootMessage(e)));
     }

@@ -46,7 +46,8 @@ public final class PushDispatcher implements AutoCloseable {
         return result.exceptionally(e -> PushOutcome.refused(n.target().provider(), e.toString()))
                 .whenComplete((o, e) -> {
                     if (o.accepted()) log.info("{} push for call {} to {} accepted by {}", n.kind(), n.callId(), n.target().param(), o.provider());
-                    else log.warn("{} push for call {} to {} failed at {}: {}", n.kind(), n.callId(), n.target().param(), o.provider(), o.reason());
+                    else log.warn("{} push for call {} to {} failed at {}{}: {}", n.kind(), n.callId(), n.target().param(), o.provider(),
+                            o.tokenGone() ? " (token no longer valid)" : "", o.reason());
                 });
     }
 

@@ -114,8 +114,8 @@ public final class PushCallServer implements RequestStep {
         media.start();
         call.timeoutIn(timers.schedule(call::onTimeout, settings.waitTimeoutSeconds(), TimeUnit.SECONDS));
         log.info("call {} for {} waits with early media ({} to {}:{})", req.getCallId(), callee, offer.law(), offer.address(), offer.port());
-        pushDevices(req, callee, PushNotification.Kind.CALL);
         watch(call);
+        pushDevices(req, callee, PushNotification.Kind.CALL, call);
     }
 
     private void watch(WaitingCall call) {
@@ -134,21 +134,28 @@ public final class PushCallServer implements RequestStep {
         }
     }
 
-    private void pushDevices(SipServletRequest req, String callee, PushNotification.Kind kind) {
+    /** Pushes every device named by the proxy; {@code call} (when waiting) hears of dead tokens. */
+    private void pushDevices(SipServletRequest req, String callee, PushNotification.Kind kind, WaitingCall call) {
         List<String> devices = new ArrayList<>();
         for (ListIterator<String> it = req.getHeaders(SleepingCalleeRouter.DEVICE_HEADER); it.hasNext(); ) devices.add(it.next());
         if (devices.isEmpty()) log.info("call {} for {}: no push device known, waiting without a push", req.getCallId(), callee);
         String caller = req.getFrom().getURI().toString();
+        List<Runnable> sends = new ArrayList<>();
         for (String d : devices) {
             String uri = d.trim();
             if (uri.startsWith("<")) uri = uri.substring(1, uri.indexOf('>'));
+            String device = uri;
             try {
-                PushParams.parseUri(uri).ifPresent(p -> push.send(new PushNotification(kind, p, caller, req.getCallId(),
-                        Duration.ofSeconds(settings.waitTimeoutSeconds()))));
+                PushParams.parseUri(uri).ifPresent(p -> sends.add(() -> push.send(new PushNotification(kind, p, caller, req.getCallId(),
+                        Duration.ofSeconds(settings.waitTimeoutSeconds()))).thenAccept(o -> {
+                            if (o.tokenGone() && call != null) call.deviceGone(device);
+                        })));
             } catch (PushParams.InvalidPushParams e) {
                 log.warn("call {} for {}: device {} has unusable push parameters: {}", req.getCallId(), callee, uri, e.getMessage());
             }
         }
+        if (call != null) call.devicesPushed(sends.size());
+        sends.forEach(Runnable::run);
     }
 
     /** Requests inside our dialogs: NOTIFY of a watch, ACK/BYE/CANCEL of a call. */
@@ -195,7 +202,7 @@ public final class PushCallServer implements RequestStep {
 
     void ended(WaitingCall call, boolean wasWaiting, boolean missed) {
         if (wasWaiting) release(call);
-        if (missed) pushDevices(call.callerInvite(), call.callee(), PushNotification.Kind.MISSED_CALL);
+        if (missed) pushDevices(call.callerInvite(), call.callee(), PushNotification.Kind.MISSED_CALL, null);
     }
 
     private void release(WaitingCall call) {

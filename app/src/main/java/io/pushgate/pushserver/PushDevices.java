@@ -83,6 +83,21 @@ public final class PushDevices implements BindingChange.Listener {
         byAor.computeIfAbsent(b.aor(), k -> new ConcurrentHashMap<>()).put(b.id(), new Known(b.contactUri(), now));
     }
 
+    /** Forgets the user's device with this contact URI (its push token is dead); false when none is known. */
+    public boolean forget(String aor, String contactUri) {
+        Map<String, Known> m = byAor.get(aor);
+        if (m == null) return false;
+        for (Map.Entry<String, Known> e : m.entrySet()) {
+            if (!e.getValue().uri().equals(contactUri)) continue;
+            String id = e.getKey();
+            db.inTransaction(s -> s.createMutationQuery("delete from PushDevice where id = :id").setParameter("id", id).executeUpdate());
+            m.remove(id);
+            byAor.computeIfPresent(aor, (k, v) -> v.isEmpty() ? null : v);
+            return true;
+        }
+        return false;
+    }
+
     private void forget(BindingRecord b) {
         if (known(b) == null) return;
         db.inTransaction(s -> s.createMutationQuery("delete from PushDevice where id = :id").setParameter("id", b.id()).executeUpdate());

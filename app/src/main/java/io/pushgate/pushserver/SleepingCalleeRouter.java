@@ -7,10 +7,12 @@ import io.pushgate.routing.ProxyForwarder;
 import io.pushgate.sip.LocalDomain;
 import java.io.IOException;
 import java.util.List;
+import java.util.ListIterator;
 import javax.servlet.ServletException;
 import javax.servlet.sip.Address;
 import javax.servlet.sip.SipFactory;
 import javax.servlet.sip.SipServletRequest;
+import javax.servlet.sip.SipServletResponse;
 import javax.servlet.sip.SipURI;
 
 /**
@@ -20,8 +22,11 @@ import javax.servlet.sip.SipURI;
  * application server itself is left to location routing, so it can never loop.
  */
 public final class SleepingCalleeRouter implements RequestStep {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SleepingCalleeRouter.class);
     /** Header that carries one push device's contact (with its pn-* parameters) to the application server. */
     public static final String DEVICE_HEADER = "Push-Device";
+    /** Header of the application server's final response naming a device whose push token is dead. */
+    public static final String DEVICE_GONE_HEADER = "Push-Device-Gone";
 
     private final LocalDomain domain;
     private final BindingStore bindings;
@@ -62,6 +67,25 @@ public final class SleepingCalleeRouter implements RequestStep {
             return;
         }
         for (String contact : known) req.addHeader(DEVICE_HEADER, "<" + contact + ">");
+        ex.watchResponses(); // the server's final response may name dead devices (onResponse)
         forwarder.forward(ex, List.of(new ProxyForwarder.Target(req.getRequestURI(), List.of(server))));
+    }
+
+    /**
+     * A final response from the application server may name devices whose push service said the
+     * token is dead: they are forgotten. The header never goes further than this proxy.
+     */
+    public void onResponse(SipServletResponse resp) {
+        if (resp.getHeader(DEVICE_GONE_HEADER) == null) return;
+        if ("INVITE".equals(resp.getMethod()) && serverHost.equals(resp.getRemoteAddr()) && resp.getTo().getURI() instanceof SipURI to
+                && to.getUser() != null) {
+            String aor = domain.aor(to.getUser());
+            for (ListIterator<String> it = resp.getHeaders(DEVICE_GONE_HEADER); it.hasNext(); ) {
+                String uri = it.next().trim();
+                if (uri.startsWith("<") && uri.indexOf('>') > 0) uri = uri.substring(1, uri.indexOf('>'));
+                if (devices.forget(aor, uri)) log.info("push device {} of {} forgotten: its push token is no longer valid", uri, aor);
+            }
+        }
+        resp.removeHeader(DEVICE_GONE_HEADER);
     }
 }

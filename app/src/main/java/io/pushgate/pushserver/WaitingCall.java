@@ -33,6 +33,9 @@ final class WaitingCall {
     private SipServletRequest leg;
     private boolean ringingSent;
     private String calleeSdp;
+    /** Devices pushed for this call, and those whose push service said the token is dead. */
+    private int devicesPushed;
+    private final java.util.List<String> devicesGone = new java.util.ArrayList<>();
 
     WaitingCall(PushCallServer server, SipServletRequest callerInvite, String callee, RtpStreamer.Stream media,
                 String answerSdp, long sdpSessionId) {
@@ -163,12 +166,39 @@ final class WaitingCall {
         end(true);
     }
 
+    synchronized void devicesPushed(int n) { this.devicesPushed = n; }
+
+    /**
+     * The push service said this device's token is dead. Once every pushed device is dead no phone
+     * can wake, so the call ends now instead of at the timeout.
+     */
+    synchronized void deviceGone(String deviceUri) {
+        devicesGone.add(deviceUri);
+        if (state != State.WAITING || devicesGone.size() < devicesPushed) return;
+        try {
+            SipServletResponse r = callerInvite.createResponse(480, "Temporarily Unavailable");
+            r.setHeader("Reason", "SIP;cause=480;text=\"Push token no longer valid\"");
+            tellDevicesGone(r);
+            r.send();
+        } catch (IOException | IllegalStateException e) {
+            log.debug("call {}: 480 not sent: {}", callId(), e.toString());
+        }
+        log.info("call {} for {} ended: every push token is dead", callId(), callee);
+        end(false);
+    }
+
+    /** The proxy forgets devices named in Push-Device-Gone (it strips the header before the caller sees it). */
+    private void tellDevicesGone(SipServletResponse r) {
+        for (String d : devicesGone) r.addHeader(SleepingCalleeRouter.DEVICE_GONE_HEADER, "<" + d + ">");
+    }
+
     /** Nobody registered in time: 480 with the reason (RFC 3326). */
     synchronized void onTimeout() {
         if (state != State.WAITING) return;
         try {
             SipServletResponse r = callerInvite.createResponse(480, "Temporarily Unavailable");
             r.setHeader("Reason", "SIP;cause=480;text=\"Callee did not register within " + server.waitTimeoutSeconds() + " s\"");
+            tellDevicesGone(r);
             r.send();
         } catch (IOException | IllegalStateException e) {
             log.debug("call {}: 480 not sent: {}", callId(), e.toString());

@@ -15,7 +15,7 @@ public record BindingChange(BindingRecord binding, Event event) {
         EXPIRED,
         /** The device removed it (expires=0 or Contact: *). */
         UNREGISTERED,
-        /** The registrar dropped it to stay within max-contacts. */
+        /** The registrar dropped it: to stay within max-contacts, or because its WebSocket connection closed. */
         DEACTIVATED;
 
         /** The RFC 3680 name of the event. */

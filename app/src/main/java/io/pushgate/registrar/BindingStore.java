@@ -95,6 +95,26 @@ public final class BindingStore implements AutoCloseable {
      * and beyond {@code maxContacts} the least recently refreshed binding goes too.
      */
     public void update(String aor, List<BindingRecord> upserts, List<String> removals, boolean removeAll, int maxContacts) {
+        update(aor, upserts, removals, removeAll, maxContacts, BindingChange.Event.UNREGISTERED);
+    }
+
+    /**
+     * Removes every binding registered from {@code source} ("transport:host:port", as in
+     * {@link BindingRecord#source()}), told as deactivated; returns how many went.
+     */
+    public int dropSource(String source) {
+        int dropped = 0;
+        for (Map.Entry<String, List<BindingRecord>> e : byAor.entrySet()) {
+            List<String> ids = e.getValue().stream().filter(b -> source.equals(b.source())).map(BindingRecord::id).toList();
+            if (ids.isEmpty()) continue;
+            update(e.getKey(), List.of(), ids, false, Integer.MAX_VALUE, BindingChange.Event.DEACTIVATED);
+            dropped += ids.size();
+        }
+        return dropped;
+    }
+
+    private void update(String aor, List<BindingRecord> upserts, List<String> removals, boolean removeAll, int maxContacts,
+                        BindingChange.Event removalEvent) {
         synchronized (lockFor(aor)) {
             long now = clock.getAsLong();
             List<BindingRecord> held = held(aor);
@@ -104,7 +124,7 @@ public final class BindingStore implements AutoCloseable {
             Map<String, BindingChange> changes = new java.util.LinkedHashMap<>();
             for (BindingRecord b : held) {
                 if (b.expiresAt() <= now) changes.put(b.id(), new BindingChange(b, BindingChange.Event.EXPIRED));
-                else if (removeAll || removals.contains(b.id())) changes.put(b.id(), new BindingChange(b, BindingChange.Event.UNREGISTERED));
+                else if (removeAll || removals.contains(b.id())) changes.put(b.id(), new BindingChange(b, removalEvent));
                 else result.put(b.id(), b);
             }
             List<BindingRecord> stored = new ArrayList<>();

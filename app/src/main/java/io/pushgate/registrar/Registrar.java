@@ -3,6 +3,7 @@ package io.pushgate.registrar;
 import io.pushgate.pipeline.Exchange;
 import io.pushgate.pipeline.RequestStep;
 import io.pushgate.sip.LocalDomain;
+import io.pushgate.sip.StackHeaders;
 import io.pushgate.subscriber.SubscriberDirectory;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -105,8 +106,8 @@ public final class Registrar implements RequestStep {
         }
         SipServletResponse ok = ex.response(200, null);
         for (BindingRecord b : store.current(aor)) ok.addHeader("Contact", ContactBinding.header(b, clock.getAsLong()));
-        // RFC 3327 asks for the Path to be echoed in the 200, but the container treats Path as a system
-        // header it will not let an application add; the stored Path is still used as the route set.
+        // RFC 3327 section 5.3: the 200 repeats the REGISTER's Path headers, in order
+        for (ListIterator<String> it = req.getHeaders("Path"); it.hasNext(); ) StackHeaders.add(ok, "Path", it.next());
         ex.send(ok);
     }
 

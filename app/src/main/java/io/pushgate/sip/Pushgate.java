@@ -11,6 +11,7 @@ import io.pushgate.pipeline.Exchange;
 import io.pushgate.pushserver.PushServerSettings;
 import io.pushgate.registrar.BindingStore;
 import io.pushgate.registrar.RegistrarSettings;
+import io.pushgate.registrar.WebSocketDisconnects;
 import io.pushgate.routing.BindingTarget;
 import io.pushgate.routing.ProxyForwarder;
 import io.pushgate.routing.RouterSettings;
@@ -48,6 +49,7 @@ public final class Pushgate implements AutoCloseable {
     private final NgClient ng;
     private final MediaAnchor media;
     private final Role role;
+    private final WebSocketDisconnects disconnects;
 
     public Pushgate(Config config, SipFactory factory, List<String[]> listeningAddresses) {
         LongSupplier clock = System::currentTimeMillis;
@@ -95,6 +97,8 @@ public final class Pushgate implements AutoCloseable {
         else if (gateway.enabled()) this.role = new GatewayRole(a, gateway);
         else this.role = new RegistrarRole(a, pushServer);
 
+        this.disconnects = new WebSocketDisconnects(bindings, housekeeping);
+        disconnects.start();
         housekeeping.scheduleWithFixedDelay(this::purge, registrar.purgeIntervalSeconds(), registrar.purgeIntervalSeconds(), TimeUnit.SECONDS);
     }
 
@@ -162,6 +166,7 @@ public final class Pushgate implements AutoCloseable {
 
     @Override
     public void close() {
+        disconnects.close();
         housekeeping.shutdownNow();
         role.close();
         if (ng != null) ng.close();

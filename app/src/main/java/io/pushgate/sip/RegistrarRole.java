@@ -39,6 +39,7 @@ final class RegistrarRole implements Role {
     private final PushDevices pushDevices;
     private final long pushDeviceTtlMs;
     private final WebSocketFlows webSocketFlows = new WebSocketFlows();
+    private final SleepingCalleeRouter sleepingCallees;
     private final RequestPipeline pipeline;
 
     RegistrarRole(Assembly a, PushServerSettings pushServer) {
@@ -68,11 +69,15 @@ final class RegistrarRole implements Role {
         if (a.media() != null) steps.add(a.media());
         if (!pushServer.routeTo().isEmpty()) {
             try {
-                steps.add(new SleepingCalleeRouter(domain, a.subscribers(), a.bindings(), pushDevices, a.forwarder(), a.factory(), pushServer.routeTo()));
+                this.sleepingCallees = new SleepingCalleeRouter(domain, a.subscribers(), a.bindings(), pushDevices, a.forwarder(),
+                        a.factory(), pushServer.routeTo());
             } catch (ServletParseException e) {
                 throw new ConfigException("push-server.route-to", "not a SIP URI: " + e.getMessage());
             }
+            steps.add(sleepingCallees);
             log.info("calls for users with only sleeping push devices go to {}", pushServer.routeTo());
+        } else {
+            this.sleepingCallees = null;
         }
         steps.add(new LocationRouter(domain, a.subscribers(), a.bindings(), a.targets()));
         steps.add(new ForeignRelay(a.forwarder()));
@@ -92,6 +97,7 @@ final class RegistrarRole implements Role {
     @Override
     public void onResponse(SipServletResponse resp) {
         if (regEvent != null) regEvent.onResponse(resp);
+        if (sleepingCallees != null) sleepingCallees.onResponse(resp);
     }
 
     @Override

@@ -74,11 +74,11 @@ public class BindingRulesTest {
     }
 
     @Test
-    public void pathIsTheRouteSetTowardTheBinding() throws Exception {
+    public void pathIsEchoedAndIsTheRouteSetTowardTheBinding() throws Exception {
         int edgePort = PushgateProcess.freePort();
         // the contact itself is unreachable (port 9): the call only arrives if the Path is followed
         registerAll("judy", List.of("<sip:judy@127.0.0.1:9>\nPath: <sip:127.0.0.1:" + edgePort + ";lr>"), "600",
-                "<sip:judy@127\\.0\\.0\\.1:9>;expires=");
+                "<sip:judy@127\\.0\\.0\\.1:9>;expires=", "Path: <sip:127\\.0\\.0\\.1:" + edgePort + ";lr>");
         ProxyTest.placeCallToRegistered(server, edgePort, "judy");
     }
 }

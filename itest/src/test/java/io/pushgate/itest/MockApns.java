@@ -1,9 +1,9 @@
 package io.pushgate.itest;
 
-import com.eatthepath.pushy.apns.server.AcceptAllPushNotificationHandlerFactory;
 import com.eatthepath.pushy.apns.server.MockApnsServer;
 import com.eatthepath.pushy.apns.server.MockApnsServerBuilder;
 import com.eatthepath.pushy.apns.server.MockApnsServerListener;
+import com.eatthepath.pushy.apns.server.UnregisteredDeviceTokenException;
 import com.eatthepath.pushy.apns.server.RejectionReason;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http2.Http2Headers;
@@ -28,6 +28,8 @@ public final class MockApns implements AutoCloseable {
     public static final String TEAM = "TEAM123456";
 
     private final MockApnsServer server;
+    /** Device tokens this APNs answers with 410 Unregistered. */
+    public final java.util.Set<String> deadTokens = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final BlockingQueue<Push> received = new LinkedBlockingQueue<>();
     public final int port;
     public final Path appDir;
@@ -50,7 +52,13 @@ public final class MockApns implements AutoCloseable {
                 """.formatted(TEAM));
         this.server = new MockApnsServerBuilder()
                 .setServerCredentials(cert.toFile(), key.toFile(), null)
-                .setHandlerFactory(new AcceptAllPushNotificationHandlerFactory())
+                // tokens in deadTokens get 410 Unregistered, as for an app that was uninstalled
+                .setHandlerFactory(session -> (headers, payload) -> {
+                    String path = String.valueOf(headers.path());
+                    if (deadTokens.contains(path.substring(path.lastIndexOf('/') + 1))) {
+                        throw new UnregisteredDeviceTokenException(Instant.now());
+                    }
+                })
                 .setListener(new MockApnsServerListener() {
                     @Override
                     public void handlePushNotificationAccepted(Http2Headers h, ByteBuf payload) {

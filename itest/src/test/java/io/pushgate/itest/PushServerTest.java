@@ -57,7 +57,7 @@ public class PushServerTest {
                 wait-timeout = %d
                 rtp-ports = 42000-42099
                 """.formatted(proxy.uri(), WAIT_TIMEOUT) + apns.config(), java.nio.file.StandardOpenOption.APPEND);
-        for (String user : new String[] {"alice", "bob", "carol", "dave", "erin", "frank", "gina", "hal"}) {
+        for (String user : new String[] {"alice", "bob", "carol", "dave", "erin", "frank", "gina", "hal", "ivy"}) {
             assertEquals(0, proxy.command("subscriber", "add", user, "pw-" + user).exit());
         }
         assertEquals(0, proxy.command("subscriber", "push", "gina", "on").exit());
@@ -338,6 +338,35 @@ public class PushServerTest {
                 Sipp.ackNon2xx("sip:hal@[remote_ip]:[remote_port]"),
                 Sipp.send(invite("hal", 2, auth("alice", "pw-alice"), 4000)), Sipp.optional(100),
                 Sipp.recv(480), Sipp.ackNon2xx("sip:hal@[remote_ip]:[remote_port]"));
+    }
+
+    @Test
+    public void aDeadPushTokenEndsTheCallAtOnceAndTheProxyForgetsTheDevice() throws Exception {
+        apns.deadTokens.add("DEADV0IP");
+        String contact = "<sip:ivy@127.0.0.1:" + PushgateProcess.freePort() + ";pn-provider=apns.dev;pn-prid=DEADV0IP:voip&DEADREM0TE:remote"
+                + ";pn-param=" + MockApns.TEAM + "." + MockApns.BUNDLE + ".voip&remote>;+sip.instance=" + INSTANCE;
+        registerFor("ivy", contact, 1);
+        Thread.sleep(1500);
+        apns.drain();
+        try (RtpReceiver rtp = new RtpReceiver()) {
+            long started = System.nanoTime();
+            proxy.assertPassed(Sipp.start(work, Sipp.scenario(concat(callUntilEarlyMedia("ivy", rtp.port()),
+                    // the caller hears why, but not which device: that header is for the proxy only
+                    Sipp.recv(480, List.of("Reason: *SIP;cause=480;text=\"Push token no longer valid\""), List.of("Push-Device-Gone")),
+                    Sipp.ackNon2xx("sip:ivy@[remote_ip]:[remote_port]"))), proxy.uri(), PushgateProcess.freePort()).await());
+            double waited = (System.nanoTime() - started) / 1e9;
+            assertTrue("480 long before the wait timeout, came after " + waited + " s", waited < WAIT_TIMEOUT - 1);
+            assertEquals("REJECTED", nextApns().token());
+        }
+        assertTrue(PushgateProcess.tail(proxy.log()), proxy.log().contains("push token is no longer valid"));
+        // The device is forgotten: the next call is answered 480 by the proxy itself, without the application server.
+        int before = (int) server.log().lines().filter(l -> l.contains("waits with early media")).count();
+        proxy.sipp(
+                Sipp.send(invite("ivy", 1, "", 4000)), Sipp.optional(100), Sipp.recv(407),
+                Sipp.ackNon2xx("sip:ivy@[remote_ip]:[remote_port]"),
+                Sipp.send(invite("ivy", 2, auth("alice", "pw-alice"), 4000)), Sipp.optional(100),
+                Sipp.recv(480), Sipp.ackNon2xx("sip:ivy@[remote_ip]:[remote_port]"));
+        assertEquals(before, server.log().lines().filter(l -> l.contains("waits with early media")).count());
     }
 
     private static String[] concat(String[] head, String... tail) {

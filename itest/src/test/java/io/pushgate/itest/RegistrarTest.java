@@ -72,7 +72,9 @@ public class RegistrarTest {
     public void registerIsChallengedThenStoredWithEveryContactParameter() throws Exception {
         String contact = DEVICE.formatted("alice");
         run(send(register("alice", 1, contact, "3600", "")),
-                recv(401, "WWW-Authenticate: Digest realm=\"localhost\", *nonce=\"[^\"]+\", *qop=\"auth\""),
+                // one challenge per configured algorithm (RFC 8760), MD5 first as configured by default
+                recv(401, "WWW-Authenticate: Digest realm=\"localhost\", *nonce=\"[^\"]+\", *qop=\"auth\", *algorithm=MD5",
+                        "WWW-Authenticate: Digest realm=\"localhost\", *nonce=\"[^\"]+\", *qop=\"auth\", *algorithm=SHA-256"),
                 send(register("alice", 2, contact, "3600", auth("alice", "pw-alice"))),
                 recv(200, "Contact: <sip:alice@127\\.0\\.0\\.1:[0-9]+;transport=udp;pn-provider=apns;pn-prid=abc123;x-custom=1>;expires=(3600|3599)"));
         // A query (no Contact) lists the stored binding.

@@ -55,6 +55,7 @@ public final class SipContainer {
         Path dar = base.resolve("conf/dars.properties");
         Files.writeString(dar, darText(archives), StandardCharsets.UTF_8);
 
+        ConnectionWatch.register();
         service = new SipStandardService();
         service.setName("pushgate");
         service.setSipApplicationDispatcherClassName(SipApplicationDispatcherImpl.class.getName());
@@ -182,7 +183,7 @@ public final class SipContainer {
         p.setProperty("gov.nist.javax.sip.AUTOMATIC_DIALOG_ERROR_HANDLING", "false");
         p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
         p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
-        p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", WatchedProcessorFactory.class.getName());
         // The stack would rewrite a WebSocket client's ".invalid" Via and Contact to its socket address;
         // browsers (SIP.js) then drop every response, and the contact would not be stored as sent.
         // The registrar keeps the socket address beside the binding instead (RFC 7118 section 5).

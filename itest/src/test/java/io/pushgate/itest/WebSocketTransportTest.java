@@ -1,0 +1,180 @@
+package io.pushgate.itest;
+
+import static io.pushgate.itest.Requests.request;
+import static io.pushgate.itest.Sipp.recv;
+import static io.pushgate.itest.Sipp.send;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/** SIP over a WebSocket (RFC 7118) from a JDK WebSocket client: a binding lives as long as its connection. */
+public class WebSocketTransportTest {
+    private static PushgateProcess server;
+    private static int wsPort;
+
+    @BeforeClass
+    public static void start() throws Exception {
+        wsPort = PushgateProcess.freePort();
+        server = new PushgateProcess("""
+                [server]
+                ws-port = %d
+                """.formatted(wsPort));
+        assertEquals(0, server.command("subscriber", "add", "wsphone", "pw-ws").exit());
+        server.start();
+    }
+
+    @AfterClass
+    public static void stop() throws Exception {
+        if (server != null) server.close();
+    }
+
+    /** A SIP client on one WebSocket: each text frame is one message. */
+    private static final class WsSip implements WebSocket.Listener {
+        final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        private final StringBuilder partial = new StringBuilder();
+        final WebSocket ws;
+
+        WsSip(String url) throws Exception {
+            ws = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("sip").buildAsync(URI.create(url), this)
+                    .get(5, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                received.add(partial.toString());
+                partial.setLength(0);
+            }
+            w.request(1);
+            return null;
+        }
+
+        String exchange(String message) throws Exception {
+            ws.sendText(message.replace("\n", "\r\n"), true).get(5, TimeUnit.SECONDS);
+            String got = received.poll(5, TimeUnit.SECONDS);
+            assertNotNull("no answer to " + message.lines().findFirst().orElse(""), got);
+            return got;
+        }
+    }
+
+    private static String register(int cseq, String authorization) {
+        return """
+                REGISTER sip:127.0.0.1 SIP/2.0
+                Via: SIP/2.0/WS df7jal23ls0d.invalid;branch=z9hG4bKws%1$d
+                Max-Forwards: 70
+                From: <sip:wsphone@127.0.0.1>;tag=ws1
+                To: <sip:wsphone@127.0.0.1>
+                Call-ID: ws-register-1
+                CSeq: %1$d REGISTER
+                Contact: <sip:k3l2j1@df7jal23ls0d.invalid;transport=ws>
+                Expires: 600
+                %2$sContent-Length: 0
+
+                """.formatted(cseq, authorization);
+    }
+
+    private static String md5(String s) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String param(String header, String name) {
+        Matcher m = Pattern.compile(name + "=\"?([^\",]+)\"?").matcher(header);
+        assertTrue(name + " missing in " + header, m.find());
+        return m.group(1);
+    }
+
+    /** Registers over the connection, answering the digest challenge; returns the 200. */
+    private static String registerAuthenticated(WsSip c) throws Exception {
+        String challenge = c.exchange(register(1, ""));
+        assertTrue(challenge, challenge.startsWith("SIP/2.0 401 "));
+        String www = challenge.lines().filter(l -> l.startsWith("WWW-Authenticate:")).findFirst().orElseThrow();
+        String realm = param(www, "realm");
+        String nonce = param(www, "nonce");
+        String uri = "sip:127.0.0.1";
+        String cnonce = "ws0a1b2c";
+        String ha1 = md5("wsphone:" + realm + ":pw-ws");
+        String response = md5(ha1 + ":" + nonce + ":00000001:" + cnonce + ":auth:" + md5("REGISTER:" + uri));
+        String auth = "Authorization: Digest username=\"wsphone\", realm=\"%s\", nonce=\"%s\", uri=\"%s\", response=\"%s\", algorithm=MD5, qop=auth, nc=00000001, cnonce=\"%s\"\n"
+                .formatted(realm, nonce, uri, response, cnonce);
+        return c.exchange(register(2, auth));
+    }
+
+    /** Log lines that say a closed connection took one binding with it. */
+    private static long removals() throws Exception {
+        return server.log().lines().filter(l -> l.contains("closed: 1 binding(s) removed")).count();
+    }
+
+    @Test
+    public void closingTheConnectionRemovesItsBindings() throws Exception {
+        WsSip phone = new WsSip("ws://127.0.0.1:" + wsPort);
+        String ok = registerAuthenticated(phone);
+        assertTrue(ok, ok.startsWith("SIP/2.0 200 "));
+        assertTrue(ok, ok.contains("df7jal23ls0d.invalid"));
+
+        long before = removals();
+        phone.ws.abort();
+
+        // The binding goes with the connection: the user is then simply unregistered (480), where a
+        // stale binding would send the call toward a connection that no longer exists.
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (removals() == before && System.currentTimeMillis() < deadline) Thread.sleep(100);
+        assertEquals(PushgateProcess.tail(server.log()), before + 1, removals());
+        server.sipp(
+                send(request("INVITE", "sip:wsphone@127.0.0.1", "sip:eve@example.org", "sip:wsphone@127.0.0.1", 70, null)),
+                Sipp.optional(100),
+                recv(480, "SIP/2.0 480 Temporarily Unavailable"),
+                Sipp.ackNon2xx("sip:wsphone@127.0.0.1"));
+    }
+
+    /** A final response to a request received over the WebSocket, with its dialog-identifying headers. */
+    private static String answer(String request, int status, String reason) {
+        StringBuilder r = new StringBuilder("SIP/2.0 " + status + " " + reason + "\n");
+        for (String line : request.split("\r\n")) {
+            if (line.isEmpty()) break;
+            if (line.startsWith("Via:") || line.startsWith("From:") || line.startsWith("Call-ID:") || line.startsWith("CSeq:")) r.append(line).append('\n');
+            if (line.startsWith("To:")) r.append(line).append(";tag=wsbusy\n");
+        }
+        return r.append("Content-Length: 0\n\n").toString();
+    }
+
+    @Test
+    public void whileTheConnectionIsOpenCallsTravelOverIt() throws Exception {
+        WsSip phone = new WsSip("ws://127.0.0.1:" + wsPort);
+        try {
+            String ok = registerAuthenticated(phone);
+            assertTrue(ok, ok.startsWith("SIP/2.0 200 "));
+            Sipp.Running caller = Sipp.start(server.dir, Sipp.scenario(
+                    send(request("INVITE", "sip:wsphone@127.0.0.1", "sip:eve@example.org", "sip:wsphone@127.0.0.1", 70, null)),
+                    Sipp.optional(100),
+                    recv(486, "SIP/2.0 486 Busy Here"),
+                    Sipp.ackNon2xx("sip:wsphone@127.0.0.1")), server.uri(), PushgateProcess.freePort());
+            String invite = phone.received.poll(10, TimeUnit.SECONDS);
+            assertNotNull("the INVITE did not come over the WebSocket", invite);
+            // the Request-URI names the connection's address (the contact's .invalid host cannot be reached)
+            assertTrue(invite, invite.startsWith("INVITE sip:k3l2j1@127.0.0.1:"));
+            phone.ws.sendText(answer(invite, 486, "Busy Here").replace("\n", "\r\n"), true).get(5, TimeUnit.SECONDS);
+            server.assertPassed(caller.await());
+        } finally {
+            phone.ws.abort();
+        }
+    }
+}
