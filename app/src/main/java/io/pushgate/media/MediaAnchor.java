@@ -21,13 +21,21 @@ import org.slf4j.LoggerFactory;
  * Pipeline step and call watcher: an INVITE with SDP is anchored in rtpengine (offer), the SDP of
  * 18x/2xx answers goes through it too (answer), and the session is deleted on BYE, on CANCEL and
  * on a failed call, so none is left behind. Flags depend on whether caller and callee use WebSocket.
+ * Late SDP (an INVITE without a body) is anchored the other way round: the callee's 200 carries
+ * the offer and the caller's ACK the answer.
  */
 public final class MediaAnchor implements RequestStep {
     private static final Logger log = LoggerFactory.getLogger(MediaAnchor.class);
     private static final String CALL = MediaAnchor.class.getName();
 
-    /** What a call needs for its answer and delete commands. */
-    private record AnchoredCall(String callId, String fromTag, boolean callerWs, boolean calleeWs) {}
+    /**
+     * What a call needs for its answer and delete commands. {@code lateOffer}: the INVITE had no
+     * SDP; {@code calleeTag} is set once the callee's offer (in its 200) went through rtpengine.
+     */
+    private record AnchoredCall(String callId, String fromTag, boolean callerWs, boolean calleeWs, boolean lateOffer, String calleeTag) {
+        AnchoredCall offeredBy(String tag) { return new AnchoredCall(callId, fromTag, callerWs, calleeWs, true, tag); }
+        boolean anchored() { return !lateOffer || calleeTag != null; }
+    }
 
     private final MediaSettings settings;
     private final NgClient ng;
@@ -44,16 +52,24 @@ public final class MediaAnchor implements RequestStep {
     @Override
     public void handle(Exchange ex, Chain chain) throws IOException, ServletException {
         SipServletRequest req = ex.request();
-        if (!"INVITE".equals(req.getMethod()) || !hasSdp(req)) {
-            chain.proceed(ex); // late SDP (offer in the 200) is not anchored yet
+        if (!"INVITE".equals(req.getMethod())) {
+            chain.proceed(ex);
             return;
         }
         boolean callerWs = isWebSocket(req.getInitialTransport());
         String user = domain.localUser(req.getRequestURI());
         boolean calleeWs = user != null && bindings.current(domain.aor(user)).stream()
                 .anyMatch(BindingRecord::viaWebSocket);
-        AnchoredCall call = new AnchoredCall(req.getCallId(), req.getFrom().getParameter("tag"), callerWs, calleeWs);
-        Map<String, Object> cmd = command("offer", call, settings.flags().offer(callerWs, calleeWs));
+        if (!hasSdp(req)) {
+            // late SDP: the offer comes in the 200, anchored in onResponse, the answer in the ACK
+            req.getApplicationSession().setAttribute(CALL,
+                    new AnchoredCall(req.getCallId(), req.getFrom().getParameter("tag"), callerWs, calleeWs, true, null));
+            ex.watchResponses();
+            chain.proceed(ex);
+            return;
+        }
+        AnchoredCall call = new AnchoredCall(req.getCallId(), req.getFrom().getParameter("tag"), callerWs, calleeWs, false, null);
+        Map<String, Object> cmd = command("offer", call.callId(), call.fromTag(), settings.flags().offer(callerWs, calleeWs));
         cmd.put("sdp", sdp(req));
         Map<String, Object> result;
         try {
@@ -80,36 +96,64 @@ public final class MediaAnchor implements RequestStep {
         if (!ex.isProxied()) delete(call); // answered here (404, 480, ...): nothing to relay
     }
 
-    /** 18x/2xx with SDP: the answer goes through rtpengine. A failed call: its session is deleted. */
+    /** 18x/2xx with SDP: the answer goes through rtpengine (or, for late SDP, the callee's offer in the 2xx). A failed call: its session is deleted. */
     public void onResponse(SipServletResponse resp) {
-        AnchoredCall call = callOf(resp.getApplicationSession(false));
+        SipApplicationSession session = resp.getApplicationSession(false);
+        AnchoredCall call = callOf(session);
         if (call == null || !"INVITE".equals(resp.getMethod())) return;
         int status = resp.getStatus();
         if (status >= 300) {
             // Only the best response ends the call; one branch failing does not, while others ring.
-            if (!resp.isBranchResponse()) delete(call);
+            if (!resp.isBranchResponse() && call.anchored()) delete(call);
             return;
         }
         // The container may show one response twice (as a branch response, then as the best one).
         if (status < 180 || !hasSdp(resp) || resp.getAttribute(CALL) != null) return;
         resp.setAttribute(CALL, Boolean.TRUE);
-        Map<String, Object> cmd = command("answer", call, settings.flags().answer(call.callerWs(), call.calleeWs()));
-        cmd.put("to-tag", resp.getTo().getParameter("tag"));
+        String toTag = resp.getTo().getParameter("tag");
+        if (call.lateOffer()) {
+            if (status < 200 || call.calleeTag() != null) return; // the offer of a late-SDP call is the 2xx's
+            // the callee offers: from-tag is its tag, and the flags are those of a call from callee to caller
+            Map<String, Object> cmd = command("offer", call.callId(), toTag, settings.flags().offer(call.calleeWs(), call.callerWs()));
+            cmd.put("to-tag", call.fromTag());
+            if (relay(cmd, resp, "offer")) session.setAttribute(CALL, call.offeredBy(toTag));
+            return;
+        }
+        Map<String, Object> cmd = command("answer", call.callId(), call.fromTag(), settings.flags().answer(call.callerWs(), call.calleeWs()));
+        cmd.put("to-tag", toTag);
+        relay(cmd, resp, "answer");
+    }
+
+    /**
+     * Sends an offer or answer command with the message's SDP and puts rtpengine's SDP in its
+     * place; on failure the SDP goes on unchanged (the call is set up already) with an ERROR line.
+     */
+    private boolean relay(Map<String, Object> cmd, SipServletMessage m, String what) {
         try {
-            cmd.put("sdp", sdp(resp));
+            cmd.put("sdp", sdp(m));
             Map<String, Object> result = ng.call(cmd);
-            if (!"ok".equals(result.get("result"))) throw new IOException("rtpengine refused the answer: " + result.get("error-reason"));
-            resp.setContent(((String) result.get("sdp")).getBytes(StandardCharsets.UTF_8), "application/sdp");
+            if (!"ok".equals(result.get("result"))) throw new IOException("rtpengine refused the " + what + ": " + result.get("error-reason"));
+            m.setContent(((String) result.get("sdp")).getBytes(StandardCharsets.UTF_8), "application/sdp");
+            return true;
         } catch (IOException e) {
-            log.error("call {}: answer SDP relayed unchanged, media may not flow: {}", call.callId(), e.getMessage());
+            log.error("call {}: {} SDP relayed unchanged, media may not flow: {}", m.getCallId(), what, e.getMessage());
+            return false;
         }
     }
 
-    /** BYE or CANCEL ends the media session. */
+    /** The ACK of a late-SDP call carries the caller's answer; BYE or CANCEL ends the media session. */
     public void onSubsequent(SipServletRequest req) {
-        if (!"BYE".equals(req.getMethod()) && !"CANCEL".equals(req.getMethod())) return;
         AnchoredCall call = callOf(req.getApplicationSession(false));
-        if (call != null) delete(call);
+        if (call == null) return;
+        if ("ACK".equals(req.getMethod())) {
+            if (call.lateOffer() && call.calleeTag() != null && hasSdp(req)) {
+                Map<String, Object> cmd = command("answer", call.callId(), call.calleeTag(), settings.flags().answer(call.calleeWs(), call.callerWs()));
+                cmd.put("to-tag", call.fromTag());
+                relay(cmd, req, "answer");
+            }
+            return;
+        }
+        if (("BYE".equals(req.getMethod()) || "CANCEL".equals(req.getMethod())) && call.anchored()) delete(call);
     }
 
     private void delete(AnchoredCall call) {
@@ -124,11 +168,11 @@ public final class MediaAnchor implements RequestStep {
         });
     }
 
-    private static Map<String, Object> command(String name, AnchoredCall call, String flags) {
+    private static Map<String, Object> command(String name, String callId, String fromTag, String flags) {
         Map<String, Object> cmd = new LinkedHashMap<>();
         cmd.put("command", name);
-        cmd.put("call-id", call.callId());
-        cmd.put("from-tag", call.fromTag());
+        cmd.put("call-id", callId);
+        cmd.put("from-tag", fromTag);
         cmd.putAll(NgFlags.parse(flags));
         return cmd;
     }

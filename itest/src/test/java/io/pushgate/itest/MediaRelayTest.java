@@ -65,6 +65,64 @@ public class MediaRelayTest {
     }
 
     @Test
+    public void lateSdpIsAnchoredWithTheOfferInThe200AndTheAnswerInTheAck() throws Exception {
+        rtpengine = Rtpengine.start(java.nio.file.Files.createTempDirectory("pushgate-media"), MEDIA_MIN);
+        start("127.0.0.1:" + rtpengine.ngPort, "");
+        int devicePort = PushgateProcess.freePort();
+        server.assertPassed(Sipp.start(server.dir, Sipp.scenario(
+                Sipp.send(Requests.register("bob", 1, "<sip:bob@[local_ip]:[local_port]>", "600", "")), Sipp.recv(401),
+                Sipp.send(Requests.register("bob", 2, "<sip:bob@[local_ip]:[local_port]>", "600", Requests.auth("bob", "pw-bob"))),
+                Sipp.recv(200)), server.uri(), devicePort).await());
+        Sipp.Running device = Sipp.start(server.dir, Calls.uas(), null, devicePort);
+        Thread.sleep(300);
+        String invite = """
+                INVITE sip:bob@[remote_ip]:[remote_port] SIP/2.0
+                Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                Max-Forwards: 70
+                From: <sip:alice@[remote_ip]>;tag=[pid]c[call_number]
+                To: <sip:bob@[remote_ip]>
+                Call-ID: [call_id]
+                CSeq: %d INVITE
+                Contact: <sip:alice@[local_ip]:[local_port]>
+                %s
+                Content-Length: 0
+                """;
+        String inDialog = """
+                %1$s [next_url] SIP/2.0
+                Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                [routes]
+                Max-Forwards: 70
+                From: <sip:alice@[remote_ip]>;tag=[pid]c[call_number]
+                To: <sip:bob@[remote_ip]>[peer_tag_param]
+                Call-ID: [call_id]
+                CSeq: %2$d %1$s
+                """;
+        Sipp.Result caller = Sipp.run(server.dir, Sipp.scenario(
+                Sipp.send(invite.formatted(1, "")), Sipp.optional(100), Sipp.recv(407),
+                Sipp.ackNon2xx("sip:bob@[remote_ip]:[remote_port]"),
+                Sipp.send(invite.formatted(2, "[authentication username=alice password=pw-alice]")),
+                Sipp.optional(100), Sipp.optional(180),
+                "<recv response=\"200\" rrs=\"true\"/>",
+                // the ACK answers the offer of the 200
+                Sipp.sendOnce(inDialog.formatted("ACK", 2) + "Content-Type: application/sdp\nContent-Length: [len]\n\n" + Calls.audioSdp("alice")),
+                Sipp.pause(300),
+                Sipp.send(inDialog.formatted("BYE", 3) + "Content-Length: 0\n"),
+                Sipp.recv(200)), server.uri());
+        Sipp.Result callee = device.await();
+        server.assertPassed(caller);
+        server.assertPassed(callee);
+
+        assertRelayed("the caller gets the callee's offer from rtpengine's address", caller.messages(), "SIP/2.0 200");
+        assertRelayed("the callee gets the caller's answer in the ACK from rtpengine's address", callee.messages(), "ACK");
+        Thread.sleep(500);
+        try (NgClient ng = new NgClient(List.of(new NgClient.Instance(new InetSocketAddress("127.0.0.1", rtpengine.ngPort), 1)),
+                500, 1, 1000, System::currentTimeMillis)) {
+            Map<String, Object> list = ng.call(Map.of("command", "list"));
+            assertEquals("BYE deleted the session: " + list, List.of(), list.get("calls"));
+        }
+    }
+
+    @Test
     public void unreachableRelayRefusesTheCallWith503() throws Exception {
         start("127.0.0.1:" + PushgateProcess.freePort(), "");
         int devicePort = PushgateProcess.freePort();
