@@ -8,7 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The [auth] section: digest authentication of local users. */
-public record AuthSettings(boolean enabled, String realm, List<DigestAlgorithm> algorithms, int nonceLifetimeSeconds,
+public record AuthSettings(boolean enabled, String realm, List<DigestAlgorithm> algorithms, List<DigestAlgorithm> challengeAlgorithms,
+                           int nonceLifetimeSeconds,
                            int nonceCacheSize, PasswordStorage passwordStorage, int maxFailures, int failureWindowSeconds,
                            int lockoutSeconds, List<String> trustedPeers) {
 
@@ -19,7 +20,9 @@ public record AuthSettings(boolean enabled, String realm, List<DigestAlgorithm> 
     static final ConfigKey<Boolean> ENABLED = SECTION.bool("enabled", true, "Challenge requests from local users.");
     static final ConfigKey<String> REALM = SECTION.string("realm", "", "Digest realm; empty means the canonical domain name.");
     static final ConfigKey<List<String>> ALGORITHMS = SECTION.list("algorithms", "MD5 SHA-256",
-            "Algorithms accepted (MD5, SHA-256); challenges offer each, in this order (clients take the first they know).");
+            "Algorithms accepted in credentials (MD5, SHA-256).");
+    static final ConfigKey<List<String>> CHALLENGE = SECTION.list("challenge-algorithms", "MD5",
+            "Algorithms offered, one challenge header each in this order (RFC 8760); SIP.js gives up on any non-MD5 one.");
     static final ConfigKey<Integer> NONCE_LIFETIME = SECTION.integer("nonce-lifetime", 300, 10, 86400,
             "Seconds a nonce is accepted; after that the challenge says stale=true.");
     static final ConfigKey<Integer> NONCE_CACHE = SECTION.integer("nonce-cache-size", 1_000_000, 1000, 100_000_000,
@@ -36,15 +39,24 @@ public record AuthSettings(boolean enabled, String realm, List<DigestAlgorithm> 
             "Source IP addresses whose requests are not challenged (backends, application servers).");
 
     public static AuthSettings from(Config c, String canonicalDomain) {
+        List<DigestAlgorithm> algs = algorithms(c, ALGORITHMS);
+        List<DigestAlgorithm> offered = algorithms(c, CHALLENGE);
+        for (DigestAlgorithm a : offered) {
+            if (!algs.contains(a)) throw new ConfigException(CHALLENGE.qualifiedName(), a.token() + " is offered but not in auth.algorithms");
+        }
+        String realm = c.get(REALM).isEmpty() ? canonicalDomain : c.get(REALM);
+        return new AuthSettings(c.get(ENABLED), realm, algs, offered, c.get(NONCE_LIFETIME), c.get(NONCE_CACHE), c.get(STORAGE),
+                c.get(MAX_FAILURES), c.get(FAILURE_WINDOW), c.get(LOCKOUT), c.get(TRUSTED));
+    }
+
+    private static List<DigestAlgorithm> algorithms(Config c, ConfigKey<List<String>> key) {
         List<DigestAlgorithm> algs = new ArrayList<>();
-        for (String a : c.get(ALGORITHMS)) {
+        for (String a : c.get(key)) {
             DigestAlgorithm alg = DigestAlgorithm.fromToken(a);
-            if (alg == null) throw new ConfigException(ALGORITHMS.qualifiedName(), "unsupported algorithm '" + a + "' (MD5 or SHA-256)");
+            if (alg == null) throw new ConfigException(key.qualifiedName(), "unsupported algorithm '" + a + "' (MD5 or SHA-256)");
             algs.add(alg);
         }
-        if (algs.isEmpty()) throw new ConfigException(ALGORITHMS.qualifiedName(), "at least one algorithm is needed");
-        String realm = c.get(REALM).isEmpty() ? canonicalDomain : c.get(REALM);
-        return new AuthSettings(c.get(ENABLED), realm, List.copyOf(algs), c.get(NONCE_LIFETIME), c.get(NONCE_CACHE), c.get(STORAGE),
-                c.get(MAX_FAILURES), c.get(FAILURE_WINDOW), c.get(LOCKOUT), c.get(TRUSTED));
+        if (algs.isEmpty()) throw new ConfigException(key.qualifiedName(), "at least one algorithm is needed");
+        return List.copyOf(algs);
     }
 }

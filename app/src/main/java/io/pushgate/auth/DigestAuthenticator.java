@@ -126,7 +126,7 @@ public final class DigestAuthenticator implements RequestStep {
         String header = register ? "WWW-Authenticate" : "Proxy-Authenticate";
         String nonce = nonces.issue();
         // RFC 8760 section 2.4: one challenge per algorithm, in the configured order of preference
-        List<DigestAlgorithm> algorithms = settings.algorithms();
+        List<DigestAlgorithm> algorithms = settings.challengeAlgorithms();
         for (int i = 0; i < algorithms.size(); i++) {
             String value = "Digest realm=\"" + settings.realm() + "\", nonce=\"" + nonce + "\", qop=\"auth\", algorithm="
                     + algorithms.get(i).token() + (stale ? ", stale=true" : "");

@@ -36,8 +36,11 @@ public final class RequestSanity implements RequestStep {
             ex.reply(481, "Call/Transaction Does Not Exist");
             return;
         }
-        boolean noUser = req.getRequestURI() instanceof SipURI sip && (sip.getUser() == null || sip.getUser().isEmpty());
-        if (noUser && "OPTIONS".equals(method) && domain.isLocal(req.getRequestURI())) {
+        // A Request-URI without a user names a server: ours (answered or 484 below) or another one,
+        // which later steps relay or refuse (a gateway's backend gets its devices' keep-alives).
+        boolean noUser = req.getRequestURI() instanceof SipURI sip && (sip.getUser() == null || sip.getUser().isEmpty())
+                && domain.isLocal(req.getRequestURI());
+        if (noUser && "OPTIONS".equals(method)) {
             ex.reply(200, null);
             return;
         }

@@ -81,7 +81,8 @@ final class Browser implements AutoCloseable {
 
     /** A string field of a JSON line (the driver writes flat objects). */
     static String field(String json, String name) {
-        Matcher m = Pattern.compile("\"" + name + "\":(\"((?:[^\"\\\\]|\\\\.)*)\"|(\\d+))").matcher(json);
+        // runs of plain characters are taken whole, so a long SDP does not recurse once per character
+        Matcher m = Pattern.compile("\"" + name + "\":(\"((?:[^\"\\\\]++|\\\\.)*+)\"|(\\d+))").matcher(json);
         if (!m.find()) return null;
         return m.group(2) != null ? m.group(2).replace("\\r", "\r").replace("\\n", "\n").replace("\\\"", "\"") : m.group(3);
     }

@@ -46,7 +46,7 @@ public class BrowserCallTest {
                 [media]
                 rtpengine = 127.0.0.1:%d
                 """.formatted(wsPort, wssPort, cert, key, rtpengine.ngPort));
-        for (String user : new String[] {"web", "udp"}) assertEquals(0, server.command("subscriber", "add", user, "pw-" + user).exit());
+        for (String user : new String[] {"web", "web2", "udp"}) assertEquals(0, server.command("subscriber", "add", user, "pw-" + user).exit());
         server.start();
     }
 
@@ -94,6 +94,40 @@ public class BrowserCallTest {
         plainSipPhoneCallsTheBrowser("wss://127.0.0.1:" + wssPort);
     }
 
+    @Test
+    public void browserCallsAnotherBrowserOneOnWebSocketOneOnSecureWebSocket() throws Exception {
+        int before = relaySessions();
+        try (Browser callee = Browser.start(page(), "ws://127.0.0.1:" + wsPort, "web2", "pw-web2", "127.0.0.1", null, work)) {
+            callee.next("registered", 30);
+            try (Browser caller = Browser.start(page(), "wss://127.0.0.1:" + wssPort, "web", "pw-web", "127.0.0.1",
+                    "sip:web2@127.0.0.1", work)) {
+                caller.next("registered", 30);
+                // both sides get WebRTC media from the relay (the ws-ws flags: ICE=force-relay DTLS=passive)
+                for (Browser b : List.of(caller, callee)) {
+                    String sdp = Browser.field(b.next("established", 30), "remoteSdp");
+                    assertTrue(sdp, sdp.contains("UDP/TLS/RTP/SAVPF"));
+                    assertTrue(sdp, sdp.contains("a=candidate"));
+                    assertTrue(sdp, sdp.contains("a=fingerprint"));
+                    assertTrue("the relay's own candidate: " + sdp, sdp.contains("a=candidate") && sdp.contains("127.0.0.1"));
+                }
+                Thread.sleep(3000);
+                for (Browser b : List.of(caller, callee)) {
+                    b.command("stats");
+                    String stats = b.next("stats", 10);
+                    assertTrue("media both ways through the relay: " + stats, Integer.parseInt(Browser.field(stats, "sent")) > 20
+                            && Integer.parseInt(Browser.field(stats, "received")) > 20);
+                }
+                assertEquals("the call has its session in the relay", before + 1, relaySessions());
+                caller.command("hangup");
+                caller.next("hungup", 10);
+                callee.command("ended");
+                callee.next("ended", 15);
+            }
+        }
+        Thread.sleep(500);
+        assertEquals("BYE deleted the relay session", before, relaySessions());
+    }
+
     private static int relaySessions() throws Exception {
         return ((List<?>) rtpengine(Map.of("command", "list")).get("calls")).size();
     }
@@ -112,7 +146,7 @@ public class BrowserCallTest {
                 "<recv request=\"ACK\"/>",
                 "<recv request=\"BYE\"/>",
                 Calls.okToLastRequest(),
-                "<timewait milliseconds=\"500\"/>"), null, phonePort, "-rtp_echo", "-mp", Integer.toString(PushgateProcess.freePort()));
+                "<timewait milliseconds=\"500\"/>"), null, phonePort, "-rtp_echo", "-mp", Integer.toString(PushgateProcess.freeMediaPort()));
         Thread.sleep(300);
         try (Browser browser = Browser.start(page(), url, "web", "pw-web", "127.0.0.1", "sip:udp@127.0.0.1", work)) {
             browser.next("registered", 30);
@@ -142,7 +176,7 @@ public class BrowserCallTest {
         try (Browser browser = Browser.start(page(), url, "web", "pw-web", "127.0.0.1", null, work)) {
             browser.next("registered", 30);
             Sipp.Running caller = Sipp.start(work, Calls.authenticatedCaller("udp", "pw-udp", "web", 4000), server.uri(),
-                    PushgateProcess.freePort(), "-rtp_echo", "-mp", Integer.toString(PushgateProcess.freePort()));
+                    PushgateProcess.freePort(), "-rtp_echo", "-mp", Integer.toString(PushgateProcess.freeMediaPort()));
             // The INVITE reached the browser over its own connection: its contact (an .invalid host) is not routable.
             String sdp = Browser.field(browser.next("established", 30), "remoteSdp");
             assertTrue("the browser is offered WebRTC media: " + sdp, sdp.contains("UDP/TLS/RTP/SAVPF"));

@@ -321,6 +321,15 @@ public class GatewayTest {
     }
 
     @Test
+    public void keepAliveOptionsForTheBackendDomainReachTheBackend() throws Exception {
+        start(false, null);
+        // a device using the gateway as outbound proxy pings its registrar's domain (no user part)
+        gateway.sipp(
+                Sipp.send(Requests.request("OPTIONS", "sip:example.org", "sip:dev@example.org", "sip:example.org", 70, null)),
+                Sipp.recv(200, "SIP/2.0 200 Backend Keepalive"));
+    }
+
+    @Test
     public void registerNeverLoopsBackToTheGateway() throws Exception {
         gateway = new PushgateProcess("");
         // The backend named is the gateway itself.

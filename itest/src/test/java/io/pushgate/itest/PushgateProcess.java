@@ -155,6 +155,19 @@ public final class PushgateProcess implements AutoCloseable {
     }
 
     /** A port free for both UDP and TCP on loopback. */
+    /** A UDP port for sipp's -mp: sipp also binds the port two above it (video), so both must be free. */
+    public static int freeMediaPort() throws IOException {
+        for (int i = 0; i < 50; i++) {
+            int port = freePort();
+            try (DatagramSocket video = new DatagramSocket(port + 2, InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException busy) {
+                // the video port is taken; try another
+            }
+        }
+        throw new IOException("no free UDP port pair for sipp media");
+    }
+
     public static int freePort() throws IOException {
         for (int i = 0; i < 50; i++) {
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
