@@ -33,8 +33,22 @@ public class BindingStoreEventsTest {
     }
 
     private BindingRecord binding(String id, int expiresSeconds) {
+        return binding(id, expiresSeconds, "udp:192.0.2.1:5060");
+    }
+
+    private BindingRecord binding(String id, int expiresSeconds, String source) {
         return new BindingRecord(id, AOR, "sip:bob@192.0.2.1;x=" + id, "", null, 0, 1000, now.get() + expiresSeconds * 1000L,
-                "call-" + id, 1, null, "udp:192.0.2.1:5060", null, null, now.get());
+                "call-" + id, 1, null, source, null, null, now.get());
+    }
+
+    @Test
+    public void aClosedConnectionDeactivatesOnlyTheBindingsMadeOverIt() {
+        store.update(AOR, List.of(binding("a", 60, "ws:192.0.2.9:40001"), binding("b", 60, "ws:192.0.2.9:40002")), List.of(), false, 10);
+        seen.clear();
+        assertEquals(1, store.dropSource("ws:192.0.2.9:40001"));
+        assertEquals(List.of("a:deactivated"), seen);
+        assertEquals(List.of("b"), store.current(AOR).stream().map(BindingRecord::id).toList());
+        assertEquals(0, store.dropSource("ws:192.0.2.9:40001"));
     }
 
     @Test
