@@ -14,6 +14,11 @@ import java.util.Optional;
 public final class ContactMasquerader {
     /** Marks requests that come back from the backend toward a device. */
     public static final String MARKER = "doroute";
+    /**
+     * With insert-domain the CtRt value names the domain, the same for every device of a user; this
+     * parameter (the start of the device's binding id) keeps two devices apart at the backend.
+     */
+    public static final String DEVICE = "pgdev";
     private static final String PREFIX = "CtRt";
 
     private final String paramName;
@@ -48,10 +53,15 @@ public final class ContactMasquerader {
      * @param gatewayHostPort the gateway's own host:port
      */
     public String masquerade(String user, Origin origin, String gatewayHostPort) {
+        return masquerade(user, origin, gatewayHostPort, null);
+    }
+
+    /** The same, with a {@link #DEVICE} tag when {@code device} is not null. */
+    public String masquerade(String user, Origin origin, String gatewayHostPort, String device) {
         StringBuilder value = new StringBuilder(origin.hostPort());
         if (origin.transport() != null && !origin.transport().isEmpty()) value.append(";transport=").append(origin.transport());
         return "sip:" + (user == null || user.isEmpty() ? "" : user + "@") + gatewayHostPort + ";" + paramName + "="
-                + escape(value.toString()) + ";" + MARKER;
+                + escape(value.toString()) + (device == null ? "" : ";" + DEVICE + "=" + device) + ";" + MARKER;
     }
 
     /** True when the URI parameters carry our CtRt parameter. */

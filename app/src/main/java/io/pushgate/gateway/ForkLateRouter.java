@@ -122,11 +122,15 @@ public final class ForkLateRouter implements RequestStep {
     private List<BindingRecord> candidates(SipServletRequest req, String aor) {
         List<BindingRecord> all = store.current(aor);
         SipURI ruri = (SipURI) req.getRequestURI();
-        Optional<ContactMasquerader.Origin> origin = masquerader.unmasquerade(SipUris.parameters(ruri));
+        Map<String, String> params = SipUris.parameters(ruri);
+        Optional<ContactMasquerader.Origin> origin = masquerader.unmasquerade(params);
+        String device = params.get(ContactMasquerader.DEVICE);
         List<BindingRecord> exact = new ArrayList<>();
         for (BindingRecord b : all) {
             if (origin.isPresent() && !gateway.insertDomain()) {
                 if (origin.get().hostPort().equalsIgnoreCase(SipUris.hostPort(b.contactUri()))) exact.add(b);
+            } else if (origin.isPresent() && device != null) {
+                if (b.id().startsWith(device)) exact.add(b);
             } else if (origin.isEmpty() && sameUri(b.contactUri(), ruri)) {
                 exact.add(b);
             }

@@ -61,6 +61,9 @@ public final class GatewayRegistrar implements RequestStep {
         this.clock = clock;
     }
 
+    /** Hex digits of the binding id that tell a user's devices apart with insert-domain. */
+    static final int DEVICE_TAG_LENGTH = 12;
+
     @Override
     public void handle(Exchange ex, Chain chain) throws IOException, ServletException {
         if (!"REGISTER".equals(ex.method())) {
@@ -123,7 +126,8 @@ public final class GatewayRegistrar implements RequestStep {
                 ContactMasquerader.Origin origin = settings.insertDomain()
                         ? new ContactMasquerader.Origin(ruri.getHost(), ruri.getPort(), null)
                         : deviceOrigin(contact);
-                sent = masquerader.masquerade(contact.getUser(), origin, gatewayAddress());
+                sent = masquerader.masquerade(contact.getUser(), origin, gatewayAddress(),
+                        settings.insertDomain() ? draft.id().substring(0, DEVICE_TAG_LENGTH) : null);
                 relayed.add("<" + sent + ">" + SipUris.headerParameters(a));
             } else {
                 relayed.add(a.toString());
@@ -239,6 +243,12 @@ public final class GatewayRegistrar implements RequestStep {
     private String masqueradedFor(BindingRecord b) {
         try {
             SipURI contact = (SipURI) factory.createURI(b.contactUri());
+            if (settings.insertDomain()) {
+                // the domain is the AOR's, as the REGISTER's Request-URI named it
+                String domain = b.aor().substring(b.aor().indexOf('@') + 1);
+                return masquerader.masquerade(contact.getUser(), new ContactMasquerader.Origin(domain, -1, null), gatewayAddress(),
+                        b.id().substring(0, DEVICE_TAG_LENGTH));
+            }
             return masquerader.masquerade(contact.getUser(), deviceOrigin(contact), gatewayAddress());
         } catch (javax.servlet.sip.ServletParseException | ClassCastException e) {
             return b.contactUri();
@@ -251,7 +261,9 @@ public final class GatewayRegistrar implements RequestStep {
         Optional<ContactMasquerader.Origin> o = masquerader.unmasquerade(params);
         if (o.isEmpty()) return uri;
         String user = SipUris.user(uri);
-        return (user == null ? "" : user) + "|" + o.get();
+        String device = params.get(ContactMasquerader.DEVICE);
+        // with insert-domain the device tag tells contacts apart, whatever port the domain was written with
+        return (user == null ? "" : user) + "|" + (device != null ? "device=" + device : o.get().toString());
     }
 
     private static String withExpires(String contactHeader, int expires) {

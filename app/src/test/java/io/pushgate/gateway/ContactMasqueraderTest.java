@@ -1,6 +1,7 @@
 package io.pushgate.gateway;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
@@ -20,6 +21,17 @@ public class ContactMasqueraderTest {
         Map<String, String> params = SipUris.parameters(masq);
         assertEquals(Optional.of(device), m.unmasquerade(params));
         assertTrue(params.containsKey(ContactMasquerader.MARKER));
+    }
+
+    @Test
+    public void insertDomainContactsCarryADeviceTagThatKeepsThemApart() {
+        ContactMasquerader.Origin domain = new ContactMasquerader.Origin("example.org", -1, null);
+        String phone = m.masquerade("bob", domain, "gw.example.net:5070", "a1b2c3d4e5f6");
+        String tablet = m.masquerade("bob", domain, "gw.example.net:5070", "0f9e8d7c6b5a");
+        assertEquals("sip:bob@gw.example.net:5070;CtRtk3y9=example.org;pgdev=a1b2c3d4e5f6;doroute", phone);
+        assertNotEquals(phone, tablet);
+        assertEquals(Optional.of(domain), m.unmasquerade(SipUris.parameters(phone)));
+        assertEquals("a1b2c3d4e5f6", SipUris.parameters(phone).get(ContactMasquerader.DEVICE));
     }
 
     @Test

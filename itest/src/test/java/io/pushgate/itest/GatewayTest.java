@@ -321,6 +321,23 @@ public class GatewayTest {
     }
 
     @Test
+    public void insertDomainKeepsTwoDevicesOfOneUserApart() throws Exception {
+        start(false, "20\n\n[gateway]\ninsert-domain = true");
+        String tablet = "\"<urn:uuid:00000000-0000-4000-8000-0000000000d2>\"";
+        int phonePort = PushgateProcess.freePort();
+        int tabletPort = PushgateProcess.freePort();
+        registerDevice(phonePort, APNS_PARAMS);
+        String contact = "<sip:dev@127.0.0.1:" + tabletPort + APNS_PARAMS + ">;+sip.instance=" + tablet;
+        // the backend holds two bindings, so its 200 to the tablet lists both devices, each restored
+        gateway.sipp(
+                Sipp.send(register("dev", 1, contact, "")),
+                Sipp.recv(401),
+                Sipp.send(register("dev", 2, contact, Requests.auth("dev", "pw-dev"))),
+                Sipp.recv(200, java.util.List.of("<sip:dev@127\\.0\\.0\\.1:" + phonePort, "<sip:dev@127\\.0\\.0\\.1:" + tabletPort),
+                        java.util.List.of("CtRt")));
+    }
+
+    @Test
     public void keepAliveOptionsForTheBackendDomainReachTheBackend() throws Exception {
         start(false, null);
         // a device using the gateway as outbound proxy pings its registrar's domain (no user part)
