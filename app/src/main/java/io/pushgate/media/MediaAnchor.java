@@ -112,7 +112,9 @@ public final class MediaAnchor implements RequestStep {
         resp.setAttribute(CALL, Boolean.TRUE);
         String toTag = resp.getTo().getParameter("tag");
         if (call.lateOffer()) {
-            if (status < 200 || call.calleeTag() != null) return; // the offer of a late-SDP call is the 2xx's
+            // the offer of a late-SDP call is the 2xx's; a retransmitted 2xx is offered again, and
+            // rtpengine answers a repeated offer with the same ports
+            if (status < 200 || (call.calleeTag() != null && !call.calleeTag().equals(toTag))) return;
             // the callee offers: from-tag is its tag, and the flags are those of a call from callee to caller
             Map<String, Object> cmd = command("offer", call.callId(), toTag, settings.flags().offer(call.calleeWs(), call.callerWs()));
             cmd.put("to-tag", call.fromTag());

@@ -175,36 +175,32 @@ final class WaitingCall {
     synchronized void deviceGone(String deviceUri) {
         devicesGone.add(deviceUri);
         if (state != State.WAITING || devicesGone.size() < devicesPushed) return;
-        try {
-            SipServletResponse r = callerInvite.createResponse(480, "Temporarily Unavailable");
-            r.setHeader("Reason", "SIP;cause=480;text=\"Push token no longer valid\"");
-            tellDevicesGone(r);
-            r.send();
-        } catch (IOException | IllegalStateException e) {
-            log.debug("call {}: 480 not sent: {}", callId(), e.toString());
-        }
+        unavailable("Push token no longer valid");
         log.info("call {} for {} ended: every push token is dead", callId(), callee);
         end(false);
-    }
-
-    /** The proxy forgets devices named in Push-Device-Gone (it strips the header before the caller sees it). */
-    private void tellDevicesGone(SipServletResponse r) {
-        for (String d : devicesGone) r.addHeader(SleepingCalleeRouter.DEVICE_GONE_HEADER, "<" + d + ">");
     }
 
     /** Nobody registered in time: 480 with the reason (RFC 3326). */
     synchronized void onTimeout() {
         if (state != State.WAITING) return;
+        unavailable("Callee did not register within " + server.waitTimeoutSeconds() + " s");
+        log.info("call {} for {} timed out waiting for a registration", callId(), callee);
+        end(false);
+    }
+
+    /**
+     * Answers the caller 480 with the reason (RFC 3326). Devices whose push token is dead are named
+     * in Push-Device-Gone: the proxy forgets them and strips the header before the caller sees it.
+     */
+    private void unavailable(String reason) {
         try {
             SipServletResponse r = callerInvite.createResponse(480, "Temporarily Unavailable");
-            r.setHeader("Reason", "SIP;cause=480;text=\"Callee did not register within " + server.waitTimeoutSeconds() + " s\"");
-            tellDevicesGone(r);
+            r.setHeader("Reason", "SIP;cause=480;text=\"" + reason + "\"");
+            for (String d : devicesGone) r.addHeader(SleepingCalleeRouter.DEVICE_GONE_HEADER, "<" + d + ">");
             r.send();
         } catch (IOException | IllegalStateException e) {
             log.debug("call {}: 480 not sent: {}", callId(), e.toString());
         }
-        log.info("call {} for {} timed out waiting for a registration", callId(), callee);
-        end(false);
     }
 
     private void stopMedia() {

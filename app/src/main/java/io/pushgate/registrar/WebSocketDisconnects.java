@@ -58,8 +58,8 @@ public final class WebSocketDisconnects implements NotificationListener, AutoClo
         // told on the stack's network thread: the database write happens elsewhere
         executor.execute(() -> {
             try {
-                int n2 = bindings.dropSource(from);
-                if (n2 > 0) log.info("connection {} closed: {} binding(s) removed", from, n2);
+                int removed = bindings.dropSource(from);
+                if (removed > 0) log.info("connection {} closed: {} binding(s) removed", from, removed);
             } catch (RuntimeException e) {
                 log.warn("bindings of closed connection {} not removed now ({}); they end by expiry", from, e.getMessage());
             }

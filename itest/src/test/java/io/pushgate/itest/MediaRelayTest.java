@@ -40,15 +40,7 @@ public class MediaRelayTest {
 
     @Test
     public void plainCallIsAnchoredAndDeletedOnBye() throws Exception {
-        rtpengine = Rtpengine.start(java.nio.file.Files.createTempDirectory("pushgate-media"), MEDIA_MIN);
-        start("127.0.0.1:" + rtpengine.ngPort, "");
-        int devicePort = PushgateProcess.freePort();
-        server.assertPassed(Sipp.start(server.dir, Sipp.scenario(
-                Sipp.send(Requests.register("bob", 1, "<sip:bob@[local_ip]:[local_port]>", "600", "")), Sipp.recv(401),
-                Sipp.send(Requests.register("bob", 2, "<sip:bob@[local_ip]:[local_port]>", "600", Requests.auth("bob", "pw-bob"))),
-                Sipp.recv(200)), server.uri(), devicePort).await());
-        Sipp.Running device = Sipp.start(server.dir, Calls.uas(), null, devicePort);
-        Thread.sleep(300);
+        Sipp.Running device = relayAndAnsweringDevice();
         Sipp.Result caller = Sipp.run(server.dir, Calls.authenticatedCaller("alice", "pw-alice", "bob"), server.uri());
         Sipp.Result callee = device.await();
         server.assertPassed(caller);
@@ -56,25 +48,12 @@ public class MediaRelayTest {
 
         assertRelayed("the device is offered rtpengine's address", callee.messages(), "INVITE");
         assertRelayed("the caller gets rtpengine's address in the 200", caller.messages(), "SIP/2.0 200");
-        Thread.sleep(500);
-        try (NgClient ng = new NgClient(List.of(new NgClient.Instance(new InetSocketAddress("127.0.0.1", rtpengine.ngPort), 1)),
-                500, 1, 1000, System::currentTimeMillis)) {
-            Map<String, Object> list = ng.call(Map.of("command", "list"));
-            assertEquals("BYE deleted the session: " + list, List.of(), list.get("calls"));
-        }
+        assertNoRelaySession();
     }
 
     @Test
     public void lateSdpIsAnchoredWithTheOfferInThe200AndTheAnswerInTheAck() throws Exception {
-        rtpengine = Rtpengine.start(java.nio.file.Files.createTempDirectory("pushgate-media"), MEDIA_MIN);
-        start("127.0.0.1:" + rtpengine.ngPort, "");
-        int devicePort = PushgateProcess.freePort();
-        server.assertPassed(Sipp.start(server.dir, Sipp.scenario(
-                Sipp.send(Requests.register("bob", 1, "<sip:bob@[local_ip]:[local_port]>", "600", "")), Sipp.recv(401),
-                Sipp.send(Requests.register("bob", 2, "<sip:bob@[local_ip]:[local_port]>", "600", Requests.auth("bob", "pw-bob"))),
-                Sipp.recv(200)), server.uri(), devicePort).await());
-        Sipp.Running device = Sipp.start(server.dir, Calls.uas(), null, devicePort);
-        Thread.sleep(300);
+        Sipp.Running device = relayAndAnsweringDevice();
         String invite = """
                 INVITE sip:bob@[remote_ip]:[remote_port] SIP/2.0
                 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
@@ -114,12 +93,7 @@ public class MediaRelayTest {
 
         assertRelayed("the caller gets the callee's offer from rtpengine's address", caller.messages(), "SIP/2.0 200");
         assertRelayed("the callee gets the caller's answer in the ACK from rtpengine's address", callee.messages(), "ACK");
-        Thread.sleep(500);
-        try (NgClient ng = new NgClient(List.of(new NgClient.Instance(new InetSocketAddress("127.0.0.1", rtpengine.ngPort), 1)),
-                500, 1, 1000, System::currentTimeMillis)) {
-            Map<String, Object> list = ng.call(Map.of("command", "list"));
-            assertEquals("BYE deleted the session: " + list, List.of(), list.get("calls"));
-        }
+        assertNoRelaySession();
     }
 
     @Test
@@ -151,6 +125,30 @@ public class MediaRelayTest {
                 Sipp.recv(503, "Media Relay Unavailable"),
                 Sipp.ackNon2xx("sip:bob@[remote_ip]:[remote_port]").replace("CSeq: 1 ACK", "CSeq: 2 ACK"));
         assertTrue(server.log().contains("refused, no media relay"));
+    }
+
+    /** A real rtpengine, Pushgate anchoring in it, and bob's device registered and waiting to answer one call. */
+    private Sipp.Running relayAndAnsweringDevice() throws Exception {
+        rtpengine = Rtpengine.start(java.nio.file.Files.createTempDirectory("pushgate-media"), MEDIA_MIN);
+        start("127.0.0.1:" + rtpengine.ngPort, "");
+        int devicePort = PushgateProcess.freePort();
+        server.assertPassed(Sipp.start(server.dir, Sipp.scenario(
+                Sipp.send(Requests.register("bob", 1, "<sip:bob@[local_ip]:[local_port]>", "600", "")), Sipp.recv(401),
+                Sipp.send(Requests.register("bob", 2, "<sip:bob@[local_ip]:[local_port]>", "600", Requests.auth("bob", "pw-bob"))),
+                Sipp.recv(200)), server.uri(), devicePort).await());
+        Sipp.Running device = Sipp.start(server.dir, Calls.uas(), null, devicePort);
+        Thread.sleep(300);
+        return device;
+    }
+
+    /** Shortly after the BYE rtpengine holds no session: the call's was deleted. */
+    private void assertNoRelaySession() throws Exception {
+        Thread.sleep(500);
+        try (NgClient ng = new NgClient(List.of(new NgClient.Instance(new InetSocketAddress("127.0.0.1", rtpengine.ngPort), 1)),
+                500, 1, 1000, System::currentTimeMillis)) {
+            Map<String, Object> list = ng.call(Map.of("command", "list"));
+            assertEquals("BYE deleted the session: " + list, List.of(), list.get("calls"));
+        }
     }
 
     /** The SDP of the first message starting with {@code start} has rtpengine's port, not sipp's own. */
