@@ -54,18 +54,7 @@ public class MediaRelayTest {
     @Test
     public void lateSdpIsAnchoredWithTheOfferInThe200AndTheAnswerInTheAck() throws Exception {
         Sipp.Running device = relayAndAnsweringDevice();
-        String invite = """
-                INVITE sip:bob@[remote_ip]:[remote_port] SIP/2.0
-                Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-                Max-Forwards: 70
-                From: <sip:alice@[remote_ip]>;tag=[pid]c[call_number]
-                To: <sip:bob@[remote_ip]>
-                Call-ID: [call_id]
-                CSeq: %d INVITE
-                Contact: <sip:alice@[local_ip]:[local_port]>
-                %s
-                Content-Length: 0
-                """;
+        String invite = aliceInvite(null);
         String inDialog = """
                 %1$s [next_url] SIP/2.0
                 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
@@ -99,25 +88,8 @@ public class MediaRelayTest {
     @Test
     public void unreachableRelayRefusesTheCallWith503() throws Exception {
         start("127.0.0.1:" + PushgateProcess.freePort(), "");
-        int devicePort = PushgateProcess.freePort();
-        server.assertPassed(Sipp.start(server.dir, Sipp.scenario(
-                Sipp.send(Requests.register("bob", 1, "<sip:bob@[local_ip]:[local_port]>", "600", "")), Sipp.recv(401),
-                Sipp.send(Requests.register("bob", 2, "<sip:bob@[local_ip]:[local_port]>", "600", Requests.auth("bob", "pw-bob"))),
-                Sipp.recv(200)), server.uri(), devicePort).await());
-        String invite = """
-                INVITE sip:bob@[remote_ip]:[remote_port] SIP/2.0
-                Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-                Max-Forwards: 70
-                From: <sip:alice@[remote_ip]>;tag=[pid]c[call_number]
-                To: <sip:bob@[remote_ip]>
-                Call-ID: [call_id]
-                CSeq: %d INVITE
-                Contact: <sip:alice@[local_ip]:[local_port]>
-                %s
-                Content-Type: application/sdp
-                Content-Length: [len]
-
-                """ + Calls.audioSdp("alice");
+        registerBob(PushgateProcess.freePort());
+        String invite = aliceInvite(Calls.audioSdp("alice"));
         server.sipp(
                 Sipp.send(invite.formatted(1, "")), Sipp.optional(100), Sipp.recv(407),
                 Sipp.ackNon2xx("sip:bob@[remote_ip]:[remote_port]"),
@@ -132,13 +104,37 @@ public class MediaRelayTest {
         rtpengine = Rtpengine.start(java.nio.file.Files.createTempDirectory("pushgate-media"), MEDIA_MIN);
         start("127.0.0.1:" + rtpengine.ngPort, "");
         int devicePort = PushgateProcess.freePort();
-        server.assertPassed(Sipp.start(server.dir, Sipp.scenario(
-                Sipp.send(Requests.register("bob", 1, "<sip:bob@[local_ip]:[local_port]>", "600", "")), Sipp.recv(401),
-                Sipp.send(Requests.register("bob", 2, "<sip:bob@[local_ip]:[local_port]>", "600", Requests.auth("bob", "pw-bob"))),
-                Sipp.recv(200)), server.uri(), devicePort).await());
+        registerBob(devicePort);
         Sipp.Running device = Sipp.start(server.dir, Calls.uas(), null, devicePort);
         Thread.sleep(300);
         return device;
+    }
+
+    /** bob registers with digest auth from {@code port}, where his device will listen. */
+    private void registerBob(int port) throws Exception {
+        server.assertPassed(Sipp.start(server.dir, Sipp.scenario(
+                Sipp.send(Requests.register("bob", 1, "<sip:bob@[local_ip]:[local_port]>", "600", "")), Sipp.recv(401),
+                Sipp.send(Requests.register("bob", 2, "<sip:bob@[local_ip]:[local_port]>", "600", Requests.auth("bob", "pw-bob"))),
+                Sipp.recv(200)), server.uri(), port).await());
+    }
+
+    /**
+     * alice's INVITE to bob; formatted with the CSeq and an extra header line (Proxy-Authorization
+     * or nothing). {@code sdp} null sends no body (late SDP).
+     */
+    private static String aliceInvite(String sdp) {
+        String head = """
+                INVITE sip:bob@[remote_ip]:[remote_port] SIP/2.0
+                Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                Max-Forwards: 70
+                From: <sip:alice@[remote_ip]>;tag=[pid]c[call_number]
+                To: <sip:bob@[remote_ip]>
+                Call-ID: [call_id]
+                CSeq: %d INVITE
+                Contact: <sip:alice@[local_ip]:[local_port]>
+                %s
+                """;
+        return sdp == null ? head + "Content-Length: 0\n" : head + "Content-Type: application/sdp\nContent-Length: [len]\n\n" + sdp;
     }
 
     /** Shortly after the BYE rtpengine holds no session: the call's was deleted. */
