@@ -12,14 +12,14 @@ Targets only 127.0.0.1.
 """
 import argparse, os, signal, subprocess, sys, tempfile, time
 
-from benchlib import PEERS, ensure_packages, run_sipp, sh, start_kamailio, start_pushgate, write_config
+from benchlib import PEERS, ensure_packages, run_sipp, sh, start_kamailio, start_pushgate, warm_up, write_config
 
 SCENARIO = os.path.join(PEERS, "reg_auth.xml")
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--rates", default="250,500,1000,2000,4000,8000")
+    ap.add_argument("--rates", default="250,500,750,1000,1500,2000,2500,3000")
     ap.add_argument("--duration", type=int, default=20)
     ap.add_argument("--users", type=int, default=20000)
     a = ap.parse_args()
@@ -40,7 +40,7 @@ pending-max = 1000000
     server, _ = start_pushgate(cfg, os.path.join(work, "pushgate.log"))
     print(f"REGISTER with digest auth through the gateway vs direct to Kamailio, {a.duration} s per rate, "
           f"{a.users} users, loopback UDP, {os.cpu_count()} cores")
-    run_sipp(gw_port, 500, 10, users_csv, work, SCENARIO)  # warm-up (JIT), not counted
+    warm_up(gw_port, users_csv, work, SCENARIO)  # not counted
     results = {}
     for name, port in (("direct", k_port), ("gateway", gw_port)):
         for rate in rates:
