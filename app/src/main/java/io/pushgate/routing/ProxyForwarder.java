@@ -9,9 +9,12 @@ import javax.servlet.sip.ProxyBranch;
 import javax.servlet.sip.SipServletRequest;
 import javax.servlet.sip.TooManyHopsException;
 import javax.servlet.sip.URI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Hands a request to the container's stateful proxy, with our record-route and timer policy. */
 public final class ProxyForwarder {
+    private static final Logger log = LoggerFactory.getLogger(ProxyForwarder.class);
     /** Methods that create a dialog, so the proxy record-routes them (RFC 3261 section 16.6). */
     private static final Set<String> DIALOG_CREATING = Set.of("INVITE", "SUBSCRIBE", "REFER", "NOTIFY");
 
@@ -40,6 +43,30 @@ public final class ProxyForwarder {
         List<ProxyBranch> branches = proxy.createProxyBranches(targets.stream().map(Target::uri).toList());
         for (int i = 0; i < branches.size(); i++) targets.get(i).routeOnto(branches.get(i).getRequest());
         ex.proxied();
-        proxy.startProxy();
+        startEveryBranch(proxy, ex.request());
+    }
+
+    /**
+     * The container starts branches one after the other and gives up at the first that cannot be
+     * sent (a TCP contact refusing the connection), leaving the later ones unstarted. A failed
+     * branch is already marked started, so starting again moves on to the next; the failed one
+     * ends with the branch timer.
+     */
+    private static void startEveryBranch(Proxy proxy, SipServletRequest req) {
+        while (true) {
+            long startedBefore = started(proxy);
+            try {
+                proxy.startProxy();
+                return;
+            } catch (IllegalStateException e) {
+                if (started(proxy) == startedBefore) throw e; // not a branch failing: the proxy itself refused
+                log.warn("{} {}: a branch could not be sent, starting the others: {}", req.getMethod(), req.getCallId(),
+                        e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+            }
+        }
+    }
+
+    private static long started(Proxy proxy) {
+        return proxy.getProxyBranches().stream().filter(ProxyBranch::isStarted).count();
     }
 }

@@ -92,6 +92,26 @@ public class ProxyTest {
         placeCall(server, "bob", "5551234");
     }
 
+    @Test
+    public void aDeviceThatCannotBeReachedDoesNotKeepTheOthersFromRinging() throws Exception {
+        // carol's first device (highest q, so forked to first) registered over TCP and went away:
+        // its connection is closed, so the branch toward it fails as it is sent
+        String tcpContact = "<sip:carol@[local_ip]:[local_port];transport=tcp>;q=1.0";
+        server.assertPassed(Sipp.start(server.dir, scenario(
+                send(register("carol", 1, tcpContact, "600", "")), recv(401),
+                send(register("carol", 2, tcpContact, "600", auth("carol", "pw-carol"))), recv(200)),
+                server.uri(), PushgateProcess.freePort(), "-t", "t1").await());
+        int devicePort = PushgateProcess.freePort();
+        String udpContact = "<sip:carol@[local_ip]:[local_port]>;q=0.5";
+        server.assertPassed(Sipp.start(server.dir, scenario(
+                send(register("carol", 1, udpContact, "600", "")), recv(401),
+                send(register("carol", 2, udpContact, "600", auth("carol", "pw-carol"))), recv(200)),
+                server.uri(), devicePort).await());
+        // the device that is still there rings and answers
+        placeCallToRegistered(server, devicePort, "carol");
+        assertTrue(PushgateProcess.tail(server.log()), server.log().contains("a branch could not be sent, starting the others"));
+    }
+
     /** Registers callee from a fixed port, answers there with a sipp UAS, and lets alice call. */
     static void placeCall(PushgateProcess server, String callee, String dialled) throws Exception {
         int devicePort = PushgateProcess.freePort();
