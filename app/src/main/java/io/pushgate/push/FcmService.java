@@ -84,12 +84,19 @@ public final class FcmService implements PushService {
                     }
                 }, executor)
                 .thenCompose(token -> http.sendAsync(request(n, token), HttpResponse.BodyHandlers.ofString()))
-                .thenApply(r -> r.statusCode() == 200 ? PushOutcome.accepted("fcm")
-                        // HTTP v1 answers 404 with errorCode UNREGISTERED for a token that is no longer valid
-                        : r.statusCode() == 404 || r.body().contains("\"UNREGISTERED\"")
-                        ? PushOutcome.tokenGone("fcm", "HTTP " + r.statusCode() + " " + abbreviate(r.body()))
-                        : PushOutcome.refused("fcm", "HTTP " + r.statusCode() + " " + abbreviate(r.body())))
+                .thenApply(FcmService::outcome)
                 .exceptionally(e -> PushOutcome.refused("fcm", rootMessage(e)));
+    }
+
+    /**
+     * HTTP v1 names a token that will never work again with errorCode UNREGISTERED (HTTP 404). A
+     * bare 404 can also be a wrong project or URL, which must not make the device forgotten.
+     */
+    static PushOutcome outcome(HttpResponse<String> r) {
+        if (r.statusCode() == 200) return PushOutcome.accepted("fcm");
+        String reason = "HTTP " + r.statusCode() + " " + abbreviate(r.body());
+        return r.body() != null && r.body().contains("\"UNREGISTERED\"")
+                ? PushOutcome.tokenGone("fcm", reason) : PushOutcome.refused("fcm", reason);
     }
 
     private HttpRequest request(PushNotification n, String accessToken) {
