@@ -1,4 +1,4 @@
-// Driven from a test (or a console): window.phone.register(...), call(...), hangup().
+// Driven from a test (or a console): window.phone.register(...) or connect(...), call(...), hangup().
 // SIP.js is loaded from ./vendor/sip.js/ (npm package sip.js, its lib/ folder).
 import { UserAgent, Registerer, Inviter, SessionState } from "./vendor/sip.js/lib/index.js";
 
@@ -21,7 +21,8 @@ window.phone = {
   log,
   ua: null,
   session: null,
-  async register({ server, user, domain, password }) {
+  // Connects over the WebSocket without registering (a caller needs no registration).
+  async connect({ server, user, domain, password }) {
     this.ua = new UserAgent({
       uri: UserAgent.makeURI(`sip:${user}@${domain}`),
       transportOptions: { server },
@@ -37,6 +38,10 @@ window.phone = {
       },
     });
     await this.ua.start();
+    show("connected");
+  },
+  async register(options) {
+    await this.connect(options);
     const registerer = new Registerer(this.ua, { expires: 600 });
     const accepted = new Promise((resolve, reject) => {
       registerer.stateChange.addListener((s) => {

@@ -1,6 +1,6 @@
 // Drives the web phone page in headless Chromium. Prints one JSON line per step on stdout and
 // reads commands ("hangup", "quit") on stdin, so the Java test can look at the relay mid-call.
-// usage: node drive.mjs PAGE_URL WS_URL USER PASSWORD DOMAIN call TARGET | answer
+// usage: node drive.mjs PAGE_URL WS_URL USER PASSWORD DOMAIN call TARGET | call-unregistered TARGET | answer
 import { chromium } from "playwright-core";
 import path from "node:path";
 import readline from "node:readline";
@@ -28,9 +28,15 @@ try {
   });
   await page.goto(pageUrl);
   await page.waitForFunction(() => window.phone !== undefined);
-  await page.evaluate((o) => window.phone.register(o), { server: wsUrl, user, domain, password });
-  say({ step: "registered" });
-  if (mode === "call") await page.evaluate((t) => window.phone.call(t), target);
+  const account = { server: wsUrl, user, domain, password };
+  if (mode === "call-unregistered") {
+    await page.evaluate((o) => window.phone.connect(o), account);
+    say({ step: "connected" });
+  } else {
+    await page.evaluate((o) => window.phone.register(o), account);
+    say({ step: "registered" });
+  }
+  if (mode.startsWith("call")) await page.evaluate((t) => window.phone.call(t), target);
   await page.waitForFunction(() => window.phone.established(), null, { timeout: 20000 });
   say({ step: "established", remoteSdp: await page.evaluate(() => window.phone.remoteSdp()) });
   for (;;) {

@@ -49,9 +49,19 @@ final class Browser implements AutoCloseable {
     /** Opens the page, registers the user over {@code wsUrl}; {@code target} null means wait for a call. */
     static Browser start(String pageUrl, String wsUrl, String user, String password, String domain, String target, Path logDir)
             throws Exception {
+        return launch(pageUrl, wsUrl, user, password, domain, target == null ? "answer" : "call", target, logDir);
+    }
+
+    /** Opens the page and calls {@code target} over {@code wsUrl} without ever registering. */
+    static Browser callWithoutRegistering(String pageUrl, String wsUrl, String user, String password, String domain, String target,
+                                          Path logDir) throws Exception {
+        return launch(pageUrl, wsUrl, user, password, domain, "call-unregistered", target, logDir);
+    }
+
+    private static Browser launch(String pageUrl, String wsUrl, String user, String password, String domain, String mode, String target,
+                                  Path logDir) throws Exception {
         install();
-        List<String> cmd = new ArrayList<>(List.of("node", DIR.resolve("drive.mjs").toString(), pageUrl, wsUrl, user, password, domain,
-                target == null ? "answer" : "call"));
+        List<String> cmd = new ArrayList<>(List.of("node", DIR.resolve("drive.mjs").toString(), pageUrl, wsUrl, user, password, domain, mode));
         if (target != null) cmd.add(target);
         Path log = Files.createTempFile(logDir, "browser", ".log");
         return new Browser(new ProcessBuilder(cmd).redirectError(log.toFile()).start(), log);

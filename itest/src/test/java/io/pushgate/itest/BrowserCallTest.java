@@ -3,13 +3,16 @@ package io.pushgate.itest;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
 
 import io.pushgate.media.NgClient;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -102,19 +105,21 @@ public class BrowserCallTest {
             try (Browser caller = Browser.start(page(), "wss://127.0.0.1:" + wssPort, "web", "pw-web", "127.0.0.1",
                     "sip:web2@127.0.0.1", work)) {
                 caller.next("registered", 30);
-                // both sides get WebRTC media from the relay (the ws-ws flags: ICE=force-relay DTLS=passive)
+                // The ws-ws flags (ICE=force-relay DTLS=passive) keep each browser's own candidates and
+                // add the relay's as relay-type candidates: two browsers that reach each other connect
+                // directly (rtpengine's counters stay at 0 here), and the relay is there when they cannot.
                 for (Browser b : List.of(caller, callee)) {
                     String sdp = Browser.field(b.next("established", 30), "remoteSdp");
                     assertTrue(sdp, sdp.contains("UDP/TLS/RTP/SAVPF"));
-                    assertTrue(sdp, sdp.contains("a=candidate"));
                     assertTrue(sdp, sdp.contains("a=fingerprint"));
-                    assertTrue("the relay's own candidate: " + sdp, sdp.contains("a=candidate") && sdp.contains("127.0.0.1"));
+                    assertTrue("the relay's own candidate, as relay type: " + sdp,
+                            Pattern.compile("(?i)a=candidate:\\S+ 1 UDP \\d+ 127\\.0\\.0\\.1 330\\d\\d typ relay").matcher(sdp).find());
                 }
                 Thread.sleep(3000);
                 for (Browser b : List.of(caller, callee)) {
                     b.command("stats");
                     String stats = b.next("stats", 10);
-                    assertTrue("media both ways through the relay: " + stats, Integer.parseInt(Browser.field(stats, "sent")) > 20
+                    assertTrue("media both ways: " + stats, Integer.parseInt(Browser.field(stats, "sent")) > 20
                             && Integer.parseInt(Browser.field(stats, "received")) > 20);
                 }
                 assertEquals("the call has its session in the relay", before + 1, relaySessions());
@@ -128,8 +133,71 @@ public class BrowserCallTest {
         assertEquals("BYE deleted the relay session", before, relaySessions());
     }
 
+    @Test
+    public void phoneHangsUpOnABrowserThatCalledWithoutRegistering() throws Exception {
+        int before = relaySessions();
+        int phonePort = PushgateProcess.freePort();
+        registerUdpPhone(phonePort);
+        // The phone answers, then hangs up: its BYE names the browser's .invalid contact, which no
+        // binding knows, so only the connection the browser called over can carry it.
+        Sipp.Running phone = Sipp.start(work, Sipp.scenario(
+                "<recv request=\"INVITE\" rrs=\"true\"/>",
+                Calls.answerWithSdp(),
+                "<recv request=\"ACK\"><action><ereg regexp=\"tag=([^;>\\r\\n]+)\" search_in=\"hdr\" header=\"From:\" "
+                        + "assign_to=\"whole,callerTag\"/></action></recv>",
+                Sipp.pause(2000),
+                Sipp.send("""
+                        BYE [next_url] SIP/2.0
+                        Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                        [routes]
+                        Max-Forwards: 70
+                        From: <sip:udp@127.0.0.1>;tag=[pid]s[call_number]
+                        To: <sip:web@127.0.0.1>;tag=[$callerTag]
+                        [last_Call-ID:]
+                        CSeq: 1 BYE
+                        Content-Length: 0
+                        """),
+                Sipp.recv(200)), null, phonePort, "-rtp_echo", "-mp", Integer.toString(PushgateProcess.freeMediaPort()));
+        Thread.sleep(300);
+        try (Browser browser = Browser.callWithoutRegistering(page(), "ws://127.0.0.1:" + wsPort, "web", "pw-web", "127.0.0.1",
+                "sip:udp@127.0.0.1", work)) {
+            browser.next("connected", 30);
+            browser.next("established", 30);
+            browser.command("ended");
+            browser.next("ended", 15);
+        }
+        server.assertPassed(phone.await());
+        Thread.sleep(500);
+        assertEquals("the phone's BYE deleted the relay session", before, relaySessions());
+    }
+
     private static int relaySessions() throws Exception {
         return ((List<?>) rtpengine(Map.of("command", "list")).get("calls")).size();
+    }
+
+    /**
+     * rtpengine's own counters for the calls it relays: per call, the packets it received from each
+     * side (each tag's streams). Media flows both ways when both sides of one call have sent some.
+     */
+    private static void assertRelayCountsPacketsBothWays() throws Exception {
+        List<String> seen = new ArrayList<>();
+        for (Object callId : (List<?>) rtpengine(Map.of("command", "list")).get("calls")) {
+            Map<String, Object> q = rtpengine(Map.of("command", "query", "call-id", callId));
+            assertEquals(q.toString(), "ok", q.get("result"));
+            List<Long> perSide = new ArrayList<>();
+            for (Object tag : ((Map<?, ?>) q.get("tags")).values()) {
+                long packets = 0;
+                for (Object media : (List<?>) ((Map<?, ?>) tag).get("medias")) {
+                    for (Object stream : (List<?>) ((Map<?, ?>) media).get("streams")) {
+                        packets += (Long) ((Map<?, ?>) ((Map<?, ?>) stream).get("stats")).get("packets");
+                    }
+                }
+                perSide.add(packets);
+            }
+            seen.add(callId + "=" + perSide + " " + q);
+            if (perSide.size() == 2 && perSide.stream().allMatch(n -> n > 20)) return;
+        }
+        fail("rtpengine's query shows no call with more than 20 packets from each side: " + seen);
     }
 
     private void browserCallsAPlainSipPhone(String url) throws Exception {
@@ -162,6 +230,7 @@ public class BrowserCallTest {
             assertTrue("and gets the phone's echo back through the relay: " + stats, Integer.parseInt(Browser.field(stats, "received")) > 20);
 
             assertEquals("the call has its session in the relay", before + 1, relaySessions());
+            assertRelayCountsPacketsBothWays();
             browser.command("hangup");
             browser.next("hungup", 10);
         }
@@ -183,6 +252,7 @@ public class BrowserCallTest {
             assertTrue(sdp, sdp.contains("a=candidate"));
             assertTrue(sdp, sdp.contains("a=fingerprint"));
             Thread.sleep(2500);
+            assertRelayCountsPacketsBothWays(); // before the caller's BYE at 4 s
             browser.command("stats");
             String stats = browser.next("stats", 10);
             assertTrue("media both ways: " + stats, Integer.parseInt(Browser.field(stats, "sent")) > 20
