@@ -90,7 +90,7 @@ final class RegWatch {
         }
     }
 
-    /** A NOTIFY of this subscription: answered, read, and any active contact hands the waiting calls back. */
+    /** A NOTIFY of this subscription: read, any active contact hands the waiting calls back, then answered. */
     void onNotify(SipServletRequest notify) throws IOException {
         List<RegInfo.Registration> regs;
         try {
@@ -101,7 +101,6 @@ final class RegWatch {
             log.warn("unreadable NOTIFY for {}: {}", aor, e.getMessage());
             return;
         }
-        notify.createResponse(200).send();
         String state = notify.getHeader("Subscription-State");
         boolean terminated = state != null && state.trim().toLowerCase().startsWith("terminated");
         boolean active = regs.stream().anyMatch(RegInfo.Registration::hasActiveContact);
@@ -110,9 +109,12 @@ final class RegWatch {
             if (terminated) ended = true;
             waiting = List.copyOf(calls);
         }
-        if (active && !waiting.isEmpty()) {
-            log.info("{} registered; handing back {} waiting call(s)", aor, waiting.size());
-            for (WaitingCall c : waiting) c.handBack();
+        boolean handingBack = active && !waiting.isEmpty();
+        // the calls first: the registrar can wait a moment for its 200, the caller is waiting on us
+        if (handingBack) for (WaitingCall c : waiting) c.handBack();
+        notify.createResponse(200).send();
+        if (handingBack) {
+            log.info("{} registered; handed back {} waiting call(s)", aor, waiting.size());
         } else if (terminated && !waiting.isEmpty()) {
             log.warn("reg subscription to {} terminated by the registrar ({}) while {} call(s) wait; they will time out", aor, state, waiting.size());
         }
