@@ -25,7 +25,7 @@ def run_sipp(port, rate, duration, users_csv, workdir, scenario):
     cmd = ["sipp", f"127.0.0.1:{port}", "-sf", scenario, "-inf", users_csv, "-i", "127.0.0.1", "-p", "0",
            "-m", str(total), "-r", str(rate), "-rp", "1000", "-l", str(max(1000, rate * 2)),
            "-trace_stat", "-stf", os.path.join(d, "stat.csv"), "-fd", "1",
-           "-trace_rtt", "-rtt_freq", "1000", "-nostdin", "-timeout", f"{duration + 40}s", "-timeout_error",
+           "-trace_rtt", "-rtt_freq", "1000", "-trace_err", "-nostdin", "-timeout", f"{duration + 40}s", "-timeout_error",
            "-recv_timeout", "10000", "-buff_size", "4194304"]
     subprocess.run(cmd, cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     with open(os.path.join(d, "stat.csv")) as f:
@@ -72,6 +72,48 @@ def heap_used(pid):
     out = subprocess.run(["jcmd", str(pid), "GC.heap_info"], capture_output=True, text=True).stdout
     m = re.search(r"used (\d+)K", out)
     return int(m.group(1)) * 1024
+
+
+def waiting_caller(callee, media_port, final_status):
+    """sipp scenario of a caller to the push application server: INVITE with a PCMU offer whose
+    media goes to media_port, 183 with early media, then final_status, acknowledged."""
+    return """<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="waiting-caller">
+  <send retrans="500"><![CDATA[
+INVITE sip:%(callee)s@127.0.0.1 SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+Max-Forwards: 70
+From: <sip:caller@127.0.0.1>;tag=[pid]c[call_number]
+To: <sip:%(callee)s@127.0.0.1>
+Call-ID: [call_id]
+CSeq: 1 INVITE
+Contact: <sip:caller@[local_ip]:[local_port]>
+Content-Type: application/sdp
+Content-Length: [len]
+
+v=0
+o=caller 1 1 IN IP4 127.0.0.1
+s=-
+c=IN IP4 127.0.0.1
+t=0 0
+m=audio %(port)d RTP/AVP 0
+a=rtpmap:0 PCMU/8000
+]]></send>
+  <recv response="100" optional="true"/>
+  <recv response="183"/>
+  <recv response="%(final)d"/>
+  <send><![CDATA[
+ACK sip:%(callee)s@127.0.0.1 SIP/2.0
+[last_Via:]
+[last_From:]
+[last_To:]
+[last_Call-ID:]
+CSeq: 1 ACK
+Max-Forwards: 70
+Content-Length: 0
+]]></send>
+</scenario>
+""" % {"callee": callee, "port": media_port, "final": final_status}
 
 
 def write_config(work, sip_port, http_port, extra):
