@@ -17,80 +17,34 @@ Needs: root (raw socket), sip-tester, a built Pushgate. Targets only 127.0.0.1 a
 """
 import argparse, ctypes, os, re, socket, struct, subprocess, sys, tempfile, threading, time
 
-from benchlib import ROOT, ensure_packages, sh, start_pushgate, write_config
+from benchlib import ROOT, ensure_packages, sh, start_pushgate, waiting_caller, write_config
 
 PROXY_PORT, AS_PORT, DEVICE_PORT, SINK_PORT = 5090, 5092, 5094, 39500
 SO_TIMESTAMPNS, SO_ATTACH_FILTER = 35, 26  # Linux; the socket module names neither
 
-CALLER = """<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="waiting-caller">
-  <send retrans="500"><![CDATA[
-INVITE sip:[field0]@127.0.0.1 SIP/2.0
+# the device answers 486, so every handed-back call ends
+CALLER = waiting_caller("[field0]", SINK_PORT, 486)
+
+REGISTER_MESSAGE = """
+REGISTER sip:127.0.0.1 SIP/2.0
 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
 Max-Forwards: 70
-From: <sip:caller@127.0.0.1>;tag=[pid]c[call_number]
+From: <sip:[field0]@127.0.0.1>;tag=[pid]r[call_number]
 To: <sip:[field0]@127.0.0.1>
 Call-ID: [call_id]
-CSeq: 1 INVITE
-Contact: <sip:caller@[local_ip]:[local_port]>
-Content-Type: application/sdp
-Content-Length: [len]
-
-v=0
-o=caller 1 1 IN IP4 127.0.0.1
-s=-
-c=IN IP4 127.0.0.1
-t=0 0
-m=audio %d RTP/AVP 0
-a=rtpmap:0 PCMU/8000
-]]></send>
-  <recv response="100" optional="true"/>
-  <recv response="183"/>
-  <recv response="486"/>
-  <send><![CDATA[
-ACK sip:[field0]@127.0.0.1 SIP/2.0
-[last_Via:]
-[last_From:]
-[last_To:]
-[last_Call-ID:]
-CSeq: 1 ACK
-Max-Forwards: 70
+CSeq: %d REGISTER
+Contact: <sip:[field0]@127.0.0.1:%d>
+%sExpires: 600
 Content-Length: 0
-]]></send>
-</scenario>
-""" % SINK_PORT
-
+"""
 REGISTER = """<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="device-wakes">
-  <send retrans="500"><![CDATA[
-REGISTER sip:127.0.0.1 SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-Max-Forwards: 70
-From: <sip:[field0]@127.0.0.1>;tag=[pid]r[call_number]
-To: <sip:[field0]@127.0.0.1>
-Call-ID: [call_id]
-CSeq: 1 REGISTER
-Contact: <sip:[field0]@127.0.0.1:%d>
-Expires: 600
-Content-Length: 0
-]]></send>
+  <send retrans="500"><![CDATA[%s]]></send>
   <recv response="401" auth="true"/>
-  <send retrans="500"><![CDATA[
-REGISTER sip:127.0.0.1 SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-Max-Forwards: 70
-From: <sip:[field0]@127.0.0.1>;tag=[pid]r[call_number]
-To: <sip:[field0]@127.0.0.1>
-Call-ID: [call_id]
-CSeq: 2 REGISTER
-Contact: <sip:[field0]@127.0.0.1:%d>
-[field1]
-Expires: 600
-Content-Length: 0
-]]></send>
+  <send retrans="500"><![CDATA[%s]]></send>
   <recv response="200"/>
 </scenario>
-""" % (DEVICE_PORT, DEVICE_PORT)
+""" % (REGISTER_MESSAGE % (1, DEVICE_PORT, ""), REGISTER_MESSAGE % (2, DEVICE_PORT, "[field1]\n"))
 
 DEVICE = """<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="busy-device">

@@ -15,49 +15,14 @@ Needs: sip-tester, a built Pushgate. Targets only 127.0.0.1 and 127.0.0.2.
 """
 import argparse, json, os, subprocess, sys, tempfile, time
 
-from benchlib import ROOT, ensure_packages, sh, start_pushgate, write_config
+from benchlib import ROOT, ensure_packages, sh, start_pushgate, waiting_caller, write_config
 
 PROXY_PORT, AS_PORT, SINK_PORT = 5090, 5092, 39000
 PIN = False
 RT = False
 
-SCENARIO = """<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="waiting-call">
-  <send retrans="500"><![CDATA[
-INVITE sip:bob@127.0.0.1 SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-Max-Forwards: 70
-From: <sip:alice@127.0.0.1>;tag=[pid]c[call_number]
-To: <sip:bob@127.0.0.1>
-Call-ID: [call_id]
-CSeq: 1 INVITE
-Contact: <sip:alice@[local_ip]:[local_port]>
-Content-Type: application/sdp
-Content-Length: [len]
-
-v=0
-o=alice 1 1 IN IP4 127.0.0.1
-s=-
-c=IN IP4 127.0.0.1
-t=0 0
-m=audio %d RTP/AVP 0
-a=rtpmap:0 PCMU/8000
-]]></send>
-  <recv response="100" optional="true"/>
-  <recv response="183"/>
-  <recv response="480"/>
-  <send><![CDATA[
-ACK sip:bob@127.0.0.1 SIP/2.0
-[last_Via:]
-[last_From:]
-[last_To:]
-[last_Call-ID:]
-CSeq: 1 ACK
-Max-Forwards: 70
-Content-Length: 0
-]]></send>
-</scenario>
-""" % SINK_PORT
+# every call waits (nobody registers) until the wait timeout ends it with 480
+SCENARIO = waiting_caller("bob", SINK_PORT, 480)
 
 
 def run(calls, rate, measure, work):
