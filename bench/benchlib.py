@@ -133,6 +133,21 @@ url = jdbc:h2:file:{work}/db/pushgate;AUTO_SERVER=TRUE;WRITE_DELAY=0
     return cfg
 
 
+def push_server_config(work, as_port, http_port, proxy_port, calls, wait):
+    """A push application server on 127.0.0.2 behind the proxy on proxy_port that takes calls straight
+    from 127.0.0.1, with room for `calls` waiting calls of up to `wait` seconds and their media ports."""
+    return write_config(work, as_port, http_port, f"""[server]
+sip-address = 127.0.0.2
+[push-server]
+serve = true
+proxy = 127.0.0.1:{proxy_port}
+accept-from = 127.0.0.1
+wait-timeout = {wait}
+max-calls = {calls + 100}
+rtp-ports = 40000-{40000 + 2 * calls + 200}
+""")
+
+
 def start_pushgate(cfg, log_path):
     """Starts bin/pushgate run --config cfg and waits until it is ready; returns (process, java pid)."""
     env = dict(os.environ, PUSHGATE_HEAP=os.environ.get("PUSHGATE_HEAP", "2g"))

@@ -17,7 +17,7 @@ Needs: root (raw socket), sip-tester, a built Pushgate. Targets only 127.0.0.1 a
 """
 import argparse, ctypes, os, re, socket, struct, subprocess, sys, tempfile, threading, time
 
-from benchlib import ROOT, ensure_packages, sh, start_pushgate, waiting_caller, write_config
+from benchlib import ROOT, ensure_packages, push_server_config, sh, start_pushgate, waiting_caller, write_config
 
 PROXY_PORT, AS_PORT, DEVICE_PORT, SINK_PORT = 5090, 5092, 5094, 39500
 SO_TIMESTAMPNS, SO_ATTACH_FILTER = 35, 26  # Linux; the socket module names neither
@@ -140,16 +140,7 @@ def main():
     proxy_cfg = write_config(proxy_dir, PROXY_PORT, 18094, "[auth]\ntrusted-peers = 127.0.0.2\n[registrar]\nnat-rewrite = false\n")
     calls = max(a.calls, a.warm)
     wait = int(calls / 100 + calls / a.rate + 60)
-    as_cfg = write_config(as_dir, AS_PORT, 18096, f"""[server]
-sip-address = 127.0.0.2
-[push-server]
-serve = true
-proxy = 127.0.0.1:{PROXY_PORT}
-accept-from = 127.0.0.1
-wait-timeout = {wait}
-max-calls = {calls + 100}
-rtp-ports = 40000-{40000 + 2 * calls + 200}
-""")
+    as_cfg = push_server_config(as_dir, AS_PORT, 18096, PROXY_PORT, calls, wait)
     sh([os.path.join(ROOT, "bin", "pushgate"), "subscriber", "import", os.path.join(work, "accounts.txt"), "--config", proxy_cfg],
        stdout=subprocess.DEVNULL)
     sink = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)  # takes the early media; never read

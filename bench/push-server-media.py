@@ -15,7 +15,7 @@ Needs: sip-tester, a built Pushgate. Targets only 127.0.0.1 and 127.0.0.2.
 """
 import argparse, json, os, subprocess, sys, tempfile, time
 
-from benchlib import ROOT, ensure_packages, sh, start_pushgate, waiting_caller, write_config
+from benchlib import ROOT, ensure_packages, push_server_config, sh, start_pushgate, waiting_caller, write_config
 
 PROXY_PORT, AS_PORT, SINK_PORT = 5090, 5092, 39000
 PIN = False
@@ -31,16 +31,7 @@ def run(calls, rate, measure, work):
     proxy_dir, as_dir = os.path.join(work, f"proxy-{calls}"), os.path.join(work, f"as-{calls}")
     os.makedirs(proxy_dir), os.makedirs(as_dir)
     proxy_cfg = write_config(proxy_dir, PROXY_PORT, 18090, "[auth]\ntrusted-peers = 127.0.0.2\n")
-    as_cfg = write_config(as_dir, AS_PORT, 18092, f"""[server]
-sip-address = 127.0.0.2
-[push-server]
-serve = true
-proxy = 127.0.0.1:{PROXY_PORT}
-accept-from = 127.0.0.1
-wait-timeout = {wait}
-max-calls = {calls + 100}
-rtp-ports = 40000-{40000 + 2 * calls + 200}
-""")
+    as_cfg = push_server_config(as_dir, AS_PORT, 18092, PROXY_PORT, calls, wait)
     sh([os.path.join(ROOT, "bin", "pushgate"), "subscriber", "add", "bob", "pw-bob", "--config", proxy_cfg],
        stdout=subprocess.DEVNULL)
     proxy, proxy_pid = start_pushgate(proxy_cfg, os.path.join(proxy_dir, "server.log"))
