@@ -21,7 +21,6 @@ import io.pushgate.routing.ForeignRelay;
 import io.pushgate.routing.LocationRouter;
 import io.pushgate.routing.RelayGuard;
 import io.pushgate.routing.RequestSanity;
-import io.pushgate.routing.RouterSettings;
 import io.pushgate.routing.WebSocketFlows;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -39,7 +38,7 @@ final class RegistrarRole implements Role {
     private final RegEventServer regEvent;
     private final PushDevices pushDevices;
     private final long pushDeviceTtlMs;
-    private final WebSocketFlows webSocketFlows;
+    private final WebSocketFlows webSocketFlows = new WebSocketFlows();
     private final SleepingCalleeRouter sleepingCallees;
     private final RequestPipeline pipeline;
 
@@ -52,7 +51,6 @@ final class RegistrarRole implements Role {
                 : null;
         this.pushDevices = new PushDevices(a.db(), a.clock());
         this.pushDeviceTtlMs = pushServer.deviceTtlDays() * 86_400_000L;
-        this.webSocketFlows = new WebSocketFlows(RouterSettings.from(a.config()).webSocketCallerTtlSeconds(), a.clock());
         a.bindings().addListener(webSocketFlows);
         a.bindings().addListener(pushDevices);
 
@@ -62,8 +60,7 @@ final class RegistrarRole implements Role {
                         new NonceIssuer(auth.nonceLifetimeSeconds(), auth.nonceCacheSize(), a.clock()),
                         new FailureThrottle(auth.maxFailures(), auth.failureWindowSeconds(), auth.lockoutSeconds(), a.clock())),
                 new IdentityCheck(domain),
-                new Registrar(a.registrar(), domain, a.subscribers(), a.bindings(), a.clock()),
-                webSocketFlows));
+                new Registrar(a.registrar(), domain, a.subscribers(), a.bindings(), a.clock())));
         if (regEvent != null) steps.add(regEvent);
         steps.addAll(List.of(
                 new RelayGuard(domain, auth.trustedPeers()),
