@@ -18,6 +18,11 @@ def ensure_packages():
         sh(sudo + ["apt-get", "install", "-y", "-q"] + missing, env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
 
 
+def percentile(ordered, q):
+    """The q-quantile (0..1) of an ascending list; nan when it is empty."""
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
 def run_sipp(port, rate, duration, users_csv, workdir, scenario):
     """One sipp run at a fixed rate; returns (ok, failed, retrans, calls, p50, p99)."""
     d = tempfile.mkdtemp(dir=workdir, prefix=f"sipp-{port}-{rate}-")
@@ -42,8 +47,7 @@ def run_sipp(port, rate, duration, users_csv, workdir, scenario):
                 if len(parts) >= 2 and re.match(r"^[0-9.]+$", parts[1]):
                     rtts.append(float(parts[1]))
     rtts.sort()
-    p = lambda q: rtts[min(len(rtts) - 1, int(q * len(rtts)))] if rtts else float("nan")
-    return ok == total and failed == 0 and retrans == 0, failed, retrans, ok, p(0.50), p(0.99)
+    return ok == total and failed == 0 and retrans == 0, failed, retrans, ok, percentile(rtts, 0.50), percentile(rtts, 0.99)
 
 
 def warm_up(port, users_csv, workdir, scenario):

@@ -13,7 +13,7 @@ Needs: sip-tester, kamailio, openssl, a built Pushgate. Targets only 127.0.0.1.
 import argparse, json, os, random, signal, socket, subprocess, sys, tempfile, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from benchlib import PEERS, ROOT, ensure_packages, heap_used, run_sipp, sh, start_pushgate, write_config
+from benchlib import PEERS, ROOT, ensure_packages, heap_used, percentile, run_sipp, sh, start_pushgate, write_config
 
 K_PORT, GW_PORT, HTTP_PORT = 5070, 5080, 18080
 received = {}  # call-id -> time the push arrived
@@ -150,9 +150,8 @@ threads = 4
     time.sleep(a.push_delay / 1000 + 5)
     lat = sorted((received[c] - t) * 1000 - a.push_delay for c, t in sent.items() if c in received)
     missing = len(sent) - len(lat)
-    pct = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] if lat else float("nan")
     print(f"  pushes received {len(lat)}/{len(sent)} (missing {missing})")
-    print(f"  added latency after the delay: p50 {pct(0.5):.1f} ms  p99 {pct(0.99):.1f} ms  max {lat[-1] if lat else float('nan'):.1f} ms")
+    print(f"  added latency after the delay: p50 {percentile(lat, 0.5):.1f} ms  p99 {percentile(lat, 0.99):.1f} ms  max {lat[-1] if lat else float('nan'):.1f} ms")
 
     # Memory: hold more calls open (call-fork-timeout 600 s) and compare with the heap before the calls.
     more = max(0, a.contexts - a.calls - min(500, a.calls))

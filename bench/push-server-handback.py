@@ -17,7 +17,7 @@ Needs: root (raw socket), sip-tester, a built Pushgate. Targets only 127.0.0.1 a
 """
 import argparse, ctypes, os, re, socket, struct, subprocess, sys, tempfile, threading, time
 
-from benchlib import ROOT, ensure_packages, push_server_config, sh, start_pushgate, waiting_caller, write_config
+from benchlib import ROOT, ensure_packages, percentile, push_server_config, sh, start_pushgate, waiting_caller, write_config
 
 PROXY_PORT, AS_PORT, DEVICE_PORT, SINK_PORT = 5090, 5092, 5094, 39500
 SO_TIMESTAMPNS, SO_ATTACH_FILTER = 35, 26  # Linux; the socket module names neither
@@ -173,11 +173,10 @@ def main():
             p.wait(timeout=60)
 
     gaps = sorted((capture.invite[u] - capture.notify[u]) * 1000 for u in users if u in capture.notify and u in capture.invite)
-    pct = lambda q: gaps[min(len(gaps) - 1, int(q * len(gaps)))] if gaps else float("nan")
     print(f"hand-back NOTIFY -> INVITE, {a.calls} waiting calls, {a.rate} registrations/s, loopback UDP, {os.cpu_count()} cores")
     print(f"  measured {len(gaps)} of {a.calls}  (NOTIFY seen {len(capture.notify)}, INVITE seen {len(capture.invite)}); "
           f"sipp exit (callers, registrations, device): {exits}")
-    print(f"  p50 {pct(0.5):.2f} ms   p99 {pct(0.99):.2f} ms   max {pct(1.0):.2f} ms")
+    print(f"  p50 {percentile(gaps, 0.5):.2f} ms   p99 {percentile(gaps, 0.99):.2f} ms   max {percentile(gaps, 1.0):.2f} ms")
 
 
 if __name__ == "__main__":
