@@ -92,7 +92,7 @@ public final class FcmService implements PushService {
      * HTTP v1 names a token that will never work again with errorCode UNREGISTERED (HTTP 404). A
      * bare 404 can also be a wrong project or URL, which must not make the device forgotten.
      */
-    static PushOutcome outcome(HttpResponse<String> r) {
+    private static PushOutcome outcome(HttpResponse<String> r) {
         if (r.statusCode() == 200) return PushOutcome.accepted("fcm");
         String reason = "HTTP " + r.statusCode() + " " + abbreviate(r.body());
         return r.body() != null && r.body().contains("\"UNREGISTERED\"")
