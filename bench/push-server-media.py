@@ -47,7 +47,7 @@ def run(calls, rate, measure, work):
                 sh(["chrt", "-f", "-p", "10", tid], stdout=subprocess.DEVNULL)
     load = ["taskset", "-c", "1"] if PIN else []
     try:
-        sink = subprocess.Popen(load + ["java", "-Xmx256m", os.path.join(ROOT, "bench", "RtpSink.java"), str(SINK_PORT),
+        sink = subprocess.Popen(load + [sys.executable, os.path.join(ROOT, "bench", "rtp_sink.py"), str(SINK_PORT),
                                  str(ramp + 3), str(measure)], stdout=subprocess.PIPE, text=True)
         time.sleep(2)
         scen = os.path.join(work, "waiting.xml")
@@ -79,11 +79,14 @@ def main():
     PIN, RT = a.pin, a.rt
     ensure_packages()
     work = tempfile.mkdtemp(prefix="pushgate-bench-as-")
-    print(f"{'waiting calls':>14} {'streams':>8} {'packets':>9} {'lost':>6} {'jitter p50':>11} {'p99':>8} {'max':>8}  sipp")
+    # "sent": jitter of the kernel's send stamps (the server's pacing); "read": as the sink read them
+    print(f"{'waiting calls':>14} {'streams':>8} {'packets':>9} {'lost':>6}   jitter sent p50/p99/max"
+          f"        read p50/p99/max  sipp")
     for n in a.calls:
         f = run(n, a.rate, a.measure, work)
-        print(f"{n:>14} {f['streams']:>8} {f['received']:>9} {f['lost']:>6} {f['jitter_p50_ms']:>9.2f}ms "
-              f"{f['jitter_p99_ms']:>6.2f}ms {f['jitter_max_ms']:>6.2f}ms  exit {f['sipp_exit']}", flush=True)
+        view = lambda k: "/".join(f"{f[f'{k}_jitter_{q}_ms']:.2f}" for q in ("p50", "p99", "max")) + " ms"
+        print(f"{n:>14} {f['streams']:>8} {f['received']:>9} {f['lost']:>6}   {view('sent'):>22}  {view('read'):>22}"
+              f"  exit {f['sipp_exit']}", flush=True)
 
 
 if __name__ == "__main__":
