@@ -6,8 +6,11 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.security.SecureRandom;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -15,14 +18,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends every early-media stream from one thread on one 20 ms clock (RFC 3550 packets, RFC 3551
- * G.711 payloads). Each stream owns an even UDP port from the configured range for as long as it
- * plays. A late tick sends its packets late rather than skipping them, so sequence numbers and
- * timestamps never jump.
+ * Sends every early-media stream from one thread on one clock (RFC 3550 packets, RFC 3551 G.711
+ * payloads, one every 20 ms). The 20 ms are cut into 1 ms slots and each stream plays in the
+ * emptiest slot, so the thread sends a twentieth of the streams per millisecond instead of all of
+ * them in one burst whose last packets a pause would delay most. Each stream owns an even UDP port
+ * from the configured range for as long as it plays. A late tick sends its packets late rather
+ * than skipping them, so sequence numbers and timestamps never jump.
  */
 public final class RtpStreamer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RtpStreamer.class);
-    private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final int SLOTS = 20;
+    private static final long SLOT_NANOS = TimeUnit.MILLISECONDS.toNanos(20) / SLOTS;
     private static final SecureRandom RANDOM = new SecureRandom();
     /** One second of packets that could not be sent. */
     private static final int GIVE_UP_AFTER = 50;
@@ -30,7 +36,8 @@ public final class RtpStreamer implements AutoCloseable {
     private final EarlyMediaAudio audio;
     private final String address;
     private final ConcurrentLinkedQueue<Integer> freePorts = new ConcurrentLinkedQueue<>();
-    private final Map<Stream, Boolean> streams = new ConcurrentHashMap<>();
+    /** The streams of each 1 ms slot; written when a stream starts or stops, read every tick. */
+    private final List<Set<Stream>> slots = new ArrayList<>(SLOTS);
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -38,6 +45,7 @@ public final class RtpStreamer implements AutoCloseable {
         this.audio = audio;
         this.address = address;
         for (int p = portMin + (portMin & 1); p + 1 <= portMax; p += 2) freePorts.add(p);
+        for (int i = 0; i < SLOTS; i++) slots.add(new CopyOnWriteArraySet<>());
         this.thread = new Thread(this::run, "pushgate-rtp");
         thread.setDaemon(true);
         thread.setPriority(Thread.MAX_PRIORITY);
@@ -58,6 +66,7 @@ public final class RtpStreamer implements AutoCloseable {
         private long frame;
         private boolean first = true;
         private int failures;
+        private Set<Stream> slot;
 
         private Stream(DatagramChannel channel, int port, InetSocketAddress remote, SdpAudio.Offer offer) {
             this.channel = channel;
@@ -69,7 +78,18 @@ public final class RtpStreamer implements AutoCloseable {
 
         public int localPort() { return port; }
 
-        public void start() { streams.put(this, Boolean.TRUE); }
+        public synchronized void start() {
+            if (slot != null) return;
+            slot = slots.stream().min(Comparator.comparingInt(Set::size)).orElseThrow();
+            slot.add(this);
+        }
+
+        private synchronized boolean stop() {
+            if (slot == null) return false;
+            slot.remove(this);
+            slot = null;
+            return true;
+        }
 
         void sendFrame() {
             packet.clear();
@@ -89,7 +109,7 @@ public final class RtpStreamer implements AutoCloseable {
                 // A caller whose media port is gone (ICMP unreachable) would cost an exception every 20 ms.
                 if (++failures == GIVE_UP_AFTER) {
                     log.info("early media to {} stopped after {} failed packets: {}", remote, failures, e.toString());
-                    streams.remove(this);
+                    stop();
                 }
             }
             first = false;
@@ -101,7 +121,7 @@ public final class RtpStreamer implements AutoCloseable {
         /** Stops the stream and gives its port back. */
         @Override
         public void close() {
-            if (streams.remove(this) == null && !channel.isOpen()) return;
+            if (!stop() && !channel.isOpen()) return;
             try {
                 channel.close();
             } catch (IOException ignored) {
@@ -135,9 +155,9 @@ public final class RtpStreamer implements AutoCloseable {
 
     private void run() {
         long next = System.nanoTime();
-        while (running) {
-            next += TICK_NANOS;
-            for (Stream s : streams.keySet()) s.sendFrame();
+        for (int slot = 0; running; slot = (slot + 1) % SLOTS) {
+            next += SLOT_NANOS;
+            for (Stream s : slots.get(slot)) s.sendFrame();
             long wait = next - System.nanoTime();
             if (wait > 0) LockSupport.parkNanos(wait);
         }
@@ -148,6 +168,6 @@ public final class RtpStreamer implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        for (Stream s : streams.keySet()) s.close();
+        for (Set<Stream> slot : slots) for (Stream s : slot) s.close();
     }
 }
