@@ -28,6 +28,11 @@ public class MalformedInputTest {
     }
 
     private static String exchange(String message, int timeoutMs) throws Exception {
+        return exchange(message, timeoutMs, new int[1]);
+    }
+
+    /** Sends one datagram and returns the answer, null on none; from[0] is the port it came from. */
+    private static String exchange(String message, int timeoutMs, int[] from) throws Exception {
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             s.setSoTimeout(timeoutMs);
             byte[] b = message.replace("PORT", Integer.toString(s.getLocalPort())).getBytes(StandardCharsets.ISO_8859_1);
@@ -36,6 +41,7 @@ public class MalformedInputTest {
             DatagramPacket p = new DatagramPacket(buf, buf.length);
             try {
                 s.receive(p);
+                from[0] = p.getPort();
                 return new String(buf, 0, p.getLength(), StandardCharsets.ISO_8859_1);
             } catch (SocketTimeoutException none) {
                 return null;
@@ -62,5 +68,17 @@ public class MalformedInputTest {
         assertTrue(String.valueOf(r), r != null && r.startsWith("SIP/2.0 400"));
         String ok = exchange(options("alive2", "1 OPTIONS"), 5000);
         assertEquals("SIP/2.0 200", ok.substring(0, 11));
+    }
+
+    @Test
+    public void aLargeDatagramArrivesWholeAndIsAnsweredFromTheListeningPort() throws Exception {
+        String body = "x".repeat(20000);
+        String request = options("large", "1 OPTIONS").replace("Content-Length: 0\r\n\r\n",
+                "Content-Type: text/plain\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+        int[] from = new int[1];
+        String ok = exchange(request, 5000, from);
+        assertTrue(String.valueOf(ok), ok != null && ok.startsWith("SIP/2.0 200"));
+        // RFC 3261 section 18.2.2: a response over UDP leaves from the port the request came in on
+        assertEquals(server.sipPort, from[0]);
     }
 }

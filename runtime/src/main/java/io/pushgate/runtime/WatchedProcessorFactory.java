@@ -11,14 +11,15 @@ import java.net.InetAddress;
 
 /**
  * The stack's NIO listeners, with WebSocket listeners that report each closed connection to
- * {@link ConnectionWatch}. The stack calls remove(channel) on its processor when a connection
- * closes, from either side; it has no listener API for that.
+ * {@link ConnectionWatch} (the stack calls remove(channel) on its processor when a connection
+ * closes, from either side; it has no listener API for that) and the {@link UdpListener}.
  */
 public final class WatchedProcessorFactory extends NioMessageProcessorFactory {
 
     @Override
     public MessageProcessor createMessageProcessor(SIPTransactionStack stack, InetAddress address, int port, String transport)
             throws IOException {
+        if ("udp".equalsIgnoreCase(transport)) return new UdpListener(address, stack, port);
         if ("ws".equalsIgnoreCase(transport)) {
             return new NioWebSocketMessageProcessor(address, stack, port) {
                 @Override

@@ -1,0 +1,89 @@
+package io.pushgate.runtime;
+
+import gov.nist.core.ThreadAuditor;
+import gov.nist.javax.sip.SipStackImpl;
+import gov.nist.javax.sip.stack.DatagramQueuedMessageDispatch;
+import gov.nist.javax.sip.stack.SIPTransactionStack;
+import gov.nist.javax.sip.stack.UDPMessageChannel;
+import gov.nist.javax.sip.stack.UDPMessageProcessor;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.net.DatagramPacket;
+import java.net.InetAddress;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.util.Arrays;
+import java.util.LinkedList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The stack's UDP listener, receiving into one buffer and handing each datagram on at its own
+ * size. The stack's listener allocates a new buffer of the largest message size (64 KB) for every
+ * datagram: at a few thousand datagrams a second that was most of what the server allocated, and
+ * the young collections it caused set the latency tail (bench/push-server-handback.py). What
+ * happens to a datagram afterwards (queue, worker threads, parsing) is the stack's own.
+ */
+final class UdpListener extends UDPMessageProcessor {
+    private static final Logger log = LoggerFactory.getLogger(UdpListener.class);
+
+    UdpListener(InetAddress address, SIPTransactionStack stack, int port) throws IOException {
+        super(address, stack, port);
+        // What the stack's own factory sets beside its UDP listener: without it every UDP send
+        // opens a new socket instead of leaving from the listening one. The field is package-private.
+        try {
+            Field udp = SIPTransactionStack.class.getDeclaredField("udpFlag");
+            udp.setAccessible(true);
+            udp.setBoolean(stack, true);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("this jain-sip has no SIPTransactionStack.udpFlag", e);
+        }
+    }
+
+    @Override
+    public void run() {
+        int workers = workerThreads();
+        if (workers <= 0) {
+            // Without a worker pool the stack parses on this thread; nothing of ours to improve there.
+            super.run();
+            return;
+        }
+        messageChannels = new LinkedList<>();
+        String name = ((SipStackImpl) sipStack).getStackName() + "-UDPMessageChannelThread-";
+        for (int i = 0; i < workers; i++) {
+            // anonymous subclasses: the constructor is protected; each channel starts its worker thread
+            messageChannels.add(new UDPMessageChannel(sipStack, this, name + i) { });
+        }
+        ThreadAuditor auditor = sipStack.getThreadAuditor();
+        ThreadAuditor.ThreadHandle audit = auditor == null ? null : auditor.addCurrentThread();
+        byte[] buffer = new byte[getMaximumMessageSize()];
+        DatagramPacket received = new DatagramPacket(buffer, buffer.length);
+        while (isRunning) {
+            if (audit != null) audit.ping();
+            try {
+                received.setLength(buffer.length);
+                sock.receive(received);
+                int length = received.getLength();
+                DatagramPacket packet = new DatagramPacket(Arrays.copyOf(buffer, length), length,
+                        received.getAddress(), received.getPort());
+                messageQueue.offer(new DatagramQueuedMessageDispatch(packet, System.currentTimeMillis()));
+            } catch (SocketTimeoutException e) {
+                // the socket has no timeout; nothing to do if one is set
+            } catch (SocketException e) {
+                if (!isRunning) return;
+                log.warn("UDP receive on {}:{} failed: {}", getIpAddress().getHostAddress(), getPort(), e.toString());
+            } catch (IOException | RuntimeException e) {
+                log.warn("UDP receive on {}:{} failed: {}", getIpAddress().getHostAddress(), getPort(), e.toString());
+            }
+        }
+    }
+
+    private int workerThreads() {
+        String size = ((SipStackImpl) sipStack).getConfigurationProperties().getProperty("gov.nist.javax.sip.THREAD_POOL_SIZE");
+        try {
+            return size == null ? -1 : Integer.parseInt(size.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}
