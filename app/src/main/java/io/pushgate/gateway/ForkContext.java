@@ -5,6 +5,7 @@ import io.pushgate.push.PushNotification;
 import io.pushgate.push.PushParams;
 import io.pushgate.registrar.BindingRecord;
 import io.pushgate.routing.BindingTarget;
+import io.pushgate.routing.ProxyAnswer;
 import io.pushgate.routing.ProxyForwarder;
 import io.pushgate.sip.SipUris;
 import java.time.Duration;
@@ -49,8 +50,7 @@ final class ForkContext {
     private final Map<String, ScheduledFuture<?>> pushTimers = new HashMap<>();
     private final Map<String, PushParams> pushed = new LinkedHashMap<>();
     private Proxy proxy;
-    /** Kept because the container drops it from the request once every branch has ended. */
-    private javax.sip.ServerTransaction serverTransaction;
+    private ProxyAnswer answer;
     private ScheduledFuture<?> timeout;
     private boolean ended;
     private String outcome = "waiting";
@@ -71,8 +71,7 @@ final class ForkContext {
 
     synchronized void start(List<BindingRecord> bindings) throws java.io.IOException, javax.servlet.ServletException {
         proxy = request.getProxy();
-        if (request instanceof org.mobicents.servlet.sip.core.message.MobicentsSipServletMessage m
-                && m.getTransaction() instanceof javax.sip.ServerTransaction st) serverTransaction = st;
+        answer = new ProxyAnswer(request);
         proxy.setRecordRoute(true);
         proxy.setParallel(true);
         proxy.setSupervised(true);
@@ -150,7 +149,7 @@ final class ForkContext {
             end("answered by " + (b == null ? "?" : b.contactUri()));
         } else if (DECISIONS.contains(status)) {
             cancelBranchesExcept(resp.getProxyBranch());
-            sendFinal(status, resp.getReasonPhrase(), resp.getHeader("Reason"));
+            answer.send(status, resp.getReasonPhrase(), resp.getHeader("Reason"));
             end("declined " + status);
         }
     }
@@ -158,7 +157,7 @@ final class ForkContext {
     private synchronized void onTimeout() {
         if (ended) return;
         cancelBranchesExcept(null);
-        sendFinal(480, "Temporarily Unavailable",
+        answer.send(480, "Temporarily Unavailable",
                 "SIP;cause=480;text=\"No answer from the device within " + settings.callForkTimeoutSeconds() + " s\"");
         end("timed out");
     }
@@ -170,7 +169,7 @@ final class ForkContext {
             push.send(new PushNotification(PushNotification.Kind.MISSED_CALL, p, request.getFrom().getURI().toString(),
                     request.getCallId(), Duration.ofHours(1)));
         }
-        sendFinal(487, "Request Terminated", null);
+        answer.send(487, "Request Terminated", null);
         end("cancelled by the caller");
     }
 
@@ -189,37 +188,6 @@ final class ForkContext {
             } catch (IllegalStateException e) {
                 log.debug("branch {} could not be cancelled: {}", b.getRequest().getRequestURI(), e.getMessage());
             }
-        }
-    }
-
-    private void sendFinal(int status, String reason, String reasonHeader) {
-        try {
-            SipServletResponse r = request.createResponse(status, reason);
-            if (reasonHeader != null) r.setHeader("Reason", reasonHeader);
-            r.send();
-        } catch (java.io.IOException | IllegalStateException e) {
-            // After cancelling the last branch the container forgets the request's transaction;
-            // the caller still needs its final answer, so it goes on the transaction itself.
-            sendOnTransaction(status, reason, reasonHeader, e);
-        }
-    }
-
-    private void sendOnTransaction(int status, String reason, String reasonHeader, Exception why) {
-        javax.sip.ServerTransaction st = serverTransaction;
-        if (st == null || st.getState() == null || st.getState().getValue() >= javax.sip.TransactionState._COMPLETED) {
-            log.debug("call {}: final {} not sent, already answered: {}", request.getCallId(), status, why.toString());
-            return;
-        }
-        try {
-            javax.sip.SipFactory sip = javax.sip.SipFactory.getInstance();
-            javax.sip.message.Response r = sip.createMessageFactory().createResponse(status, st.getRequest());
-            r.setReasonPhrase(reason);
-            javax.sip.header.ToHeader to = (javax.sip.header.ToHeader) r.getHeader(javax.sip.header.ToHeader.NAME);
-            if (to.getTag() == null) to.setTag(Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()));
-            if (reasonHeader != null) r.addHeader(sip.createHeaderFactory().createHeader("Reason", reasonHeader));
-            st.sendResponse(r);
-        } catch (Exception e) {
-            log.warn("call {}: could not send final {}: {}", request.getCallId(), status, e.toString());
         }
     }
 

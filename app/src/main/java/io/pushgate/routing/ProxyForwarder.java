@@ -1,8 +1,10 @@
 package io.pushgate.routing;
 
 import io.pushgate.pipeline.Exchange;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import javax.servlet.sip.Address;
 import javax.servlet.sip.Proxy;
 import javax.servlet.sip.ProxyBranch;
@@ -49,24 +51,43 @@ public final class ProxyForwarder {
     /**
      * The container starts branches one after the other and gives up at the first that cannot be
      * sent (a TCP contact refusing the connection), leaving the later ones unstarted. A failed
-     * branch is already marked started, so starting again moves on to the next; the failed one
-     * ends with the branch timer.
+     * branch is already marked started, so starting again moves on to the next; a failed one ends
+     * with the branch timer, unless every branch failed: then nothing can answer, and the caller
+     * gets 480 at once (RFC 3261 section 16.9 counts a transport error as a 503 from that branch;
+     * the Reason header says so) instead of waiting for the timer.
      */
     private static void startEveryBranch(Proxy proxy, SipServletRequest req) {
+        List<ProxyBranch> failed = new ArrayList<>();
         while (true) {
-            long startedBefore = started(proxy);
+            List<ProxyBranch> startedBefore = started(proxy);
             try {
                 proxy.startProxy();
-                return;
+                break;
             } catch (IllegalStateException e) {
-                if (started(proxy) == startedBefore) throw e; // not a branch failing: the proxy itself refused
+                List<ProxyBranch> now = started(proxy);
+                now.removeAll(startedBefore);
+                if (now.isEmpty()) throw e; // not a branch failing: the proxy itself refused
+                failed.addAll(now);
                 log.warn("{} {}: a branch could not be sent, starting the others: {}", req.getMethod(), req.getCallId(),
                         e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
             }
         }
+        if (!failed.isEmpty() && failed.size() == proxy.getProxyBranches().size()) answerUnreachable(req, failed);
     }
 
-    private static long started(Proxy proxy) {
-        return proxy.getProxyBranches().stream().filter(ProxyBranch::isStarted).count();
+    private static void answerUnreachable(SipServletRequest req, List<ProxyBranch> failed) {
+        ProxyAnswer answer = new ProxyAnswer(req);
+        for (ProxyBranch b : failed) {
+            try {
+                b.cancel();
+            } catch (IllegalStateException e) {
+                log.debug("branch {} could not be cancelled: {}", b.getRequest().getRequestURI(), e.getMessage());
+            }
+        }
+        answer.send(480, "Temporarily Unavailable", "SIP;cause=503;text=\"No device could be reached\"");
+    }
+
+    private static List<ProxyBranch> started(Proxy proxy) {
+        return proxy.getProxyBranches().stream().filter(ProxyBranch::isStarted).collect(Collectors.toList());
     }
 }

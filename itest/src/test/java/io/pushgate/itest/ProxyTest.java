@@ -19,7 +19,7 @@ public class ProxyTest {
     @BeforeClass
     public static void start() throws Exception {
         server = new PushgateProcess("");
-        for (String user : new String[] {"alice", "bob", "carol"}) {
+        for (String user : new String[] {"alice", "bob", "carol", "dave"}) {
             assertTrue(server.command("subscriber", "add", user, "pw-" + user).exit() == 0);
         }
         assertTrue(server.command("alias", "add", "5551234", "bob").exit() == 0);
@@ -110,6 +110,24 @@ public class ProxyTest {
         // the device that is still there rings and answers
         placeCallToRegistered(server, devicePort, "carol");
         assertTrue(PushgateProcess.tail(server.log()), server.log().contains("a branch could not be sent, starting the others"));
+    }
+
+    @Test
+    public void whenNoDeviceCanBeReachedTheCallerHearsAtOnce() throws Exception {
+        // dave's only device registered over TCP and went away: the one branch fails as it is sent
+        String tcpContact = "<sip:dave@[local_ip]:[local_port];transport=tcp>";
+        server.assertPassed(Sipp.start(server.dir, scenario(
+                send(register("dave", 1, tcpContact, "600", "")), recv(401),
+                send(register("dave", 2, tcpContact, "600", auth("dave", "pw-dave"))), recv(200)),
+                server.uri(), PushgateProcess.freePort(), "-t", "t1").await());
+        // well before the 30 s branch timer, which is what the caller waited for before
+        String answered = recv(480, "SIP/2.0 480 Temporarily Unavailable", "Reason: *SIP;cause=503")
+                .replace("<recv response=\"480\"", "<recv response=\"480\" timeout=\"5000\"");
+        server.sipp(
+                send(request("INVITE", "sip:dave@127.0.0.1", "sip:eve@example.org", "sip:dave@127.0.0.1", 70, null)),
+                Sipp.optional(100),
+                answered,
+                Sipp.ackNon2xx("sip:dave@127.0.0.1"));
     }
 
     /** Registers callee from a fixed port, answers there with a sipp UAS, and lets alice call. */
