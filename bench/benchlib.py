@@ -152,9 +152,12 @@ rtp-ports = 40000-{40000 + 2 * calls + 200}
 """)
 
 
-def start_pushgate(cfg, log_path):
-    """Starts bin/pushgate run --config cfg and waits until it is ready; returns (process, java pid)."""
+def start_pushgate(cfg, log_path, java_opts=None):
+    """Starts bin/pushgate run --config cfg and waits until it is ready; returns (process, java pid).
+    java_opts replaces PUSHGATE_JAVA_OPTS for this server (e.g. another collector)."""
     env = dict(os.environ, PUSHGATE_HEAP=os.environ.get("PUSHGATE_HEAP", "2g"))
+    if java_opts is not None:
+        env["PUSHGATE_JAVA_OPTS"] = java_opts
     server = subprocess.Popen([os.path.join(ROOT, "bin", "pushgate"), "run", "--config", cfg],
                               stdout=open(log_path, "w"), stderr=subprocess.STDOUT, env=env)
     for _ in range(600):
@@ -164,6 +167,15 @@ def start_pushgate(cfg, log_path):
     java_pid = int(subprocess.run(["pgrep", "-n", "-f", "io.pushgate.runtime.Launcher run --config " + cfg],
                                   capture_output=True, text=True).stdout.split()[0])
     return server, java_pid
+
+
+# The collector docs/tuning.md recommends for the push application server, where a pause is latency.
+ZGC = "-XX:+UseZGC"
+
+
+def add_zgc_option(parser):
+    parser.add_argument("--zgc", action="store_true",
+                        help=f"run the application server with {ZGC} (docs/tuning.md) instead of the default G1")
 
 
 def start_kamailio(port):

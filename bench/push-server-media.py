@@ -15,11 +15,12 @@ Needs: sip-tester, a built Pushgate. Targets only 127.0.0.1 and 127.0.0.2.
 """
 import argparse, json, os, subprocess, sys, tempfile, time
 
-from benchlib import ROOT, ensure_packages, push_server_config, sh, start_pushgate, waiting_caller, write_config
+from benchlib import ROOT, ZGC, add_zgc_option, ensure_packages, push_server_config, sh, start_pushgate, waiting_caller, write_config
 
 PROXY_PORT, AS_PORT, SINK_PORT = 5090, 5092, 39000
 PIN = False
 RT = False
+AS_JAVA_OPTS = None
 
 # every call waits (nobody registers) until the wait timeout ends it with 480
 SCENARIO = waiting_caller("bob", SINK_PORT, 480)
@@ -35,7 +36,7 @@ def run(calls, rate, measure, work):
     sh([os.path.join(ROOT, "bin", "pushgate"), "subscriber", "add", "bob", "pw-bob", "--config", proxy_cfg],
        stdout=subprocess.DEVNULL)
     proxy, proxy_pid = start_pushgate(proxy_cfg, os.path.join(proxy_dir, "server.log"))
-    server, as_pid = start_pushgate(as_cfg, os.path.join(as_dir, "server.log"))
+    server, as_pid = start_pushgate(as_cfg, os.path.join(as_dir, "server.log"), AS_JAVA_OPTS)
     if PIN:
         # The server under test gets core 0; the load (sipp, the sink, the registrar) core 1.
         sh(["taskset", "-a", "-p", "-c", "0", str(as_pid)], stdout=subprocess.DEVNULL)
@@ -74,9 +75,10 @@ def main():
     ap.add_argument("--measure", type=int, default=20)
     ap.add_argument("--pin", action="store_true", help="server on core 0, load generators on core 1 (needs 2+ cores)")
     ap.add_argument("--rt", action="store_true", help="real-time priority (chrt -f 10) for the server's media thread")
+    add_zgc_option(ap)
     a = ap.parse_args()
-    global PIN, RT
-    PIN, RT = a.pin, a.rt
+    global PIN, RT, AS_JAVA_OPTS
+    PIN, RT, AS_JAVA_OPTS = a.pin, a.rt, ZGC if a.zgc else None
     ensure_packages()
     work = tempfile.mkdtemp(prefix="pushgate-bench-as-")
     # "sent": jitter of the kernel's send stamps (the server's pacing); "read": as the sink read them
