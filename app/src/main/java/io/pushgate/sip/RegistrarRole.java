@@ -56,6 +56,7 @@ final class RegistrarRole implements Role {
 
         List<RequestStep> steps = new ArrayList<>(List.of(
                 new RequestSanity(domain),
+                webSocketFlows,
                 new DigestAuthenticator(auth, domain, a.subscribers(),
                         new NonceIssuer(auth.nonceLifetimeSeconds(), auth.nonceCacheSize(), a.clock()),
                         new FailureThrottle(auth.maxFailures(), auth.failureWindowSeconds(), auth.lockoutSeconds(), a.clock())),

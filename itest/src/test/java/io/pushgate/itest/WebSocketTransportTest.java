@@ -38,6 +38,7 @@ public class WebSocketTransportTest {
                 ws-port = %d
                 """.formatted(wsPort));
         assertEquals(0, server.command("subscriber", "add", "wsphone", "pw-ws").exit());
+        assertEquals(0, server.command("subscriber", "add", "deskphone", "pw-desk").exit());
         server.start();
     }
 
@@ -175,6 +176,82 @@ public class WebSocketTransportTest {
             server.assertPassed(caller.await());
         } finally {
             phone.ws.abort();
+        }
+    }
+
+    /** The headers of a message (before the blank line), by lower-case name, in order. */
+    private static java.util.List<String> headers(String message, String name) {
+        java.util.List<String> values = new java.util.ArrayList<>();
+        for (String line : message.split("\r\n")) {
+            if (line.isEmpty()) break;
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) values.add(line.substring(colon + 1).trim());
+        }
+        return values;
+    }
+
+    @Test
+    public void aCallerThatNeitherRegisteredNorAskedForOutboundStillGetsTheHangUp() throws Exception {
+        // A WebSocket client whose Contact has no ";ob" (RFC 5626) and that never registered: the
+        // desk phone's BYE names its .invalid contact, and only the connection can carry it.
+        int deskPort = PushgateProcess.freePort();
+        server.assertPassed(Sipp.start(server.dir, Sipp.scenario(
+                send(Requests.register("deskphone", 1, "<sip:deskphone@[local_ip]:[local_port]>", "600", "")), recv(401),
+                send(Requests.register("deskphone", 2, "<sip:deskphone@[local_ip]:[local_port]>", "600",
+                        Requests.auth("deskphone", "pw-desk"))), recv(200)), server.uri(), deskPort).await());
+        Sipp.Running desk = Sipp.start(server.dir, Sipp.scenario(
+                "<recv request=\"INVITE\" rrs=\"true\"/>",
+                Calls.answerWithSdp(),
+                "<recv request=\"ACK\"/>",
+                Sipp.pause(500),
+                send("""
+                        BYE [next_url] SIP/2.0
+                        Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                        [routes]
+                        Max-Forwards: 70
+                        From: <sip:deskphone@127.0.0.1>;tag=[pid]s[call_number]
+                        To: <sip:eve@example.org>;tag=noob
+                        [last_Call-ID:]
+                        CSeq: 1 BYE
+                        Content-Length: 0
+                        """),
+                recv(200)), null, deskPort);
+        Thread.sleep(300);
+        WsSip caller = new WsSip("ws://127.0.0.1:" + wsPort);
+        try {
+            String sdp = Calls.audioSdp("eve").replace("\n", "\r\n");
+            caller.ws.sendText(("""
+                    INVITE sip:deskphone@127.0.0.1 SIP/2.0
+                    Via: SIP/2.0/WS a8n2x0.invalid;branch=z9hG4bKnoob1
+                    Max-Forwards: 70
+                    From: <sip:eve@example.org>;tag=noob
+                    To: <sip:deskphone@127.0.0.1>
+                    Call-ID: ws-noob-1
+                    CSeq: 1 INVITE
+                    Contact: <sip:eve@a8n2x0.invalid;transport=ws>
+                    Content-Type: application/sdp
+                    Content-Length: %d
+
+                    """.formatted(sdp.length())).replace("\n", "\r\n") + sdp, true).get(5, TimeUnit.SECONDS);
+            String ok = null;
+            for (String r; ok == null && (r = caller.received.poll(10, TimeUnit.SECONDS)) != null; ) {
+                if (r.startsWith("SIP/2.0 200 ")) ok = r;
+            }
+            assertNotNull("no 200 for the INVITE", ok);
+            StringBuilder routes = new StringBuilder();
+            for (String rr : headers(ok, "Record-Route")) for (String one : rr.split(",")) routes.append("Route: ").append(one.trim()).append("\r\n");
+            String contact = headers(ok, "Contact").get(0).replaceAll("^.*<([^>]+)>.*$", "$1");
+            String to = headers(ok, "To").get(0);
+            caller.ws.sendText("ACK " + contact + " SIP/2.0\r\nVia: SIP/2.0/WS a8n2x0.invalid;branch=z9hG4bKnoob2\r\n" + routes
+                    + "Max-Forwards: 70\r\nFrom: <sip:eve@example.org>;tag=noob\r\nTo: " + to
+                    + "\r\nCall-ID: ws-noob-1\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n", true).get(5, TimeUnit.SECONDS);
+            String bye = caller.received.poll(10, TimeUnit.SECONDS);
+            assertNotNull("the desk phone's BYE did not come over the WebSocket", bye);
+            assertTrue(bye, bye.startsWith("BYE "));
+            caller.ws.sendText(answer(bye, 200, "OK").replace(";tag=wsbusy", "").replace("\n", "\r\n"), true).get(5, TimeUnit.SECONDS);
+            server.assertPassed(desk.await());
+        } finally {
+            caller.ws.abort();
         }
     }
 }
