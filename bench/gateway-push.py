@@ -18,6 +18,7 @@ from benchlib import PEERS, ROOT, ensure_packages, heap_used, percentile, run_si
 K_PORT, GW_PORT, HTTP_PORT = 5070, 5080, 18080
 received = {}  # call-id -> time the push arrived
 finals = {}  # call-id -> final status seen (a waiting call has none)
+final_sample = {}  # status -> one such response, to tell who sent it
 
 
 class FcmStandIn(BaseHTTPRequestHandler):
@@ -82,6 +83,7 @@ def absorb(sock, stop):
                    f"From: {hdr['from']}\r\nTo: {hdr['to']}\r\nCall-ID: {hdr['call-id']}\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n")
             sock.sendto(ack.encode(), ("127.0.0.1", K_PORT))
             finals.setdefault(hdr["call-id"], int(status))
+            final_sample.setdefault(int(status), text)
 
 
 def run_calls(n, rate, users, tag):
@@ -131,10 +133,13 @@ fcm-dir = {fcm_dir}
 fcm-url = {base}
 threads = 4
 """)
-    # The calls must outlive the backend's INVITE timer, so this run uses the test backend with a longer one.
+    # The calls must outlive the backend's INVITE timers, so this run uses the test backend with longer
+    # ones: fr_inv_timer, and max_inv_lifetime, after which (3 minutes by default) Kamailio answers 408
+    # whatever the other timers say.
     cfg_text = open(os.path.join(ROOT, "itest", "src", "test", "resources", "kamailio", "backend.cfg")).read()
     kcfg = os.path.join(work, "backend.cfg")
-    open(kcfg, "w").write(cfg_text.replace('"fr_inv_timer", 60000', '"fr_inv_timer", 900000'))
+    open(kcfg, "w").write(cfg_text.replace('modparam("tm", "fr_inv_timer", 60000)',
+                                           'modparam("tm", "fr_inv_timer", 900000)\nmodparam("tm", "max_inv_lifetime", 900000)'))
     # 2 GB of shared memory: with the default 64 MB Kamailio itself answers 500 once ~5,000 calls wait.
     kam = subprocess.Popen(["kamailio", "-f", kcfg, "-m", "2048", "-l", f"udp:127.0.0.1:{K_PORT}", "-DD", "-E", "-w", work, "-Y", work],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -164,6 +169,8 @@ threads = 4
     if ended:
         by_status = {st: list(finals.values()).count(st) for st in sorted(set(finals.values()))}
         print(f"  {ended} calls got a final response before the timeout {by_status}; they are not waiting")
+        for st, text in sorted(final_sample.items()):
+            print(f"  a {st} as received:\n    " + "\n    ".join(text.strip().split("\r\n")))
     waiting = total - ended
     print(f"  heap for {waiting} waiting calls: {(held - idle) / 1024 / 1024:.0f} MiB, "
           f"{(held - idle) / max(waiting, 1) / 1024:.1f} KiB per call (used heap after GC; includes the SIP transactions)")

@@ -72,8 +72,8 @@ final class ForkContext {
     synchronized void start(List<BindingRecord> bindings) throws java.io.IOException, javax.servlet.ServletException {
         proxy = request.getProxy();
         answer = new ProxyAnswer(request);
-        // The container ends an application session after 3 minutes unless told otherwise, and with
-        // it the waiting call; call-fork-timeout may be up to 10.
+        // The container ends an application session after 3 minutes unless told otherwise; a waiting
+        // call lasts up to call-fork-timeout, which may be 10.
         request.getApplicationSession().setExpires(settings.callForkTimeoutSeconds() / 60 + 2);
         proxy.setRecordRoute(true);
         proxy.setParallel(true);
