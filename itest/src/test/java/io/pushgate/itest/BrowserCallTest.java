@@ -64,10 +64,7 @@ public class BrowserCallTest {
     }
 
     private static void registerUdpPhone(int port) throws Exception {
-        server.assertPassed(Sipp.start(work, Sipp.scenario(
-                Sipp.send(Requests.register("udp", 1, "<sip:udp@[local_ip]:[local_port]>", "600", "")), Sipp.recv(401),
-                Sipp.send(Requests.register("udp", 2, "<sip:udp@[local_ip]:[local_port]>", "600", Requests.auth("udp", "pw-udp"))),
-                Sipp.recv(200)), server.uri(), port).await());
+        server.registerDevice("udp", "<sip:udp@[local_ip]:[local_port]>", port);
     }
 
     private static Map<String, Object> rtpengine(Map<String, Object> command) throws Exception {

@@ -96,17 +96,9 @@ public class ProxyTest {
     public void aDeviceThatCannotBeReachedDoesNotKeepTheOthersFromRinging() throws Exception {
         // carol's first device (highest q, so forked to first) registered over TCP and went away:
         // its connection is closed, so the branch toward it fails as it is sent
-        String tcpContact = "<sip:carol@[local_ip]:[local_port];transport=tcp>;q=1.0";
-        server.assertPassed(Sipp.start(server.dir, scenario(
-                send(register("carol", 1, tcpContact, "600", "")), recv(401),
-                send(register("carol", 2, tcpContact, "600", auth("carol", "pw-carol"))), recv(200)),
-                server.uri(), PushgateProcess.freePort(), "-t", "t1").await());
+        server.registerDevice("carol", "<sip:carol@[local_ip]:[local_port];transport=tcp>;q=1.0", PushgateProcess.freePort(), "-t", "t1");
         int devicePort = PushgateProcess.freePort();
-        String udpContact = "<sip:carol@[local_ip]:[local_port]>;q=0.5";
-        server.assertPassed(Sipp.start(server.dir, scenario(
-                send(register("carol", 1, udpContact, "600", "")), recv(401),
-                send(register("carol", 2, udpContact, "600", auth("carol", "pw-carol"))), recv(200)),
-                server.uri(), devicePort).await());
+        server.registerDevice("carol", "<sip:carol@[local_ip]:[local_port]>;q=0.5", devicePort);
         // the device that is still there rings and answers
         placeCallToRegistered(server, devicePort, "carol");
         assertTrue(PushgateProcess.tail(server.log()), server.log().contains("a branch could not be sent, starting the others"));
@@ -115,11 +107,7 @@ public class ProxyTest {
     @Test
     public void whenNoDeviceCanBeReachedTheCallerHearsAtOnce() throws Exception {
         // dave's only device registered over TCP and went away: the one branch fails as it is sent
-        String tcpContact = "<sip:dave@[local_ip]:[local_port];transport=tcp>";
-        server.assertPassed(Sipp.start(server.dir, scenario(
-                send(register("dave", 1, tcpContact, "600", "")), recv(401),
-                send(register("dave", 2, tcpContact, "600", auth("dave", "pw-dave"))), recv(200)),
-                server.uri(), PushgateProcess.freePort(), "-t", "t1").await());
+        server.registerDevice("dave", "<sip:dave@[local_ip]:[local_port];transport=tcp>", PushgateProcess.freePort(), "-t", "t1");
         // well before the 30 s branch timer, which is what the caller waited for before
         String answered = recv(480, "SIP/2.0 480 Temporarily Unavailable", "Reason: *SIP;cause=503")
                 .replace("<recv response=\"480\"", "<recv response=\"480\" timeout=\"5000\"");
@@ -133,11 +121,7 @@ public class ProxyTest {
     /** Registers callee from a fixed port, answers there with a sipp UAS, and lets alice call. */
     static void placeCall(PushgateProcess server, String callee, String dialled) throws Exception {
         int devicePort = PushgateProcess.freePort();
-        Sipp.Result reg = Sipp.start(server.dir, scenario(
-                send(register(callee, 1, "<sip:" + callee + "@[local_ip]:[local_port]>", "600", "")), recv(401),
-                send(register(callee, 2, "<sip:" + callee + "@[local_ip]:[local_port]>", "600", auth(callee, "pw-" + callee))),
-                recv(200)), server.uri(), devicePort).await();
-        server.assertPassed(reg);
+        server.registerDevice(callee, "<sip:" + callee + "@[local_ip]:[local_port]>", devicePort);
         placeCallToRegistered(server, devicePort, dialled);
     }
 

@@ -106,6 +106,14 @@ public final class PushgateProcess implements AutoCloseable {
         return r;
     }
 
+    /** Registers one device of user (password "pw-" + user) from port, answering the challenge; sipp arguments may follow. */
+    public void registerDevice(String user, String contact, int port, String... sippArgs) throws Exception {
+        assertPassed(Sipp.start(dir, Sipp.scenario(
+                Sipp.send(Requests.register(user, 1, contact, "600", "")), Sipp.recv(401),
+                Sipp.send(Requests.register(user, 2, contact, "600", Requests.auth(user, "pw-" + user))), Sipp.recv(200)),
+                uri(), port, sippArgs).await());
+    }
+
     /** Fails the test with sipp's messages and this server's log unless the sipp run passed. */
     public void assertPassed(Sipp.Result r) throws IOException {
         org.junit.Assert.assertTrue("sipp failed (" + r.exit() + "):\n" + r.messages() + "\n" + r.output()

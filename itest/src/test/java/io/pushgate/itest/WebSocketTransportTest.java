@@ -38,7 +38,7 @@ public class WebSocketTransportTest {
                 ws-port = %d
                 """.formatted(wsPort));
         assertEquals(0, server.command("subscriber", "add", "wsphone", "pw-ws").exit());
-        assertEquals(0, server.command("subscriber", "add", "deskphone", "pw-desk").exit());
+        assertEquals(0, server.command("subscriber", "add", "deskphone", "pw-deskphone").exit());
         server.start();
     }
 
@@ -195,10 +195,7 @@ public class WebSocketTransportTest {
         // A WebSocket client whose Contact has no ";ob" (RFC 5626) and that never registered: the
         // desk phone's BYE names its .invalid contact, and only the connection can carry it.
         int deskPort = PushgateProcess.freePort();
-        server.assertPassed(Sipp.start(server.dir, Sipp.scenario(
-                send(Requests.register("deskphone", 1, "<sip:deskphone@[local_ip]:[local_port]>", "600", "")), recv(401),
-                send(Requests.register("deskphone", 2, "<sip:deskphone@[local_ip]:[local_port]>", "600",
-                        Requests.auth("deskphone", "pw-desk"))), recv(200)), server.uri(), deskPort).await());
+        server.registerDevice("deskphone", "<sip:deskphone@[local_ip]:[local_port]>", deskPort);
         Sipp.Running desk = Sipp.start(server.dir, Sipp.scenario(
                 "<recv request=\"INVITE\" rrs=\"true\"/>",
                 Calls.answerWithSdp(),
