@@ -99,6 +99,23 @@ public class MediaRelayTest {
         assertTrue(server.log().contains("refused, no media relay"));
     }
 
+    @Test
+    public void aCallNoDeviceCanTakeLeavesNoRelaySession() throws Exception {
+        rtpengine = Rtpengine.start(java.nio.file.Files.createTempDirectory("pushgate-media"), MEDIA_MIN);
+        start("127.0.0.1:" + rtpengine.ngPort, "");
+        // bob's only device registered over TCP and went away: the offer is made, then no branch can be sent
+        server.registerDevice("bob", "<sip:bob@[local_ip]:[local_port];transport=tcp>", PushgateProcess.freePort(), "-t", "t1");
+        String invite = aliceInvite(Calls.audioSdp("alice"));
+        server.sipp(
+                Sipp.send(invite.formatted(1, "")), Sipp.optional(100), Sipp.recv(407),
+                Sipp.ackNon2xx("sip:bob@[remote_ip]:[remote_port]"),
+                Sipp.send(invite.formatted(2, Requests.auth("alice", "pw-alice"))), Sipp.optional(100),
+                Sipp.recv(480, "Reason: *SIP;cause=503"),
+                Sipp.ackNon2xx("sip:bob@[remote_ip]:[remote_port]").replace("CSeq: 1 ACK", "CSeq: 2 ACK"));
+        assertTrue(server.log().contains("a branch could not be sent"));
+        assertNoRelaySession();
+    }
+
     /** A real rtpengine, Pushgate anchoring in it, and bob's device registered and waiting to answer one call. */
     private Sipp.Running relayAndAnsweringDevice() throws Exception {
         rtpengine = Rtpengine.start(java.nio.file.Files.createTempDirectory("pushgate-media"), MEDIA_MIN);
@@ -112,10 +129,7 @@ public class MediaRelayTest {
 
     /** bob registers with digest auth from {@code port}, where his device will listen. */
     private void registerBob(int port) throws Exception {
-        server.assertPassed(Sipp.start(server.dir, Sipp.scenario(
-                Sipp.send(Requests.register("bob", 1, "<sip:bob@[local_ip]:[local_port]>", "600", "")), Sipp.recv(401),
-                Sipp.send(Requests.register("bob", 2, "<sip:bob@[local_ip]:[local_port]>", "600", Requests.auth("bob", "pw-bob"))),
-                Sipp.recv(200)), server.uri(), port).await());
+        server.registerDevice("bob", "<sip:bob@[local_ip]:[local_port]>", port);
     }
 
     /**
@@ -137,13 +151,13 @@ public class MediaRelayTest {
         return sdp == null ? head + "Content-Length: 0\n" : head + "Content-Type: application/sdp\nContent-Length: [len]\n\n" + sdp;
     }
 
-    /** Shortly after the BYE rtpengine holds no session: the call's was deleted. */
+    /** Shortly after the call ended rtpengine holds no session: the call's was deleted. */
     private void assertNoRelaySession() throws Exception {
         Thread.sleep(500);
         try (NgClient ng = new NgClient(List.of(new NgClient.Instance(new InetSocketAddress("127.0.0.1", rtpengine.ngPort), 1)),
                 500, 1, 1000, System::currentTimeMillis)) {
             Map<String, Object> list = ng.call(Map.of("command", "list"));
-            assertEquals("BYE deleted the session: " + list, List.of(), list.get("calls"));
+            assertEquals("the call's session was deleted: " + list, List.of(), list.get("calls"));
         }
     }
 
