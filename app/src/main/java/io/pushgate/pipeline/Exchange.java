@@ -73,6 +73,9 @@ public final class Exchange {
         releaseSessions();
     }
 
+    /** The proxy could send the request to no branch and answered it itself: no response comes back through it. */
+    public void proxyAnsweredItself() { proxied = false; }
+
     /** Marks the request as taken over by a proxy, which sends responses itself; its sessions end with the dialog. */
     public void proxied() {
         answered = true;

@@ -45,7 +45,7 @@ public final class ProxyForwarder {
         List<ProxyBranch> branches = proxy.createProxyBranches(targets.stream().map(Target::uri).toList());
         for (int i = 0; i < branches.size(); i++) targets.get(i).routeOnto(branches.get(i).getRequest());
         ex.proxied();
-        startEveryBranch(proxy, ex.request());
+        if (!startEveryBranch(proxy, req)) ex.proxyAnsweredItself();
     }
 
     /**
@@ -54,9 +54,9 @@ public final class ProxyForwarder {
      * branch is already marked started, so starting again moves on to the next; a failed one ends
      * with the branch timer, unless every branch failed: then nothing can answer, and the caller
      * gets 480 at once (RFC 3261 section 16.9 counts a transport error as a 503 from that branch;
-     * the Reason header says so) instead of waiting for the timer.
+     * the Reason header says so) instead of waiting for the timer. Returns whether a branch is out.
      */
-    private static void startEveryBranch(Proxy proxy, SipServletRequest req) {
+    private static boolean startEveryBranch(Proxy proxy, SipServletRequest req) {
         List<ProxyBranch> failed = new ArrayList<>();
         while (true) {
             List<ProxyBranch> startedBefore = started(proxy);
@@ -72,7 +72,9 @@ public final class ProxyForwarder {
                         e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
             }
         }
-        if (!failed.isEmpty() && failed.size() == proxy.getProxyBranches().size()) answerUnreachable(req, failed);
+        if (failed.isEmpty() || failed.size() < proxy.getProxyBranches().size()) return true;
+        answerUnreachable(req, failed);
+        return false;
     }
 
     private static void answerUnreachable(SipServletRequest req, List<ProxyBranch> failed) {
