@@ -69,10 +69,8 @@ final class UdpListener extends UDPMessageProcessor {
                 messageQueue.offer(new DatagramQueuedMessageDispatch(packet, System.currentTimeMillis()));
             } catch (SocketTimeoutException e) {
                 // the socket has no timeout; nothing to do if one is set
-            } catch (SocketException e) {
-                if (!isRunning) return;
-                log.warn("UDP receive on {}:{} failed: {}", getIpAddress().getHostAddress(), getPort(), e.toString());
             } catch (IOException | RuntimeException e) {
+                if (e instanceof SocketException && !isRunning) return; // the socket was closed to stop
                 log.warn("UDP receive on {}:{} failed: {}", getIpAddress().getHostAddress(), getPort(), e.toString());
             }
         }
