@@ -143,6 +143,12 @@ final class ForkContext {
                 Duration.ofMillis(Math.max(left, 1000))));
     }
 
+    /**
+     * The container calls this before it handles the response in the proxy. Being synchronized
+     * matters: a device that answers a fork-late branch within a millisecond can be heard before
+     * {@link #addBindings} has returned from starting the branch, and the container, not yet
+     * knowing the branch's transaction, would take the call as over and drop the 200.
+     */
     synchronized void onBranchResponse(SipServletResponse resp) {
         if (ended) return;
         BindingRecord b = branches.get(resp.getProxyBranch());

@@ -149,11 +149,15 @@ public final class ForkLateRouter implements RequestStep {
         messages.onRegistered(aor, fresh);
     }
 
-    /** A response on one of our branches (the container relays it; we only watch), or to a stored message. */
+    /**
+     * A response on one of our branches (the container relays it; we only watch), or to a stored
+     * message. Provisional responses of branches are not flagged as branch responses; the best
+     * final response, shown again once the container relays it, is left out.
+     */
     public void onResponse(SipServletResponse resp) {
         if (messages.onResponse(resp)) return;
         ForkContext ctx = contextOf(resp.getApplicationSession(false));
-        if (ctx != null && resp.isBranchResponse()) ctx.onBranchResponse(resp);
+        if (ctx != null && (resp.isBranchResponse() || resp.getStatus() < 200)) ctx.onBranchResponse(resp);
     }
 
     /** The caller cancelled; the container has already cancelled the branches. */

@@ -51,6 +51,12 @@ public class PushgateServlet extends SipServlet {
         if (app != null) app.onResponse(resp);
     }
 
+    /** A final response of one proxy branch: the container hands these here, never to doResponse. */
+    @Override
+    protected void doBranchResponse(SipServletResponse resp) {
+        if (app != null) app.onResponse(resp);
+    }
+
 
     @Override
     public void destroy() {

@@ -252,6 +252,46 @@ public class GatewayTest {
         assertTrue(missed.payload(), missed.payload().contains("Missed call"));
     }
 
+    /** A device that is awake rings (so it is not pushed) and then is busy: the caller hears it at once, not at the fork timeout. */
+    @Test
+    public void aRingingDeviceIsNotPushedAndItsBusyAnswerEndsTheCall() throws Exception {
+        start(false, null);
+        int devicePort = PushgateProcess.freePort();
+        Sipp.Running device = Sipp.start(work, Sipp.scenario(
+                "<recv request=\"INVITE\"/>",
+                Sipp.sendOnce(deviceAnswer("180 Ringing")),
+                Sipp.pause(1000),
+                Sipp.sendOnce(deviceAnswer("486 Busy Here")),
+                "<recv request=\"ACK\"/>"), null, devicePort);
+        registerDevice(devicePort, APNS_PARAMS);
+        int callerPort = registerCaller();
+        long sent = System.nanoTime();
+        Sipp.Result caller = Sipp.start(work, Sipp.scenario(
+                Sipp.send(INVITE),
+                Sipp.optional(100),
+                Sipp.recv(180),
+                Sipp.recv(486),
+                Sipp.ackNon2xx("sip:dev@example.org")), kamailio.address(), callerPort).await();
+        long seconds = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - sent);
+        gateway.assertPassed(caller);
+        gateway.assertPassed(device.await());
+        assertTrue("the busy answer came after " + seconds + " s, not at once", seconds < 5);
+        MockApns.Push push = apns.next(1);
+        assertTrue("a ringing device was pushed: " + push, push == null);
+    }
+
+    private static String deviceAnswer(String statusLine) {
+        return """
+                SIP/2.0 %s
+                [last_Via:]
+                [last_From:]
+                [last_To:];tag=[pid]s[call_number]
+                [last_Call-ID:]
+                [last_CSeq:]
+                Content-Length: 0
+                """.formatted(statusLine);
+    }
+
     @Test
     public void pushServiceFailureEndsTheCallWith480AfterTheTimeout() throws Exception {
         start(false, "4");
