@@ -17,7 +17,7 @@ Needs: root (raw socket), sip-tester, a built Pushgate. Targets only 127.0.0.1 a
 """
 import argparse, ctypes, os, re, socket, struct, subprocess, sys, tempfile, threading, time
 
-from benchlib import ROOT, ZGC, add_zgc_option, ensure_packages, percentile, push_server_config, sh, start_pushgate, waiting_caller, write_config
+from benchlib import ROOT, COLLECTORS, add_collector_option, ensure_packages, percentile, push_server_config, sh, start_pushgate, waiting_caller, write_config
 
 PROXY_PORT, AS_PORT, DEVICE_PORT, SINK_PORT = 5090, 5092, 5094, 39500
 SO_TIMESTAMPNS, SO_ATTACH_FILTER = 35, 26  # Linux; the socket module names neither
@@ -118,7 +118,7 @@ def main():
     ap.add_argument("--calls", type=int, default=500, help="waiting calls, one per user")
     ap.add_argument("--rate", type=int, default=50, help="device registrations (hand-backs) per second")
     ap.add_argument("--warm", type=int, default=500, help="hand-backs before the measured ones (JIT warm-up)")
-    add_zgc_option(ap)
+    add_collector_option(ap)
     a = ap.parse_args()
     ensure_packages()
     work = tempfile.mkdtemp(prefix="pushgate-bench-handback-")
@@ -147,7 +147,7 @@ def main():
     sink = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)  # takes the early media; never read
     sink.bind(("127.0.0.1", SINK_PORT))
     proxy, _ = start_pushgate(proxy_cfg, os.path.join(proxy_dir, "server.log"))
-    server, _ = start_pushgate(as_cfg, os.path.join(as_dir, "server.log"), ZGC if a.zgc else None)
+    server, _ = start_pushgate(as_cfg, os.path.join(as_dir, "server.log"), COLLECTORS[a.collector])
     capture = LoopbackCapture()
     capture.start()
     sipp = lambda scen, target, *extra: subprocess.Popen(

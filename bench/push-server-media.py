@@ -15,7 +15,7 @@ Needs: sip-tester, a built Pushgate. Targets only 127.0.0.1 and 127.0.0.2.
 """
 import argparse, json, os, subprocess, sys, tempfile, time
 
-from benchlib import ROOT, ZGC, add_zgc_option, ensure_packages, push_server_config, sh, start_pushgate, waiting_caller, write_config
+from benchlib import ROOT, COLLECTORS, add_collector_option, ensure_packages, push_server_config, sh, start_pushgate, waiting_caller, write_config
 
 PROXY_PORT, AS_PORT, SINK_PORT = 5090, 5092, 39000
 PIN = False
@@ -75,10 +75,10 @@ def main():
     ap.add_argument("--measure", type=int, default=20)
     ap.add_argument("--pin", action="store_true", help="server on core 0, load generators on core 1 (needs 2+ cores)")
     ap.add_argument("--rt", action="store_true", help="real-time priority (chrt -f 10) for the server's media thread")
-    add_zgc_option(ap)
+    add_collector_option(ap)
     a = ap.parse_args()
     global PIN, RT, AS_JAVA_OPTS
-    PIN, RT, AS_JAVA_OPTS = a.pin, a.rt, ZGC if a.zgc else None
+    PIN, RT, AS_JAVA_OPTS = a.pin, a.rt, COLLECTORS[a.collector]
     ensure_packages()
     work = tempfile.mkdtemp(prefix="pushgate-bench-as-")
     # "sent": jitter of the kernel's send stamps (the server's pacing); "read": as the sink read them

@@ -41,6 +41,11 @@ public record PushServerSettings(String routeTo, boolean serve, String proxy, Li
     static final ConfigKey<Integer> MAX_CALL_SECONDS = SECTION.integer("max-call-duration", 14_400, 60, 604_800,
             "Seconds a connected call is kept at most; a call whose peers vanished without BYE is forgotten then.");
 
+    /** Whether this instance is the push application server (read before start, for its JVM options). */
+    public static boolean serves(Config c) {
+        return c.get(SERVE);
+    }
+
     public static PushServerSettings from(Config c) {
         String ports = c.get(RTP_PORTS).trim();
         int min;

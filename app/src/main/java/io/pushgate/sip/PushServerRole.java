@@ -46,7 +46,7 @@ final class PushServerRole implements Role {
         if (!zgc) {
             // Measured: hand-back p99 5-7 ms on ZGC, 10-37 ms on G1 (README, bench/push-server-handback.py).
             log.warn("push application server without ZGC: collection pauses delay hand-backs; "
-                    + "start it with PUSHGATE_JAVA_OPTS=-XX:+UseZGC (docs/tuning.md)");
+                    + "bin/pushgate starts it with ZGC unless [server] collector or PUSHGATE_JAVA_OPTS says otherwise (docs/tuning.md)");
         }
     }
 

@@ -5,6 +5,7 @@ import io.pushgate.config.AppSchema;
 import io.pushgate.config.Config;
 import io.pushgate.config.ConfigException;
 import io.pushgate.config.ConfigSection;
+import io.pushgate.pushserver.PushServerSettings;
 import io.pushgate.routing.Alias;
 import io.pushgate.routing.AliasTable;
 import io.pushgate.sip.LocalDomain;
@@ -76,6 +77,11 @@ public final class Launcher {
                 }
                 case "run" -> {
                     return serve(config, configFile, server);
+                }
+                case "jvm-options" -> {
+                    // for bin/pushgate, before it starts the server's JVM
+                    out.println(server.collectorOptions(PushServerSettings.serves(config)));
+                    return 0;
                 }
                 case "subscriber" -> {
                     return subscriberCommand(args, config, out, err);

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 /** The [server] section: listeners, deployment and shutdown of the embedded container. */
 public record ServerSettings(String address, int udpPort, int tcpPort, int tlsPort, int wsPort, int wssPort,
                              Path tlsCertificate, Path tlsKey, String httpAddress, int httpPort, Path deployDir, Path workDir,
-                             int stopGraceSeconds, int sipThreads, String logLevel) {
+                             int stopGraceSeconds, int sipThreads, String logLevel, String collector) {
     public static final ConfigSection SECTION = new ConfigSection("server",
             "Listeners of the embedded SIP Servlet container; a port of 0 turns that listener off.");
     static final ConfigKey<String> ADDRESS = SECTION.string("sip-address", "127.0.0.1", "IP address the SIP listeners bind to.");
@@ -32,10 +32,16 @@ public record ServerSettings(String address, int udpPort, int tcpPort, int tlsPo
         if (!v.matches("(?i)error|warn|info|debug")) throw new IllegalArgumentException("expected error, warn, info or debug");
         return v.toUpperCase(java.util.Locale.ROOT);
     });
+    static final ConfigKey<String> COLLECTOR = SECTION.key("collector", "auto",
+            "Garbage collector bin/pushgate starts Java with: g1, zgc, or auto (zgc for the push application server, g1 otherwise; docs/tuning.md).", v -> {
+        if (!v.matches("(?i)auto|g1|zgc")) throw new IllegalArgumentException("expected auto, g1 or zgc");
+        return v.toLowerCase(java.util.Locale.ROOT);
+    });
 
     public static ServerSettings from(Config c) {
         ServerSettings s = new ServerSettings(c.get(ADDRESS), c.get(UDP), c.get(TCP), c.get(TLS), c.get(WS), c.get(WSS),
-                c.get(CERT), c.get(KEY), c.get(HTTP_ADDRESS), c.get(HTTP), c.get(DEPLOY), c.get(WORK), c.get(GRACE), c.get(THREADS), c.get(LOG_LEVEL));
+                c.get(CERT), c.get(KEY), c.get(HTTP_ADDRESS), c.get(HTTP), c.get(DEPLOY), c.get(WORK), c.get(GRACE), c.get(THREADS), c.get(LOG_LEVEL),
+                c.get(COLLECTOR));
         if (s.tlsPort > 0 || s.wssPort > 0) {
             requireFile(CERT, s.tlsCertificate);
             requireFile(KEY, s.tlsKey);
@@ -44,6 +50,16 @@ public record ServerSettings(String address, int udpPort, int tcpPort, int tlsPo
             throw new ConfigException(UDP.qualifiedName(), "every SIP listener is off; open at least one");
         }
         return s;
+    }
+
+    /**
+     * The collector's JVM options for bin/pushgate. G1 with a 10 ms pause goal where CPU decides
+     * (it doubled the gateway's REGISTER rate); ZGC where a pause is latency (the push application
+     * server's hand-back p99: 5-7 ms on ZGC, 10-37 ms on G1). Measured in docs/tuning.md.
+     */
+    public String collectorOptions(boolean pushServer) {
+        boolean zgc = collector.equals("zgc") || (collector.equals("auto") && pushServer);
+        return zgc ? "-XX:+UseZGC" : "-XX:+UseG1GC -XX:MaxGCPauseMillis=10";
     }
 
     private static void requireFile(ConfigKey<Path> key, Path p) {

@@ -47,4 +47,26 @@ public class LauncherTest {
         assertEquals(2, run("run", "--config", "/nonexistent/pushgate.ini"));
         assertTrue(err.toString(), err.toString().contains("cannot read /nonexistent/pushgate.ini"));
     }
+
+    /** bin/pushgate asks for the collector before it starts the server's JVM. */
+    @Test
+    public void theCollectorFollowsTheRoleUnlessTheConfigurationNamesOne() throws Exception {
+        assertEquals(0, run("jvm-options"));
+        assertEquals("-XX:+UseG1GC -XX:MaxGCPauseMillis=10", out.toString().strip());
+        assertEquals("-XX:+UseZGC", optionsFor("[push-server]\nserve = true\nproxy = 127.0.0.1:5060\n"));
+        assertEquals("-XX:+UseG1GC -XX:MaxGCPauseMillis=10", optionsFor("[server]\ncollector = G1\n[push-server]\nserve = true\n"));
+        assertEquals("-XX:+UseZGC", optionsFor("[server]\ncollector = zgc\n"));
+        Path f = Files.createTempFile("gc", ".ini");
+        Files.writeString(f, "[server]\ncollector = shenandoah\n");
+        assertEquals(2, run("jvm-options", "--config", f.toString()));
+        assertTrue(err.toString(), err.toString().contains("server.collector"));
+    }
+
+    private String optionsFor(String ini) throws Exception {
+        Path f = Files.createTempFile("gc", ".ini");
+        Files.writeString(f, ini);
+        out.reset();
+        assertEquals(err.toString(), 0, run("jvm-options", "run", "--config", f.toString()));
+        return out.toString().strip();
+    }
 }
