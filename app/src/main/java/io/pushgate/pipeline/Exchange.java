@@ -50,9 +50,11 @@ public final class Exchange {
     /**
      * A request answered here needs no session once its final response is sent; the container would
      * otherwise keep one per request for the application session lifetime, and a busy registrar
-     * would spend its time in garbage collection. Retransmissions are absorbed by the transaction layer.
+     * would spend its time in garbage collection. Retransmissions are answered by the transaction,
+     * kept apart from the sessions (FinishedTransactions).
      */
     private void releaseSessions() {
+        FinishedTransactions.release(request);
         try {
             javax.servlet.sip.SipSession s = request.getSession(false);
             if (s != null && s.isValid()) s.invalidate();

@@ -8,6 +8,7 @@ import io.pushgate.gateway.GatewayRegistrar;
 import io.pushgate.gateway.GatewaySettings;
 import io.pushgate.gateway.MessageRelay;
 import io.pushgate.gateway.PendingRegistrations;
+import io.pushgate.pipeline.FinishedTransactions;
 import io.pushgate.pipeline.RequestPipeline;
 import io.pushgate.push.PushDispatcher;
 import io.pushgate.push.PushSettings;
@@ -73,7 +74,7 @@ final class GatewayRole implements Role {
             log.error("{} {} response handling failed", resp.getStatus(), resp.getMethod(), e);
         }
         if (resp.getStatus() >= 200 && !resp.isBranchResponse() && !"INVITE".equals(resp.getMethod())) {
-            releaseLater(resp.getApplicationSession(false));
+            releaseLater(resp);
         }
     }
 
@@ -82,9 +83,14 @@ final class GatewayRole implements Role {
      * the final response on. Left alone they would live for the application session timeout: a busy
      * gateway would keep minutes of REGISTERs in memory and spend its time in garbage collection.
      */
-    private void releaseLater(SipApplicationSession session) {
+    private void releaseLater(SipServletResponse resp) {
+        SipApplicationSession session = resp.getApplicationSession(false);
         if (session == null) return;
+        // a relayed request's own transaction, read now: the container forgets the request later
+        SipServletRequest received = resp.getProxyBranch() != null ? resp.getProxy().getOriginalRequest() : null;
         timers.schedule(() -> {
+            FinishedTransactions.release(received);
+            FinishedTransactions.release(resp);
             try {
                 if (session.isValid()) session.invalidate();
             } catch (IllegalStateException alreadyGone) {

@@ -13,7 +13,10 @@ import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
 
-/** Malformed SIP gets 400 or is dropped as RFC 3261 says, and the server goes on serving. */
+/**
+ * Input at the edges of RFC 3261: malformed SIP gets 400 or is dropped and the server goes on
+ * serving; large datagrams arrive whole; retransmissions are answered by the transaction.
+ */
 public class MalformedInputTest {
     private static PushgateProcess server;
 
@@ -35,18 +38,20 @@ public class MalformedInputTest {
     private static String exchange(String message, int timeoutMs, int[] from) throws Exception {
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             s.setSoTimeout(timeoutMs);
-            byte[] b = message.replace("PORT", Integer.toString(s.getLocalPort())).getBytes(StandardCharsets.ISO_8859_1);
-            s.send(new DatagramPacket(b, b.length, InetAddress.getLoopbackAddress(), server.sipPort));
-            byte[] buf = new byte[65535];
-            DatagramPacket p = new DatagramPacket(buf, buf.length);
-            try {
-                s.receive(p);
-                from[0] = p.getPort();
-                return new String(buf, 0, p.getLength(), StandardCharsets.ISO_8859_1);
-            } catch (SocketTimeoutException none) {
-                return null;
-            }
+            return sendAndReceive(s, message.replace("PORT", Integer.toString(s.getLocalPort())), from);
+        } catch (SocketTimeoutException none) {
+            return null;
         }
+    }
+
+    private static String sendAndReceive(DatagramSocket s, String message, int[] from) throws Exception {
+        byte[] b = message.getBytes(StandardCharsets.ISO_8859_1);
+        s.send(new DatagramPacket(b, b.length, InetAddress.getLoopbackAddress(), server.sipPort));
+        byte[] buf = new byte[65535];
+        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        s.receive(p);
+        from[0] = p.getPort();
+        return new String(buf, 0, p.getLength(), StandardCharsets.ISO_8859_1);
     }
 
     private static String options(String callId, String cseq) {
@@ -80,5 +85,31 @@ public class MalformedInputTest {
         assertTrue(String.valueOf(ok), ok != null && ok.startsWith("SIP/2.0 200"));
         // RFC 3261 section 18.2.2: a response over UDP leaves from the port the request came in on
         assertEquals(server.sipPort, from[0]);
+    }
+
+    /**
+     * A REGISTER sent again after its answer (its 401 was lost, say) gets that same answer from the
+     * finished transaction: the same nonce, where a second challenge would carry a new one. The
+     * container's data on the transaction is gone by then (pipeline/FinishedTransactions).
+     */
+    @Test
+    public void aRetransmittedRequestGetsTheSameAnswerFromItsTransaction() throws Exception {
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            s.setSoTimeout(5000);
+            String register = ("REGISTER sip:localhost SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:PORT;branch=z9hG4bKretrans1\r\n"
+                    + "Max-Forwards: 70\r\nFrom: <sip:alice@localhost>;tag=r1\r\nTo: <sip:alice@localhost>\r\n"
+                    + "Call-ID: retrans1\r\nCSeq: 1 REGISTER\r\nContact: <sip:alice@127.0.0.1:PORT>\r\nContent-Length: 0\r\n\r\n")
+                    .replace("PORT", Integer.toString(s.getLocalPort()));
+            String first = sendAndReceive(s, register, new int[1]);
+            Thread.sleep(500);
+            String again = sendAndReceive(s, register, new int[1]);
+            assertTrue(first, first.startsWith("SIP/2.0 401"));
+            assertEquals(header(first, "WWW-Authenticate"), header(again, "WWW-Authenticate"));
+        }
+    }
+
+    private static String header(String message, String name) {
+        for (String line : message.split("\r\n")) if (line.regionMatches(true, 0, name + ":", 0, name.length() + 1)) return line;
+        throw new AssertionError("no " + name + " in\n" + message);
     }
 }
