@@ -44,7 +44,7 @@ final class PushServerRole implements Role {
         boolean zgc = java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .anyMatch(gc -> gc.getName().startsWith("ZGC"));
         if (!zgc) {
-            // Measured: hand-back p99 5-7 ms on ZGC, 10-37 ms on G1 (README, bench/push-server-handback.py).
+            // Measured: hand-back p99 5-13 ms on ZGC, 10-50 ms on G1 (README, bench/push-server-handback.py).
             log.warn("push application server without ZGC: collection pauses delay hand-backs; "
                     + "bin/pushgate starts it with ZGC unless [server] collector or PUSHGATE_JAVA_OPTS says otherwise (docs/tuning.md)");
         }

@@ -34,6 +34,19 @@ final class Calls {
                 """ + audioSdp("device"));
     }
 
+    /** An answer without body to the INVITE just received ("486 Busy Here"), with the device's To tag, sent once. */
+    static String answerWithoutBody(String statusLine) {
+        return Sipp.sendOnce("""
+                SIP/2.0 %s
+                [last_Via:]
+                [last_From:]
+                [last_To:];tag=[pid]s[call_number]
+                [last_Call-ID:]
+                [last_CSeq:]
+                Content-Length: 0
+                """.formatted(statusLine));
+    }
+
     /** 200 to the in-dialog request just received (BYE), sent once. */
     static String okToLastRequest() {
         return Sipp.sendOnce("""

@@ -259,9 +259,9 @@ public class GatewayTest {
         int devicePort = PushgateProcess.freePort();
         Sipp.Running device = Sipp.start(work, Sipp.scenario(
                 "<recv request=\"INVITE\"/>",
-                Sipp.sendOnce(deviceAnswer("180 Ringing")),
+                Calls.answerWithoutBody("180 Ringing"),
                 Sipp.pause(1000),
-                Sipp.sendOnce(deviceAnswer("486 Busy Here")),
+                Calls.answerWithoutBody("486 Busy Here"),
                 "<recv request=\"ACK\"/>"), null, devicePort);
         registerDevice(devicePort, APNS_PARAMS);
         int callerPort = registerCaller();
@@ -278,18 +278,6 @@ public class GatewayTest {
         assertTrue("the busy answer came after " + seconds + " s, not at once", seconds < 5);
         MockApns.Push push = apns.next(1);
         assertTrue("a ringing device was pushed: " + push, push == null);
-    }
-
-    private static String deviceAnswer(String statusLine) {
-        return """
-                SIP/2.0 %s
-                [last_Via:]
-                [last_From:]
-                [last_To:];tag=[pid]s[call_number]
-                [last_Call-ID:]
-                [last_CSeq:]
-                Content-Length: 0
-                """.formatted(statusLine);
     }
 
     @Test

@@ -276,15 +276,7 @@ public class PushServerTest {
             assertNotNull(nextApns());
             Sipp.Running phone = wakeUp("erin", Sipp.scenario(
                     "<recv request=\"INVITE\"/>",
-                    Sipp.sendOnce("""
-                            SIP/2.0 486 Busy Here
-                            [last_Via:]
-                            [last_From:]
-                            [last_To:];tag=[pid]s[call_number]
-                            [last_Call-ID:]
-                            [last_CSeq:]
-                            Content-Length: 0
-                            """),
+                    Calls.answerWithoutBody("486 Busy Here"),
                     "<recv request=\"ACK\"/>"), PushgateProcess.freePort());
             proxy.assertPassed(phone.await());
             server.assertPassed(caller.await());

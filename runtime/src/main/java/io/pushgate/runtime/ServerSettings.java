@@ -55,7 +55,7 @@ public record ServerSettings(String address, int udpPort, int tcpPort, int tlsPo
     /**
      * The collector's JVM options for bin/pushgate. G1 with a 10 ms pause goal where CPU decides
      * (it doubled the gateway's REGISTER rate); ZGC where a pause is latency (the push application
-     * server's hand-back p99: 5-7 ms on ZGC, 10-37 ms on G1). Measured in docs/tuning.md.
+     * server's hand-back p99: 5-13 ms on ZGC, 10-50 ms on G1). Measured in docs/tuning.md.
      */
     public String collectorOptions(boolean pushServer) {
         boolean zgc = collector.equals("zgc") || (collector.equals("auto") && pushServer);
