@@ -37,6 +37,7 @@ public final class SipContainer {
     private SipStandardService service;
     private StandardHost host;
     private final List<SipStandardContext> contexts = new ArrayList<>();
+    private final CancelledProxyTimers proxyTimers = new CancelledProxyTimers();
 
     public SipContainer(ServerSettings settings) {
         this.settings = settings;
@@ -132,6 +133,7 @@ public final class SipContainer {
             }
         }
         contexts.add(ctx);
+        proxyTimers.watch(ctx);
         log.info("deployed " + archive + " as /" + name);
     }
 
@@ -143,6 +145,7 @@ public final class SipContainer {
     }
 
     public void stop() {
+        proxyTimers.close();
         if (service == null) return;
         try {
             if (settings.stopGraceSeconds() > 0) service.stopGracefully(settings.stopGraceSeconds() * 1000L);
