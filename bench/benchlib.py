@@ -171,7 +171,7 @@ def start_pushgate(cfg, log_path, java_opts=None):
 
 # The server's collector: "auto" leaves the choice to bin/pushgate ([server] collector: ZGC for
 # the push application server, G1 otherwise; docs/tuning.md); the others force one.
-COLLECTORS = {"auto": None, "g1": "-XX:+UseG1GC -XX:MaxGCPauseMillis=10", "zgc": "-XX:+UseZGC"}
+COLLECTORS = {"auto": None, "g1": "-XX:+UseG1GC", "zgc": "-XX:+UseZGC"}
 
 
 def add_collector_option(parser):
