@@ -2,7 +2,6 @@ package io.pushgate.runtime;
 
 import java.util.List;
 import java.util.Timer;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -22,22 +21,20 @@ import org.mobicents.servlet.sip.core.SipContext;
 final class CancelledProxyTimers implements AutoCloseable {
     private static final Logger log = Logger.getLogger(CancelledProxyTimers.class);
 
-    private final List<SipContext> contexts = new CopyOnWriteArrayList<>();
+    private final List<? extends SipContext> contexts;
     private final ScheduledExecutorService purger = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "pushgate-proxy-timer-purge");
         t.setDaemon(true);
         return t;
     });
 
-    CancelledProxyTimers() {
+    /** contexts: the deployed applications, a list safe to read while deployment adds to it. */
+    CancelledProxyTimers(List<? extends SipContext> contexts) {
+        this.contexts = contexts;
         purger.scheduleWithFixedDelay(this::purge, 1, 1, TimeUnit.SECONDS);
     }
 
-    void watch(SipContext context) {
-        contexts.add(context);
-    }
-
-    /** Purges every watched context's proxy timer queue now; returns how many tasks it removed. */
+    /** Purges every application's proxy timer queue now; returns how many tasks it removed from java.util.Timer queues. */
     int purge() {
         int removed = 0;
         for (SipContext c : contexts) {

@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.connector.Connector;
@@ -36,8 +36,8 @@ public final class SipContainer {
     private final ServerSettings settings;
     private SipStandardService service;
     private StandardHost host;
-    private final List<SipStandardContext> contexts = new ArrayList<>();
-    private final CancelledProxyTimers proxyTimers = new CancelledProxyTimers();
+    private final List<SipStandardContext> contexts = new CopyOnWriteArrayList<>();
+    private final CancelledProxyTimers proxyTimers = new CancelledProxyTimers(contexts);
 
     public SipContainer(ServerSettings settings) {
         this.settings = settings;
@@ -133,7 +133,6 @@ public final class SipContainer {
             }
         }
         contexts.add(ctx);
-        proxyTimers.watch(ctx);
         log.info("deployed " + archive + " as /" + name);
     }
 

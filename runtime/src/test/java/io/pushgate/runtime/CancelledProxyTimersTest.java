@@ -3,6 +3,7 @@ package io.pushgate.runtime;
 import static org.junit.Assert.assertEquals;
 
 import java.lang.reflect.Proxy;
+import java.util.List;
 import java.util.Timer;
 import java.util.TimerTask;
 import java.util.concurrent.CountDownLatch;
@@ -55,8 +56,7 @@ public class CancelledProxyTimersTest {
         timers.schedule(finished, 30_000);
         timers.schedule(waiting, 30_000);
         finished.cancel(); // what a branch does on its final response: the task stays queued
-        try (CancelledProxyTimers purge = new CancelledProxyTimers()) {
-            purge.watch(contextWith(timers));
+        try (CancelledProxyTimers purge = new CancelledProxyTimers(List.of(contextWith(timers)))) {
             assertEquals("the cancelled timer is removed", 1, purge.purge());
             assertEquals("nothing left to remove; the live timer stays", 0, purge.purge());
             waiting.cancel();
