@@ -41,7 +41,13 @@ public final class Exchange {
     public void send(SipServletResponse response) throws IOException {
         answered = true;
         response.send();
-        if (response.getStatus() >= 200 && !keepSessions) releaseSessions();
+        if (response.getStatus() < 200) return;
+        if (!keepSessions) releaseSessions();
+        // The dialog stays, but the container must not end this transaction with it: once the
+        // subscription ends, the container invalidates the session when its last NOTIFY transaction
+        // does and would take the answered SUBSCRIBE's transaction along, leaving its
+        // retransmissions unanswered.
+        else if (!"INVITE".equals(request.getMethod())) FinishedTransactions.release(request);
     }
 
     /** The request opens a dialog this application takes part in (a subscription, a B2BUA leg): its sessions stay. */

@@ -152,8 +152,27 @@ public class ProxyTest {
                 """.formatted(user, target, cseq, expires, authLine);
     }
 
+    /**
+     * Watch, then unsubscribe; the unsubscribe is sent again after the container has freed the
+     * ended subscription's dialog (its last NOTIFY transaction ends 5 s after the 200, Timer K), as
+     * a watcher that lost the 200 would, and must get the same 200 from its transaction.
+     */
     @Test
     public void aUserMayWatchItsOwnRegistrationAfterAuthenticating() throws Exception {
+        String unsubscribe = """
+                SUBSCRIBE [next_url] SIP/2.0
+                Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=z9hG4bK[pid]unsub[call_number]
+                [routes]
+                Max-Forwards: 70
+                From: <sip:alice@[remote_ip]>;tag=[pid]w[call_number]
+                To: <sip:alice@[remote_ip]>[peer_tag_param]
+                Call-ID: [call_id]
+                CSeq: 3 SUBSCRIBE
+                Contact: <sip:alice@[local_ip]:[local_port]>
+                Event: reg
+                Expires: 0
+                Content-Length: 0
+                """;
         server.sipp(
                 send(subscribe("alice", "alice", 1, 60, "")),
                 recv(407),
@@ -161,23 +180,13 @@ public class ProxyTest {
                 "<recv response=\"200\" rrs=\"true\"/>",
                 "<recv request=\"NOTIFY\"><action><ereg regexp=\"state=.full.\" search_in=\"body\" check_it=\"true\" assign_to=\"full\"/></action></recv>",
                 Calls.okToLastRequest(),
-                send("""
-                        SUBSCRIBE [next_url] SIP/2.0
-                        Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-                        [routes]
-                        Max-Forwards: 70
-                        From: <sip:alice@[remote_ip]>;tag=[pid]w[call_number]
-                        To: <sip:alice@[remote_ip]>[peer_tag_param]
-                        Call-ID: [call_id]
-                        CSeq: 3 SUBSCRIBE
-                        Contact: <sip:alice@[local_ip]:[local_port]>
-                        Event: reg
-                        Expires: 0
-                        Content-Length: 0
-                        """),
+                send(unsubscribe),
                 recv(200),
                 "<recv request=\"NOTIFY\"><action><ereg regexp=\"terminated\" search_in=\"hdr\" header=\"Subscription-State:\" check_it=\"true\" assign_to=\"t1\"/></action></recv>",
-                Calls.okToLastRequest());
+                Calls.okToLastRequest(),
+                Sipp.pause(7000),
+                send(unsubscribe),
+                recv(200));
     }
 
     @Test
