@@ -1,5 +1,6 @@
 package io.pushgate.pushserver;
 
+import io.pushgate.pipeline.FinishedTransactions;
 import io.pushgate.regevent.RegInfo;
 import java.io.IOException;
 import java.util.List;
@@ -113,6 +114,8 @@ final class RegWatch {
         // the calls first: the registrar can wait a moment for its 200, the caller is waiting on us
         if (handingBack) for (WaitingCall c : waiting) c.handBack();
         notify.createResponse(200).send();
+        // kept apart from the dialog, which the container frees once it has ended (pipeline/Exchange says why)
+        FinishedTransactions.release(notify);
         if (handingBack) {
             log.info("{} registered; handed back {} waiting call(s)", aor, waiting.size());
         } else if (terminated && !waiting.isEmpty()) {

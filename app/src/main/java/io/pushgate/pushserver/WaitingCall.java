@@ -1,5 +1,6 @@
 package io.pushgate.pushserver;
 
+import io.pushgate.pipeline.FinishedTransactions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ScheduledFuture;
@@ -135,6 +136,7 @@ final class WaitingCall {
     /** BYE from either side: answered, passed to the other side, and the call is over. */
     synchronized void onBye(SipServletRequest bye) throws IOException {
         bye.createResponse(200).send();
+        FinishedTransactions.release(bye); // its retransmissions outlive the ended dialog (pipeline/Exchange)
         SipSession from = bye.getSession();
         SipSession other = from.equals(callerInvite.getSession()) ? (leg == null ? null : leg.getSession()) : callerInvite.getSession();
         if (other != null && other.isValid() && (state == State.CONNECTED || state == State.ANSWERING)) {
