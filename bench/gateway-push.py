@@ -7,7 +7,9 @@ stand-in in this script takes the pushes. Latency = push received - INVITE sent 
 Then the heap used by waiting calls: calls with a long call-fork-timeout are held open and the
 used heap after GC is compared with the idle server.
 
-usage: bench/gateway-push.py [--rate 200] [--calls 4000] [--push-delay 200] [--contexts 20000] [--hold-rate 300]
+usage: bench/gateway-push.py [--rate 200] [--calls 4000] [--repeat 1] [--push-delay 200] [--contexts 20000] [--hold-rate 300]
+--repeat measures the latency that many times on the same server: its tail moves with the collection
+pauses that fall in a run, so one run says little about the next.
 Needs: sip-tester, kamailio, openssl, a built Pushgate. Targets only 127.0.0.1.
 """
 import argparse, json, os, random, signal, socket, subprocess, sys, tempfile, threading, time
@@ -112,6 +114,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rate", type=int, default=200)
     ap.add_argument("--calls", type=int, default=4000)
+    ap.add_argument("--repeat", type=int, default=1, help="latency measurements, one after the other")
     ap.add_argument("--push-delay", type=int, default=200)
     ap.add_argument("--contexts", type=int, default=20000)
     ap.add_argument("--users", type=int, default=2000)
@@ -155,20 +158,24 @@ threads = 4
     run_calls(min(500, a.calls), a.rate, a.users, "warm")  # JIT warm-up, not counted
     time.sleep(3)
     idle = heap_used(pid)
-    sent, stop = run_calls(a.calls, a.rate, a.users, "m")
-    time.sleep(a.push_delay / 1000 + 5)
-    lat = sorted((received[c] - t) * 1000 - a.push_delay for c, t in sent.items() if c in received)
-    missing = len(sent) - len(lat)
-    print(f"  pushes received {len(lat)}/{len(sent)} (missing {missing})")
-    print(f"  added latency after the delay: p50 {percentile(lat, 0.5):.1f} ms  p99 {percentile(lat, 0.99):.1f} ms  max {lat[-1] if lat else float('nan'):.1f} ms")
+    absorbers = []  # kept until the end: a measured call may still end, and its final response counts below
+    for r in range(a.repeat):
+        sent, stop = run_calls(a.calls, a.rate, a.users, f"m{r}")
+        absorbers.append(stop)
+        time.sleep(a.push_delay / 1000 + 5)
+        lat = sorted((received[c] - t) * 1000 - a.push_delay for c, t in sent.items() if c in received)
+        missing = len(sent) - len(lat)
+        print(f"  run {r + 1}: pushes received {len(lat)}/{len(sent)} (missing {missing}); added latency after the delay: "
+              f"p50 {percentile(lat, 0.5):.1f} ms  p99 {percentile(lat, 0.99):.1f} ms  max {lat[-1] if lat else float('nan'):.1f} ms",
+              flush=True)
 
     # Memory: hold more calls open (call-fork-timeout 600 s) and compare with the heap before the calls.
-    more = max(0, a.contexts - a.calls - min(500, a.calls))
+    more = max(0, a.contexts - a.calls * a.repeat - min(500, a.calls))
     if more:
         run_calls(more, a.hold_rate, a.users, "hold")
         time.sleep(5)
     held = heap_used(pid)
-    total = a.calls + min(500, a.calls) + more
+    total = a.calls * a.repeat + min(500, a.calls) + more
     ended = len(finals)
     if ended:
         by_status = {st: list(finals.values()).count(st) for st in sorted(set(finals.values()))}
@@ -178,7 +185,8 @@ threads = 4
     waiting = total - ended
     print(f"  heap for {waiting} waiting calls: {(held - idle) / 1024 / 1024:.0f} MiB, "
           f"{(held - idle) / max(waiting, 1) / 1024:.1f} KiB per call (used heap after GC; includes the SIP transactions)")
-    stop.set()
+    for stop in absorbers:
+        stop.set()
     server.send_signal(signal.SIGTERM)
     server.wait(60)
     kam.send_signal(signal.SIGTERM)
