@@ -28,10 +28,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One call waiting for a device: the proxy with its branches, the push timers and
- * the call-fork-timeout. The proxy also holds one branch that is never started: while it is
- * there the container does not relay a failure on its own, so the call stays open for a device
- * that re-registers later. A 2xx is relayed by the container at once; every other final answer
+ * the call-fork-timeout. A 2xx is relayed by the container at once; every other final answer
  * (timeout, decline, cancel) is sent from here.
+ * <p>
+ * When every branch has failed the container shows us the best failure before it relays it; we
+ * then add one branch that is never started ({@link #holdOpen}), and while it is there the
+ * container waits, so the call stays open for a device that re-registers later. It is added
+ * only then, and before we answer the caller ourselves, not at the start: a branch is a whole
+ * copy of the request, and a waiting call whose device branch is still trying does not need it
+ * (docs/tuning.md: what waiting calls keep is what the collector copies).
  */
 final class ForkContext {
     private static final Logger log = LoggerFactory.getLogger(ForkContext.class);
@@ -50,6 +55,7 @@ final class ForkContext {
     private final Map<String, ScheduledFuture<?>> pushTimers = new HashMap<>();
     private final Map<String, PushParams> pushed = new LinkedHashMap<>();
     private Proxy proxy;
+    private ProxyBranch hold;
     private ProxyAnswer answer;
     private ScheduledFuture<?> timeout;
     private boolean ended;
@@ -80,10 +86,6 @@ final class ForkContext {
         proxy.setSupervised(true);
         proxy.setProxyTimeout(settings.callForkTimeoutSeconds() + 5);
         request.createResponse(100).send();
-        SipURI hold = (SipURI) request.getRequestURI().clone();
-        hold.setHost("fork-late.invalid");
-        hold.setPort(-1);
-        proxy.createProxyBranches(List.of(hold));
         for (BindingRecord b : bindings) startBranch(b, false);
         timeout = timers.schedule(this::onTimeout, settings.callForkTimeoutSeconds(), TimeUnit.SECONDS);
     }
@@ -158,6 +160,7 @@ final class ForkContext {
             end("answered by " + (b == null ? "?" : b.contactUri()));
         } else if (DECISIONS.contains(status)) {
             cancelBranchesExcept(resp.getProxyBranch());
+            holdOpen();
             answer.send(status, resp.getReasonPhrase(), resp.getHeader("Reason"));
             end("declined " + status);
         }
@@ -166,6 +169,7 @@ final class ForkContext {
     private synchronized void onTimeout() {
         if (ended) return;
         cancelBranchesExcept(null);
+        holdOpen();
         answer.send(480, "Temporarily Unavailable",
                 "SIP;cause=480;text=\"No answer from the device within " + settings.callForkTimeoutSeconds() + " s\"");
         end("timed out");
@@ -178,8 +182,32 @@ final class ForkContext {
             push.send(new PushNotification(PushNotification.Kind.MISSED_CALL, p, request.getFrom().getURI().toString(),
                     request.getCallId(), Duration.ofHours(1)));
         }
+        holdOpen();
         answer.send(487, "Request Terminated", null);
         end("cancelled by the caller");
+    }
+
+    /**
+     * The container shows the best failure once every branch has one, before it relays it: the
+     * device may still re-register, so the call stays open (the container waits while a branch
+     * it has not started is there).
+     */
+    synchronized void onEveryBranchFailed() {
+        if (!ended) holdOpen();
+    }
+
+    /**
+     * Adds the never-started branch that keeps the container from relaying a failure itself:
+     * while the device may still come back, and once we have answered the caller, so that no
+     * second final response follows ours.
+     */
+    private void holdOpen() {
+        // The container cancels every branch, this one too, when the caller cancels.
+        if (hold != null && !((MobicentsProxyBranch) hold).isCanceled()) return;
+        SipURI uri = (SipURI) request.getRequestURI().clone();
+        uri.setHost("fork-late.invalid");
+        uri.setPort(-1);
+        hold = proxy.createProxyBranches(List.of(uri)).get(0);
     }
 
     /** Ends a context whose start failed, so nothing of it stays behind. */

@@ -151,13 +151,16 @@ public final class ForkLateRouter implements RequestStep {
 
     /**
      * A response on one of our branches (the container relays it; we only watch), or to a stored
-     * message. Provisional responses of branches are not flagged as branch responses; the best
-     * final response, shown again once the container relays it, is left out.
+     * message. Provisional responses of branches are not flagged as branch responses. The best
+     * final response is shown again before the container relays it: a 2xx goes on, a failure
+     * means every branch has failed while the call may still wait for the device.
      */
     public void onResponse(SipServletResponse resp) {
         if (messages.onResponse(resp)) return;
         ForkContext ctx = contextOf(resp.getApplicationSession(false));
-        if (ctx != null && (resp.isBranchResponse() || resp.getStatus() < 200)) ctx.onBranchResponse(resp);
+        if (ctx == null) return;
+        if (resp.isBranchResponse() || resp.getStatus() < 200) ctx.onBranchResponse(resp);
+        else if (resp.getStatus() >= 300) ctx.onEveryBranchFailed();
     }
 
     /** The caller cancelled; the container has already cancelled the branches. */

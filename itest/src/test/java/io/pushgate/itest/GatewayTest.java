@@ -280,6 +280,33 @@ public class GatewayTest {
         assertTrue("a ringing device was pushed: " + push, push == null);
     }
 
+    /**
+     * The device's only branch fails (a 480 after the push went out): the container would relay
+     * that failure to the caller, so the call must be kept open for the re-registration.
+     */
+    @Test
+    public void aCallWhoseOnlyBranchFailedStillReachesTheReRegisteredDevice() throws Exception {
+        start(false, null);
+        int firstPort = PushgateProcess.freePort();
+        Sipp.Running first = Sipp.start(work, Sipp.scenario(
+                "<recv request=\"INVITE\"/>",
+                Sipp.pause(1000),
+                Calls.answerWithoutBody("480 Temporarily Unavailable"),
+                "<recv request=\"ACK\"/>"), null, firstPort);
+        registerDevice(firstPort, APNS_PARAMS);
+        int callerPort = registerCaller();
+        Sipp.Running caller = Sipp.start(work, answeredCaller(true), kamailio.address(), callerPort);
+        assertEquals("voip", nextApns(10).pushType());
+        gateway.assertPassed(first.await());
+        Thread.sleep(1000); // a relayed 480 would reach the caller now and fail its scenario
+        int wokenPort = PushgateProcess.freePort();
+        Sipp.Running woken = Sipp.start(work, device(false), null, wokenPort);
+        Thread.sleep(300);
+        registerDevice(wokenPort, APNS_PARAMS);
+        gateway.assertPassed(woken.await());
+        gateway.assertPassed(caller.await());
+    }
+
     @Test
     public void pushServiceFailureEndsTheCallWith480AfterTheTimeout() throws Exception {
         start(false, "4");
