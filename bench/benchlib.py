@@ -120,7 +120,7 @@ Content-Length: 0
 """ % {"callee": callee, "port": media_port, "final": final_status}
 
 
-def write_config(work, sip_port, http_port, extra):
+def write_config(work, sip_port, http_port, extra, pause_goal_ms=0):
     """Writes WORK/pushgate.ini: loopback listeners, quiet logging, H2 under WORK, then the bench's own sections."""
     cfg = os.path.join(work, "pushgate.ini")
     with open(cfg, "w") as f:
@@ -131,6 +131,7 @@ http-port = {http_port}
 work-dir = {work}/container
 log-level = warn
 sip-threads = 64
+pause-goal-ms = {pause_goal_ms}
 [database]
 url = jdbc:h2:file:{work}/db/pushgate;AUTO_SERVER=TRUE;WRITE_DELAY=0
 """ + extra)
@@ -177,6 +178,11 @@ COLLECTORS = {"auto": None, "g1": "-XX:+UseG1GC", "zgc": "-XX:+UseZGC"}
 def add_collector_option(parser):
     parser.add_argument("--collector", choices=sorted(COLLECTORS), default="auto",
                         help="collector of the server under test (default: auto, as bin/pushgate picks it)")
+
+
+def add_pause_goal_option(parser):
+    parser.add_argument("--pause-goal", type=int, default=0,
+                        help="[server] pause-goal-ms of the server under test (default 0: G1's own goal)")
 
 
 def start_kamailio(port):

@@ -8,6 +8,7 @@ Then the heap used by waiting calls: calls with a long call-fork-timeout are hel
 used heap after GC is compared with the idle server.
 
 usage: bench/gateway-push.py [--rate 200] [--calls 4000] [--repeat 1] [--push-delay 200] [--contexts 20000] [--hold-rate 300]
+       [--pause-goal MS]
 --repeat measures the latency that many times on the same server: its tail moves with the collection
 pauses that fall in a run, so one run says little about the next.
 Needs: sip-tester, kamailio, openssl, a built Pushgate. Targets only 127.0.0.1.
@@ -15,7 +16,8 @@ Needs: sip-tester, kamailio, openssl, a built Pushgate. Targets only 127.0.0.1.
 import argparse, json, os, random, signal, socket, subprocess, sys, tempfile, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from benchlib import PEERS, ROOT, ensure_packages, heap_used, percentile, run_sipp, sh, start_pushgate, write_config
+from benchlib import (PEERS, ROOT, add_pause_goal_option, ensure_packages, heap_used, percentile, run_sipp, sh, start_pushgate,
+                      write_config)
 
 K_PORT, GW_PORT, HTTP_PORT = 5070, 5080, 18080
 received = {}  # call-id -> time the push arrived
@@ -119,6 +121,7 @@ def main():
     ap.add_argument("--contexts", type=int, default=20000)
     ap.add_argument("--users", type=int, default=2000)
     ap.add_argument("--hold-rate", type=int, default=300, help="rate of the calls that only fill memory")
+    add_pause_goal_option(ap)
     a = ap.parse_args()
     ensure_packages()
     work = tempfile.mkdtemp(prefix="pushgate-pushbench-")
@@ -139,7 +142,7 @@ max-contexts = 10000000
 fcm-dir = {fcm_dir}
 fcm-url = {base}
 threads = 4
-""")
+""", pause_goal_ms=a.pause_goal)
     # The calls must outlive the backend's INVITE timers, so this run uses the test backend with longer
     # ones: fr_inv_timer, and max_inv_lifetime, after which (3 minutes by default) Kamailio answers 408
     # whatever the other timers say.

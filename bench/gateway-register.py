@@ -6,13 +6,14 @@ Prints for each path the highest rate held for DURATION seconds with 0 failed ca
 retransmissions, p50/p99 of REGISTER->401->REGISTER->200, the throughput ratio gateway/direct,
 and the p99 the gateway adds at each rate both paths held.
 
-usage: bench/gateway-register.py [--rates 500,1000,2000,...] [--duration 20] [--users 20000]
+usage: bench/gateway-register.py [--rates 500,1000,2000,...] [--duration 20] [--users 20000] [--pause-goal MS]
 Needs: sip-tester, kamailio (installed when missing), a built Pushgate (built when missing).
 Targets only 127.0.0.1.
 """
 import argparse, os, signal, subprocess, sys, tempfile, time
 
-from benchlib import PEERS, ensure_packages, run_sipp, sh, start_kamailio, start_pushgate, warm_up, write_config
+from benchlib import (PEERS, add_pause_goal_option, ensure_packages, run_sipp, sh, start_kamailio, start_pushgate, warm_up,
+                      write_config)
 
 SCENARIO = os.path.join(PEERS, "reg_auth.xml")
 
@@ -22,6 +23,7 @@ def main():
     ap.add_argument("--rates", default="250,500,750,1000,1500,2000,2500,3000")
     ap.add_argument("--duration", type=int, default=20)
     ap.add_argument("--users", type=int, default=20000)
+    add_pause_goal_option(ap)
     a = ap.parse_args()
     rates = [int(r) for r in a.rates.split(",")]
     ensure_packages()
@@ -35,7 +37,7 @@ def main():
 enabled = true
 backend = 127.0.0.1:{k_port}
 pending-max = 1000000
-""")
+""", pause_goal_ms=a.pause_goal)
     kam = start_kamailio(k_port)
     server, _ = start_pushgate(cfg, os.path.join(work, "pushgate.log"))
     print(f"REGISTER with digest auth through the gateway vs direct to Kamailio, {a.duration} s per rate, "

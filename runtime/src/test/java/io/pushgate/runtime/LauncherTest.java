@@ -56,6 +56,10 @@ public class LauncherTest {
         assertEquals("-XX:+UseZGC", optionsFor("[push-server]\nserve = true\nproxy = 127.0.0.1:5060\n"));
         assertEquals("-XX:+UseG1GC", optionsFor("[server]\ncollector = G1\n[push-server]\nserve = true\n"));
         assertEquals("-XX:+UseZGC", optionsFor("[server]\ncollector = zgc\n"));
+        assertEquals("a pause goal comes with the young floor that lets G1 meet it",
+                "-XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+UnlockExperimentalVMOptions -XX:G1NewSizePercent=1",
+                optionsFor("[server]\npause-goal-ms = 20\n"));
+        assertEquals("ZGC takes no G1 goal", "-XX:+UseZGC", optionsFor("[server]\ncollector = zgc\npause-goal-ms = 20\n"));
         Path f = Files.createTempFile("gc", ".ini");
         Files.writeString(f, "[server]\ncollector = shenandoah\n");
         assertEquals(2, run("jvm-options", "--config", f.toString()));
