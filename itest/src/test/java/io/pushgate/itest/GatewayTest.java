@@ -169,6 +169,15 @@ public class GatewayTest {
                 "<timewait milliseconds=\"500\"/>");
     }
 
+    /** A device listening on port that takes the INVITE, plays the steps (its answers) and takes the ACK of its final one. */
+    private Sipp.Running deviceAnswering(int port, String... steps) throws Exception {
+        String[] all = new String[steps.length + 2];
+        all[0] = "<recv request=\"INVITE\"/>";
+        System.arraycopy(steps, 0, all, 1, steps.length);
+        all[all.length - 1] = "<recv request=\"ACK\"/>";
+        return Sipp.start(work, Sipp.scenario(all), null, port);
+    }
+
     /**
      * The whole story: register with push parameters, a call the sleeping device does not
      * answer, the push, the re-registration from a new address, and a completed call.
@@ -257,12 +266,8 @@ public class GatewayTest {
     public void aRingingDeviceIsNotPushedAndItsBusyAnswerEndsTheCall() throws Exception {
         start(false, null);
         int devicePort = PushgateProcess.freePort();
-        Sipp.Running device = Sipp.start(work, Sipp.scenario(
-                "<recv request=\"INVITE\"/>",
-                Calls.answerWithoutBody("180 Ringing"),
-                Sipp.pause(1000),
-                Calls.answerWithoutBody("486 Busy Here"),
-                "<recv request=\"ACK\"/>"), null, devicePort);
+        Sipp.Running device = deviceAnswering(devicePort,
+                Calls.answerWithoutBody("180 Ringing"), Sipp.pause(1000), Calls.answerWithoutBody("486 Busy Here"));
         registerDevice(devicePort, APNS_PARAMS);
         int callerPort = registerCaller();
         long sent = System.nanoTime();
@@ -288,11 +293,7 @@ public class GatewayTest {
     public void aCallWhoseOnlyBranchFailedStillReachesTheReRegisteredDevice() throws Exception {
         start(false, null);
         int firstPort = PushgateProcess.freePort();
-        Sipp.Running first = Sipp.start(work, Sipp.scenario(
-                "<recv request=\"INVITE\"/>",
-                Sipp.pause(1000),
-                Calls.answerWithoutBody("480 Temporarily Unavailable"),
-                "<recv request=\"ACK\"/>"), null, firstPort);
+        Sipp.Running first = deviceAnswering(firstPort, Sipp.pause(1000), Calls.answerWithoutBody("480 Temporarily Unavailable"));
         registerDevice(firstPort, APNS_PARAMS);
         int callerPort = registerCaller();
         Sipp.Running caller = Sipp.start(work, answeredCaller(true), kamailio.address(), callerPort);
