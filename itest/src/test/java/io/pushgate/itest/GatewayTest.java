@@ -189,7 +189,11 @@ public class GatewayTest {
         Sipp.Running caller = Sipp.start(work, answeredCaller(!deviceHangsUp), kamailio.address(), callerPort);
 
         checkPush.run();
+        deviceWakesAndTakesTheCall(caller, pushParams, deviceHangsUp);
+    }
 
+    /** The device wakes on a new port and re-registers; the waiting call reaches it and completes. */
+    private void deviceWakesAndTakesTheCall(Sipp.Running caller, String pushParams, boolean deviceHangsUp) throws Exception {
         int wokenPort = PushgateProcess.freePort();
         Sipp.Running woken = Sipp.start(work, device(deviceHangsUp), null, wokenPort);
         Thread.sleep(300);
@@ -300,12 +304,7 @@ public class GatewayTest {
         assertEquals("voip", nextApns(10).pushType());
         gateway.assertPassed(first.await());
         Thread.sleep(1000); // a relayed 480 would reach the caller now and fail its scenario
-        int wokenPort = PushgateProcess.freePort();
-        Sipp.Running woken = Sipp.start(work, device(false), null, wokenPort);
-        Thread.sleep(300);
-        registerDevice(wokenPort, APNS_PARAMS);
-        gateway.assertPassed(woken.await());
-        gateway.assertPassed(caller.await());
+        deviceWakesAndTakesTheCall(caller, APNS_PARAMS, false);
     }
 
     @Test

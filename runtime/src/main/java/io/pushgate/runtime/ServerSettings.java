@@ -63,7 +63,8 @@ public record ServerSettings(String address, int udpPort, int tcpPort, int tlsPo
      * <p>
      * A G1 pause goal alone is not met here: G1 keeps at least 5% of the heap young, and what
      * survives that much allocation takes longer than the goal to copy. So a goal comes with a 1%
-     * floor (an experimental option of this JDK).
+     * floor (an experimental option of this JDK). Off by default: the REGISTER path pays for it in
+     * collections.
      */
     public String collectorOptions(boolean pushServer) {
         boolean zgc = collector.equals("zgc") || (collector.equals("auto") && pushServer);
