@@ -12,7 +12,7 @@ figure is what the server adds between the two, nothing of this script's own sch
 
 There is no Kamailio figure beside it: Kamailio has no application server of this kind.
 
-usage: bench/push-server-handback.py [--calls 500] [--rate 50] [--warm 500]
+usage: bench/push-server-handback.py [--calls 500] [--rate 50] [--warm-rounds 3]
 Needs: root (raw socket), sip-tester, a built Pushgate. Targets only 127.0.0.1 and 127.0.0.2.
 """
 import argparse, ctypes, os, re, socket, struct, subprocess, sys, tempfile, threading, time
@@ -117,13 +117,17 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--calls", type=int, default=500, help="waiting calls, one per user")
     ap.add_argument("--rate", type=int, default=50, help="device registrations (hand-backs) per second")
-    ap.add_argument("--warm", type=int, default=500, help="hand-backs before the measured ones (JIT warm-up)")
+    ap.add_argument("--warm-rounds", type=int, default=3,
+                    help="rounds of CALLS hand-backs before the measured one (JIT warm-up of both servers)")
     add_collector_option(ap)
     a = ap.parse_args()
     ensure_packages()
     work = tempfile.mkdtemp(prefix="pushgate-bench-handback-")
-    # a first round (not counted) lets the JIT compile the hand-back path, as in a server that has run a while
-    rounds = {"warm": [f"w{i:05d}" for i in range(a.warm)], "measured": [f"h{i:05d}" for i in range(a.calls)]}
+    # Rounds not counted let the JIT compile the hand-back path, as in servers that have run a while.
+    # After one round the proxy still spent half its CPU in the JIT compilers during the measured
+    # round, and the compiler threads took the cores the hand-backs waited for (README).
+    rounds = {f"warm{r}": [f"w{r}x{i:05d}" for i in range(a.calls)] for r in range(a.warm_rounds)}
+    rounds["measured"] = [f"h{i:05d}" for i in range(a.calls)]
     users = rounds["measured"]
     for name, names in rounds.items():
         with open(os.path.join(work, f"{name}.csv"), "w") as f:
@@ -139,9 +143,8 @@ def main():
     os.makedirs(proxy_dir), os.makedirs(as_dir)
     # the devices register from sipp's port for the busy device on another: no NAT rewriting
     proxy_cfg = write_config(proxy_dir, PROXY_PORT, 18094, "[auth]\ntrusted-peers = 127.0.0.2\n[registrar]\nnat-rewrite = false\n")
-    calls = max(a.calls, a.warm)
-    wait = int(calls / 100 + calls / a.rate + 60)
-    as_cfg = push_server_config(as_dir, AS_PORT, 18096, PROXY_PORT, calls, wait)
+    wait = int(a.calls / 100 + a.calls / a.rate + 60)
+    as_cfg = push_server_config(as_dir, AS_PORT, 18096, PROXY_PORT, a.calls, wait)
     sh([os.path.join(ROOT, "bin", "pushgate"), "subscriber", "import", os.path.join(work, "accounts.txt"), "--config", proxy_cfg],
        stdout=subprocess.DEVNULL)
     sink = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)  # takes the early media; never read
