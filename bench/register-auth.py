@@ -21,7 +21,7 @@ SCENARIO = os.path.join(PEERS, "reg_auth.xml")
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--rates", default="250,500,750,1000,1500,2000,4000,6000,8000,10000,12000,15000")
+    ap.add_argument("--rates", default="250,500,750,1000,1500,2000,2500,3000,3500,4000,5000,6000,8000,10000,12000,15000")
     ap.add_argument("--fill-rate", type=int, default=800, help="rate of the first pass that stores one binding per user")
     ap.add_argument("--duration", type=int, default=20)
     ap.add_argument("--users", type=int, default=100000)
