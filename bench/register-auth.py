@@ -16,9 +16,6 @@ from benchlib import PEERS, ROOT, ensure_packages, heap_used, run_sipp, sh, star
 SCENARIO = os.path.join(PEERS, "reg_auth.xml")
 
 
-SCENARIO = os.path.join(PEERS, "reg_auth.xml")
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rates", default="250,500,750,1000,1500,2000,2500,3000,3500,4000,5000,6000,8000,10000,12000,15000")
