@@ -27,4 +27,33 @@ public final class FinishedTransactions {
         if (session != null) session.removeOngoingTransaction(t);
         t.setApplicationData(null);
     }
+
+    /** Whether the message's transaction has sent its final response (or has none to send). */
+    public static boolean answered(SipServletMessage message) {
+        if (!(message instanceof MobicentsSipServletMessage m)) return true;
+        Transaction t = m.getTransaction();
+        if (t == null || t.getState() == null) return t == null;
+        int state = t.getState().getValue();
+        return state == javax.sip.TransactionState._COMPLETED || state == javax.sip.TransactionState._CONFIRMED
+                || state == javax.sip.TransactionState._TERMINATED;
+    }
+
+    /**
+     * Shortens how long a non-INVITE server transaction stays Completed after its final response
+     * (Timer J, 64 × T1 = 32 s on UDP). The stack runs Timer J as 64 ticks of the transaction's
+     * own T1, so T1 is set to lingerMs / 64; a non-INVITE server transaction uses T1 for nothing
+     * else. Call before the final response is sent.
+     */
+    public static void lingerFor(SipServletMessage request, int lingerMs) {
+        if (!(request instanceof MobicentsSipServletMessage m)) return;
+        String method = request.getMethod();
+        if ("INVITE".equals(method) || "ACK".equals(method) || "CANCEL".equals(method)) return;
+        Transaction t = m.getTransaction();
+        if (t == null) return;
+        try {
+            t.setRetransmitTimer(Math.max(1, lingerMs / 64));
+        } catch (IllegalStateException | UnsupportedOperationException alreadyRunning) {
+            // answered already: it keeps the stack's Timer J
+        }
+    }
 }

@@ -5,15 +5,17 @@ import io.pushgate.config.ConfigKey;
 import io.pushgate.config.ConfigSection;
 
 /** The [router] section: how requests are forwarded. */
-public record RouterSettings(boolean recordRoute, int branchTimeoutSeconds) {
+public record RouterSettings(boolean recordRoute, int branchTimeoutSeconds, int nonInviteLingerMs) {
     public static final ConfigSection SECTION = new ConfigSection("router",
             "Proxy routing: local users by location lookup (parallel fork), other domains by relay.");
     static final ConfigKey<Boolean> RECORD_ROUTE = SECTION.bool("record-route", true,
             "Stay in the path of dialogs (INVITE, SUBSCRIBE, REFER) so in-dialog requests come through the proxy.");
     static final ConfigKey<Integer> BRANCH_TIMEOUT = SECTION.integer("branch-timeout", 30, 1, 600,
             "Seconds a forked branch may ring before it is cancelled (proxy timer C).");
+    static final ConfigKey<Integer> NON_INVITE_LINGER = SECTION.integer("non-invite-linger-ms", 5000, 64, 32000,
+            "Milliseconds an answered non-INVITE transaction over UDP stays to answer retransmissions (Timer J; RFC 3261 gives 32000).");
 
     public static RouterSettings from(Config c) {
-        return new RouterSettings(c.get(RECORD_ROUTE), c.get(BRANCH_TIMEOUT));
+        return new RouterSettings(c.get(RECORD_ROUTE), c.get(BRANCH_TIMEOUT), c.get(NON_INVITE_LINGER));
     }
 }

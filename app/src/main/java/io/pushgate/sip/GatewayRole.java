@@ -27,6 +27,9 @@ import org.slf4j.LoggerFactory;
 final class GatewayRole implements Role {
     private static final Logger log = LoggerFactory.getLogger(GatewayRole.class);
 
+    private static final long RELEASE_CHECK_MS = 100;
+    private static final int RELEASE_MAX_CHECKS = 20;
+
     private final PushDispatcher push;
     private final MessageRelay messages;
     private final ForkLateRouter forkLate;
@@ -80,23 +83,34 @@ final class GatewayRole implements Role {
 
     /**
      * A relayed request that creates no dialog needs its sessions only until the container has sent
-     * the final response on. Left alone they would live for the application session timeout: a busy
-     * gateway would keep minutes of REGISTERs in memory and spend its time in garbage collection.
+     * the final response on. Left alone they would live for the application session timeout; kept
+     * even a second or two, every young collection copies them (~30 KB a REGISTER pair), and the
+     * pauses that makes are the gateway's latency tail. Released as soon as the relayed request's
+     * own transaction shows the response sent, checked every RELEASE_CHECK_MS.
      */
     private void releaseLater(SipServletResponse resp) {
         SipApplicationSession session = resp.getApplicationSession(false);
         if (session == null) return;
         // a relayed request's own transaction, read now: the container forgets the request later
         SipServletRequest received = resp.getProxyBranch() != null ? resp.getProxy().getOriginalRequest() : null;
-        timers.schedule(() -> {
-            FinishedTransactions.release(received);
-            FinishedTransactions.release(resp);
-            try {
-                if (session.isValid()) session.invalidate();
-            } catch (IllegalStateException alreadyGone) {
-                // ended meanwhile
+        timers.schedule(new Runnable() {
+            private int checks;
+
+            @Override
+            public void run() {
+                if (received != null && !FinishedTransactions.answered(received) && ++checks < RELEASE_MAX_CHECKS) {
+                    timers.schedule(this, RELEASE_CHECK_MS, TimeUnit.MILLISECONDS);
+                    return;
+                }
+                FinishedTransactions.release(received);
+                FinishedTransactions.release(resp);
+                try {
+                    if (session.isValid()) session.invalidate();
+                } catch (IllegalStateException alreadyGone) {
+                    // ended meanwhile
+                }
             }
-        }, 2, TimeUnit.SECONDS);
+        }, RELEASE_CHECK_MS, TimeUnit.MILLISECONDS);
     }
 
     @Override

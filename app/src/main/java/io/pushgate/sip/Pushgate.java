@@ -8,6 +8,7 @@ import io.pushgate.media.MediaAnchor;
 import io.pushgate.media.MediaSettings;
 import io.pushgate.media.NgClient;
 import io.pushgate.pipeline.Exchange;
+import io.pushgate.pipeline.FinishedTransactions;
 import io.pushgate.pushserver.PushServerSettings;
 import io.pushgate.registrar.BindingStore;
 import io.pushgate.registrar.RegistrarSettings;
@@ -44,6 +45,7 @@ public final class Pushgate implements AutoCloseable {
     private final Database db;
     private final BindingStore bindings;
     private final int retryAfterSeconds;
+    private final int nonInviteLingerMs;
     private final ScheduledExecutorService housekeeping;
     /** Set when [media] names an rtpengine. */
     private final NgClient ng;
@@ -77,7 +79,9 @@ public final class Pushgate implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        ProxyForwarder forwarder = new ProxyForwarder(RouterSettings.from(config));
+        RouterSettings router = RouterSettings.from(config);
+        this.nonInviteLingerMs = router.nonInviteLingerMs();
+        ProxyForwarder forwarder = new ProxyForwarder(router);
         if (mediaSettings.enabled()) {
             try {
                 this.ng = new NgClient(mediaSettings.instances(), mediaSettings.timeoutMs(), mediaSettings.retries(),
@@ -104,6 +108,7 @@ public final class Pushgate implements AutoCloseable {
 
     /** Runs an initial request through the pipeline; failures become the right final response. */
     public void handle(SipServletRequest req) {
+        FinishedTransactions.lingerFor(req, nonInviteLingerMs);
         Exchange ex = new Exchange(req);
         try {
             role.pipeline().run(ex);
@@ -153,6 +158,7 @@ public final class Pushgate implements AutoCloseable {
 
     /** A request inside a dialog or transaction (BYE, CANCEL, NOTIFY, ...); for proxied dialogs the container routes it on. */
     public void onSubsequent(SipServletRequest req) {
+        FinishedTransactions.lingerFor(req, nonInviteLingerMs);
         try {
             if (role.onSubsequent(req)) return;
         } catch (IOException | RuntimeException e) {

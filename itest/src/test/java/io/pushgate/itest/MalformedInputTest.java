@@ -18,11 +18,12 @@ import org.junit.Test;
  * serving; large datagrams arrive whole; retransmissions are answered by the transaction.
  */
 public class MalformedInputTest {
+    private static final int LINGER_MS = 1500;
     private static PushgateProcess server;
 
     @BeforeClass
     public static void start() throws Exception {
-        server = new PushgateProcess("").start();
+        server = new PushgateProcess("[router]\nnon-invite-linger-ms = " + LINGER_MS + "\n").start();
     }
 
     @AfterClass
@@ -94,17 +95,30 @@ public class MalformedInputTest {
      */
     @Test
     public void aRetransmittedRequestGetsTheSameAnswerFromItsTransaction() throws Exception {
+        String[] answers = registerTwice("retrans1", 500);
+        assertTrue(answers[0], answers[0].startsWith("SIP/2.0 401"));
+        assertEquals(header(answers[0], "WWW-Authenticate"), header(answers[1], "WWW-Authenticate"));
+    }
+
+    /** Past [router] non-invite-linger-ms the transaction is gone, and the same request is a new one: a new challenge. */
+    @Test
+    public void aRequestSentAgainAfterTheLingerIsChallengedAfresh() throws Exception {
+        String[] answers = registerTwice("retrans2", LINGER_MS + 1500);
+        assertTrue(answers[1], answers[1].startsWith("SIP/2.0 401"));
+        assertTrue(answers[1], !header(answers[0], "WWW-Authenticate").equals(header(answers[1], "WWW-Authenticate")));
+    }
+
+    /** The same REGISTER datagram twice, pauseMs apart; returns both answers. */
+    private static String[] registerTwice(String callId, int pauseMs) throws Exception {
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             s.setSoTimeout(5000);
-            String register = ("REGISTER sip:localhost SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:PORT;branch=z9hG4bKretrans1\r\n"
+            String register = ("REGISTER sip:localhost SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:PORT;branch=z9hG4bK" + callId + "\r\n"
                     + "Max-Forwards: 70\r\nFrom: <sip:alice@localhost>;tag=r1\r\nTo: <sip:alice@localhost>\r\n"
-                    + "Call-ID: retrans1\r\nCSeq: 1 REGISTER\r\nContact: <sip:alice@127.0.0.1:PORT>\r\nContent-Length: 0\r\n\r\n")
+                    + "Call-ID: " + callId + "\r\nCSeq: 1 REGISTER\r\nContact: <sip:alice@127.0.0.1:PORT>\r\nContent-Length: 0\r\n\r\n")
                     .replace("PORT", Integer.toString(s.getLocalPort()));
             String first = sendAndReceive(s, register, new int[1]);
-            Thread.sleep(500);
-            String again = sendAndReceive(s, register, new int[1]);
-            assertTrue(first, first.startsWith("SIP/2.0 401"));
-            assertEquals(header(first, "WWW-Authenticate"), header(again, "WWW-Authenticate"));
+            Thread.sleep(pauseMs);
+            return new String[] {first, sendAndReceive(s, register, new int[1])};
         }
     }
 
