@@ -2,6 +2,7 @@ package io.pushgate.pipeline;
 
 import javax.servlet.sip.SipServletMessage;
 import javax.sip.Transaction;
+import javax.sip.TransactionState;
 import org.mobicents.servlet.sip.core.message.MobicentsSipServletMessage;
 import org.mobicents.servlet.sip.core.session.MobicentsSipSession;
 
@@ -13,7 +14,8 @@ import org.mobicents.servlet.sip.core.session.MobicentsSipSession;
  * transaction kept the request, its sessions and, when relayed, the proxy for Timer J (32 s on
  * UDP): ~30 KB per REGISTER, 1 GB of live heap at 600 relayed REGISTER pairs a second. Separated,
  * the stack keeps only what it needs to answer retransmissions, and the container skips its
- * end-of-transaction cleanup for a transaction without its data.
+ * end-of-transaction cleanup for a transaction without its data. How long it keeps that is
+ * {@link #lingerFor}.
  */
 public final class FinishedTransactions {
     private FinishedTransactions() {}
@@ -32,10 +34,9 @@ public final class FinishedTransactions {
     public static boolean answered(SipServletMessage message) {
         if (!(message instanceof MobicentsSipServletMessage m)) return true;
         Transaction t = m.getTransaction();
-        if (t == null || t.getState() == null) return t == null;
-        int state = t.getState().getValue();
-        return state == javax.sip.TransactionState._COMPLETED || state == javax.sip.TransactionState._CONFIRMED
-                || state == javax.sip.TransactionState._TERMINATED;
+        if (t == null) return true;
+        TransactionState state = t.getState();
+        return state == TransactionState.COMPLETED || state == TransactionState.CONFIRMED || state == TransactionState.TERMINATED;
     }
 
     /**
