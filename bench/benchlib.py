@@ -195,3 +195,13 @@ def start_kamailio(port):
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(2)
     return kam
+
+
+def print_ratio(label, ours, theirs, rates):
+    """Prints ours/theirs held rates. When theirs held every rate tried it was not at its limit, and
+    the ratio is only an upper bound."""
+    ratio = ours / theirs
+    if theirs == max(rates):
+        print(f"{label}: at most {ratio:.2f} (the reference held every rate tried; add higher rates to find its limit)")
+    else:
+        print(f"{label}: {ratio:.2f}")

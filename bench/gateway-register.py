@@ -12,7 +12,7 @@ Targets only 127.0.0.1.
 """
 import argparse, os, signal, subprocess, sys, tempfile, time
 
-from benchlib import (PEERS, add_pause_goal_option, ensure_packages, run_sipp, sh, start_kamailio, start_pushgate, warm_up,
+from benchlib import (PEERS, add_pause_goal_option, ensure_packages, print_ratio, run_sipp, sh, start_kamailio, start_pushgate, warm_up,
                       write_config)
 
 SCENARIO = os.path.join(PEERS, "reg_auth.xml")
@@ -62,13 +62,7 @@ pending-max = 1000000
     print()
     print(f"highest rate held: direct {best['direct']}/s, through the gateway {best['gateway']}/s")
     if best["direct"]:
-        ratio = best['gateway'] / best['direct']
-        if best["direct"] == max(rates):
-            # Kamailio was not pushed to its limit: the true ratio is lower than this
-            print(f"throughput ratio gateway/direct: at most {ratio:.2f} (direct held every rate tried; "
-                  f"add higher rates to find its limit)")
-        else:
-            print(f"throughput ratio gateway/direct: {ratio:.2f}")
+        print_ratio("throughput ratio gateway/direct", best["gateway"], best["direct"], rates)
     for rate in rates:
         if ("direct", rate) in results and ("gateway", rate) in results:
             added = results[("gateway", rate)][1] - results[("direct", rate)][1]

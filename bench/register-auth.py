@@ -11,7 +11,8 @@ Targets only 127.0.0.1.
 """
 import argparse, os, signal, subprocess, sys, tempfile, time
 
-from benchlib import PEERS, ROOT, ensure_packages, heap_used, run_sipp, sh, start_kamailio, start_pushgate, sweep, write_config
+from benchlib import (PEERS, ROOT, ensure_packages, heap_used, print_ratio, run_sipp, sh, start_kamailio, start_pushgate, sweep,
+                      write_config)
 
 SCENARIO = os.path.join(PEERS, "reg_auth.xml")
 
@@ -64,7 +65,7 @@ max-failures = 1000000
         else:
             print(f"{name:10s} {'none':>10s}")
     if pg_best and k_best:
-        print(f"ratio pushgate/kamailio: {pg_best[0] / k_best[0]:.2f}")
+        print_ratio("ratio pushgate/kamailio", pg_best[0], k_best[0], rates)
     print(f"heap per binding at {a.users} bindings: {(full - empty) / a.users:.0f} bytes (used heap after GC, before {empty // 1024} KiB, after {full // 1024} KiB)")
 
 
