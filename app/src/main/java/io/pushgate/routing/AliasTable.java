@@ -1,19 +1,19 @@
 package io.pushgate.routing;
 
 import io.pushgate.store.Database;
-import io.pushgate.store.ExpiringCache;
+import io.pushgate.store.TableCache;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
-/** The alias table, read through a short cache like the subscriber directory. */
+/** The alias table, read through a cache kept until the table changes, like the subscriber directory. */
 public final class AliasTable {
     private final Database db;
-    private final ExpiringCache<String, Alias> cache;
+    private final TableCache<String, Alias> cache;
 
     public AliasTable(Database db, LongSupplier clock) {
         this.db = db;
-        this.cache = new ExpiringCache<>(5_000, 200_000, clock);
+        this.cache = new TableCache<>(db, "alias", 200_000, clock);
     }
 
     public Optional<Alias> find(String name) {
@@ -24,7 +24,11 @@ public final class AliasTable {
     public void put(String name, String target) {
         if (name == null || !name.matches("[A-Za-z0-9._~+-]{1,64}")) throw new IllegalArgumentException("alias must be 1 to 64 of A-Z a-z 0-9 . _ ~ + -");
         if (target == null || target.isBlank()) throw new IllegalArgumentException("target must not be empty");
-        db.inTransaction(s -> s.merge(new Alias(name, target.strip())));
+        db.inTransaction(s -> {
+            s.merge(new Alias(name, target.strip()));
+            cache.changed(s);
+            return null;
+        });
         cache.forget(name);
     }
 
@@ -33,6 +37,7 @@ public final class AliasTable {
             Alias a = s.get(Alias.class, name);
             if (a == null) return false;
             s.remove(a);
+            cache.changed(s);
             return true;
         });
         cache.forget(name);

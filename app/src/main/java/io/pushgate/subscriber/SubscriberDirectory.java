@@ -3,31 +3,29 @@ package io.pushgate.subscriber;
 import io.pushgate.auth.AuthSettings;
 import io.pushgate.auth.DigestAlgorithm;
 import io.pushgate.store.Database;
-import io.pushgate.store.ExpiringCache;
+import io.pushgate.store.TableCache;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
- * The accounts of the local domain. Reads are cached briefly so a burst of REGISTERs does not hit
- * the database for every request; changes made by the CLI are seen within {@link #CACHE_MS}.
+ * The accounts of the local domain. Reads are cached until the table changes ({@link TableCache}),
+ * so a REGISTER does not read the database; changes made by the CLI or another server on the same
+ * database are seen within {@link TableCache#CHECK_MS}.
  */
 public final class SubscriberDirectory {
-    /** How long a looked-up account (or its absence) is reused. */
-    public static final long CACHE_MS = 5_000;
-
     private final Database db;
     private final String realm;
     private final AuthSettings.PasswordStorage storage;
     private final LongSupplier clock;
-    private final ExpiringCache<String, Subscriber> cache;
+    private final TableCache<String, Subscriber> cache;
 
     public SubscriberDirectory(Database db, String realm, AuthSettings.PasswordStorage storage, LongSupplier clock) {
         this.db = db;
         this.realm = realm;
         this.storage = storage;
         this.clock = clock;
-        this.cache = new ExpiringCache<>(CACHE_MS, 200_000, clock);
+        this.cache = new TableCache<>(db, "subscriber", 200_000, clock);
     }
 
     public Optional<Subscriber> find(String username) {
@@ -67,6 +65,7 @@ public final class SubscriberDirectory {
         Subscriber s = new Subscriber(username, realm, null, null, null, clock.getAsLong());
         setPassword(s, username, password);
         session.persist(s);
+        cache.changed(session);
         return true;
     }
 
@@ -75,6 +74,7 @@ public final class SubscriberDirectory {
             Subscriber s = session.get(Subscriber.class, username);
             if (s == null) return false;
             setPassword(s, username, password);
+            cache.changed(session);
             return true;
         });
         cache.forget(username);
@@ -87,6 +87,7 @@ public final class SubscriberDirectory {
             Subscriber s = session.get(Subscriber.class, username);
             if (s == null) return false;
             s.markForPush(on);
+            cache.changed(session);
             return true;
         });
         cache.forget(username);
@@ -98,6 +99,7 @@ public final class SubscriberDirectory {
             Subscriber s = session.get(Subscriber.class, username);
             if (s == null) return false;
             session.remove(s);
+            cache.changed(session);
             return true;
         });
         cache.forget(username);
