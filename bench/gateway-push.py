@@ -8,7 +8,7 @@ Then the heap used by waiting calls: calls with a long call-fork-timeout are hel
 used heap after GC is compared with the idle server.
 
 usage: bench/gateway-push.py [--rate 200] [--calls 4000] [--repeat 1] [--push-delay 200] [--contexts 20000] [--hold-rate 300]
-       [--pause-goal MS]
+       [--pause-goal MS] [--collector auto|g1|zgc]
 --repeat measures the latency that many times on the same server: its tail moves with the collection
 pauses that fall in a run, so one run says little about the next.
 Needs: sip-tester, kamailio, openssl, a built Pushgate. Targets only 127.0.0.1.
@@ -16,8 +16,8 @@ Needs: sip-tester, kamailio, openssl, a built Pushgate. Targets only 127.0.0.1.
 import argparse, json, os, random, signal, socket, subprocess, sys, tempfile, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from benchlib import (PEERS, ROOT, add_pause_goal_option, ensure_packages, heap_used, percentile, run_sipp, sh, start_pushgate,
-                      write_config)
+from benchlib import (COLLECTORS, PEERS, ROOT, add_collector_option, add_pause_goal_option, ensure_packages, heap_used, percentile,
+                      run_sipp, sh, start_pushgate, write_config)
 
 K_PORT, GW_PORT, HTTP_PORT = 5070, 5080, 18080
 received = {}  # call-id -> time the push arrived
@@ -122,6 +122,7 @@ def main():
     ap.add_argument("--users", type=int, default=2000)
     ap.add_argument("--hold-rate", type=int, default=300, help="rate of the calls that only fill memory")
     add_pause_goal_option(ap)
+    add_collector_option(ap)
     a = ap.parse_args()
     ensure_packages()
     work = tempfile.mkdtemp(prefix="pushgate-pushbench-")
@@ -154,7 +155,7 @@ threads = 4
     kam = subprocess.Popen(["kamailio", "-f", kcfg, "-m", "2048", "-l", f"udp:127.0.0.1:{K_PORT}", "-DD", "-E", "-w", work, "-Y", work],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(2)
-    server, pid = start_pushgate(cfg, os.path.join(work, "pushgate.log"))
+    server, pid = start_pushgate(cfg, os.path.join(work, "pushgate.log"), COLLECTORS[a.collector])
     run_sipp(GW_PORT, 200, a.users // 200, os.path.join(work, "users_auth.csv"), work, os.path.join(ROOT, "bench", "reg_push.xml"))
     print(f"push gateway: INVITE-to-push latency at {a.rate} calls/s, push-delay {a.push_delay} ms, "
           f"{a.users} sleeping devices, loopback, {os.cpu_count()} cores", flush=True)
