@@ -67,7 +67,7 @@ public class CeilingServlet extends SipServlet {
         req.getApplicationSession().invalidate();
     }
 
-    /** A relayed REGISTER's sessions go once its final response is on its way, as Pushgate's gateway does it. */
+    /** A relayed REGISTER's sessions go 100 ms after its final response, about when Pushgate's gateway frees them (sip/GatewayRole). */
     @Override
     protected void doResponse(SipServletResponse resp) {
         if (resp.getStatus() < 200) return;
