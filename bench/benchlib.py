@@ -198,6 +198,13 @@ def start_kamailio(port):
     return kam
 
 
+def print_held(title, rows):
+    """Prints the (name, best) pairs of sweep(): the highest rate held and p50/p99 there, or none."""
+    print(f"{title:10s} {'held rate':>10s} {'p50 ms':>8s} {'p99 ms':>8s}")
+    for name, best in rows:
+        print(f"{name:10s} " + (f"{best[0]:>8d}/s {best[1]:8.2f} {best[2]:8.2f}" if best else f"{'none':>10s}"))
+
+
 def print_ratio(label, ours, theirs, rates):
     """Prints ours/theirs held rates. When theirs held every rate tried it was not at its limit, and
     the ratio is only an upper bound."""

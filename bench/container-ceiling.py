@@ -18,7 +18,7 @@ Targets only 127.0.0.1.
 """
 import argparse, glob, os, signal, subprocess, sys, tempfile, time, zipfile
 
-from benchlib import PEERS, ROOT, ensure_packages, print_ratio, sh, start_kamailio, start_pushgate, sweep, warm_up, write_config
+from benchlib import PEERS, ROOT, ensure_packages, print_held, print_ratio, sh, start_kamailio, start_pushgate, sweep, warm_up, write_config
 
 SCENARIO = os.path.join(PEERS, "reg_auth.xml")
 WEB_XML = """<?xml version="1.0" encoding="UTF-8"?>
@@ -80,10 +80,7 @@ def main():
             kam.wait(30)
 
     print()
-    print(f"{'path':10s} {'held rate':>10s} {'p50 ms':>8s} {'p99 ms':>8s}")
-    for mode in modes:
-        b = best.get(mode)
-        print(f"{mode:10s} " + (f"{b[0]:>8d}/s {b[1]:8.2f} {b[2]:8.2f}" if b else f"{'none':>10s}"))
+    print_held("path", [(mode, best.get(mode)) for mode in modes])
     if best.get("kamailio"):
         for mode in ("answer", "proxy"):
             if best.get(mode):

@@ -11,7 +11,7 @@ Targets only 127.0.0.1.
 """
 import argparse, os, signal, subprocess, sys, tempfile, time
 
-from benchlib import (PEERS, ROOT, ensure_packages, heap_used, print_ratio, run_sipp, sh, start_kamailio, start_pushgate, sweep,
+from benchlib import (PEERS, ROOT, ensure_packages, heap_used, print_held, print_ratio, run_sipp, sh, start_kamailio, start_pushgate, sweep,
                       write_config)
 
 SCENARIO = os.path.join(PEERS, "reg_auth.xml")
@@ -58,12 +58,7 @@ max-failures = 1000000
     kam.wait(30)
 
     print()
-    print(f"{'server':10s} {'held rate':>10s} {'p50 ms':>8s} {'p99 ms':>8s}")
-    for name, best in (("pushgate", pg_best), ("kamailio", k_best)):
-        if best:
-            print(f"{name:10s} {best[0]:>8d}/s {best[1]:8.2f} {best[2]:8.2f}")
-        else:
-            print(f"{name:10s} {'none':>10s}")
+    print_held("server", (("pushgate", pg_best), ("kamailio", k_best)))
     if pg_best and k_best:
         print_ratio("ratio pushgate/kamailio", pg_best[0], k_best[0], rates)
     print(f"heap per binding at {a.users} bindings: {(full - empty) / a.users:.0f} bytes (used heap after GC, before {empty // 1024} KiB, after {full // 1024} KiB)")
