@@ -144,8 +144,8 @@ def push_server_config(work, as_port, http_port, proxy_port, calls, wait):
     from 127.0.0.1, with room for `calls` waiting calls of up to `wait` seconds and their media ports."""
     return write_config(work, as_port, http_port, f"""[server]
 sip-address = 127.0.0.2
+role = push-server
 [push-server]
-serve = true
 proxy = 127.0.0.1:{proxy_port}
 accept-from = 127.0.0.1
 wait-timeout = {wait}

@@ -132,8 +132,9 @@ def main():
     threading.Thread(target=http.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{http.server_address[1]}"
     fcm_dir = service_account(work, base + "/token")
-    cfg = write_config(work, GW_PORT, HTTP_PORT, f"""[gateway]
-enabled = true
+    cfg = write_config(work, GW_PORT, HTTP_PORT, f"""[server]
+role = gateway
+[gateway]
 backend = 127.0.0.1:{K_PORT}
 [fork-late]
 push-delay = {a.push_delay}

@@ -33,8 +33,9 @@ def main():
 
     gw_port, k_port, http_port = 5080, 5070, 18080
     cfg = write_config(work, gw_port, http_port, f"""pool-size = 16
+[server]
+role = gateway
 [gateway]
-enabled = true
 backend = 127.0.0.1:{k_port}
 pending-max = 1000000
 """, pause_goal_ms=a.pause_goal)

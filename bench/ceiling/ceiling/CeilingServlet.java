@@ -22,7 +22,7 @@ import org.mobicents.servlet.sip.core.message.MobicentsSipServletMessage;
  * "answer" challenges a REGISTER without Authorization with a 401 and answers the other with 200,
  * checking nothing and storing nothing; "proxy" relays every REGISTER to ceiling.backend with the
  * container's proxy, without record-routing and rewriting nothing. Sessions are freed as Pushgate
- * frees them (pipeline/FinishedTransactions, sip/GatewayRole), so the figure is the floor of the
+ * frees them (pipeline/FinishedTransactions, gateway/FinishedRelays), so the figure is the floor of the
  * way Pushgate uses the container.
  */
 @javax.servlet.sip.annotation.SipServlet(name = "ceiling", loadOnStartup = 1)
@@ -67,7 +67,7 @@ public class CeilingServlet extends SipServlet {
         req.getApplicationSession().invalidate();
     }
 
-    /** A relayed REGISTER's sessions go 100 ms after its final response, about when Pushgate's gateway frees them (sip/GatewayRole). */
+    /** A relayed REGISTER's sessions go 100 ms after its final response, about when Pushgate's gateway frees them (gateway/FinishedRelays). */
     @Override
     protected void doResponse(SipServletResponse resp) {
         if (resp.getStatus() < 200) return;

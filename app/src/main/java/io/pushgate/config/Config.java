@@ -28,12 +28,8 @@ public final class Config {
         return new Config(schema, Map.of());
     }
 
-    /**
-     * Parses text. With {@code strict}, unknown sections and keys are errors; otherwise sections
-     * outside the schema are ignored (the application reads the launcher's file and skips the
-     * launcher's own sections, which the launcher has already checked).
-     */
-    public static Config parse(String text, List<ConfigSection> schema, boolean strict) {
+    /** Parses text; unknown sections and keys are errors naming them. */
+    public static Config parse(String text, List<ConfigSection> schema) {
         Map<String, Map<String, String>> values = new LinkedHashMap<>();
         Map<String, ConfigSection> byName = new HashMap<>();
         for (ConfigSection s : schema) byName.put(s.name(), s);
@@ -46,7 +42,7 @@ public final class Config {
             if (t.startsWith("[")) {
                 if (!t.endsWith("]")) throw new ConfigException("line " + lineNo, "section header not closed: " + t);
                 section = t.substring(1, t.length() - 1).strip();
-                if (strict && !byName.containsKey(section)) {
+                if (!byName.containsKey(section)) {
                     throw new ConfigException(section, "unknown section (line " + lineNo + "); known: " + byName.keySet());
                 }
                 continue;
@@ -57,7 +53,6 @@ public final class Config {
             String key = t.substring(0, eq).strip();
             String value = t.substring(eq + 1).strip();
             ConfigSection s = byName.get(section);
-            if (s == null) continue;
             if (s.key(key) == null) {
                 throw new ConfigException(section + "." + key, "unknown key (line " + lineNo + ")");
             }
@@ -68,14 +63,14 @@ public final class Config {
         return c;
     }
 
-    public static Config load(Path file, List<ConfigSection> schema, boolean strict) {
+    public static Config load(Path file, List<ConfigSection> schema) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new ConfigException("config", "cannot read " + file + ": " + e.getMessage());
         }
-        return parse(text, schema, strict);
+        return parse(text, schema);
     }
 
     /** Parses every key of every section once, so a bad value fails at start-up, not at first use. */

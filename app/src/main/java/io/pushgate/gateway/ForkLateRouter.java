@@ -155,18 +155,22 @@ public final class ForkLateRouter implements RequestStep {
      * final response is shown again before the container relays it: a 2xx goes on, a failure
      * means every branch has failed while the call may still wait for the device.
      */
+    @Override
     public void onResponse(SipServletResponse resp) {
-        if (messages.onResponse(resp)) return;
+        if ("REGISTER".equals(resp.getMethod()) || messages.onResponse(resp)) return;
         ForkContext ctx = contextOf(resp.getApplicationSession(false));
         if (ctx == null) return;
         if (resp.isBranchResponse() || resp.getStatus() < 200) ctx.onBranchResponse(resp);
         else if (resp.getStatus() >= 300) ctx.onEveryBranchFailed();
     }
 
-    /** The caller cancelled; the container has already cancelled the branches. */
-    public void onCancel(SipServletRequest cancel) {
-        ForkContext ctx = contextOf(cancel.getApplicationSession(false));
+    /** The caller cancelled (the container has already cancelled the branches and answers the CANCEL itself). */
+    @Override
+    public boolean onSubsequent(SipServletRequest req) {
+        if (!"CANCEL".equals(req.getMethod())) return false;
+        ForkContext ctx = contextOf(req.getApplicationSession(false));
         if (ctx != null) ctx.onCallerCancel();
+        return false;
     }
 
     private static ForkContext contextOf(javax.servlet.sip.SipApplicationSession s) {

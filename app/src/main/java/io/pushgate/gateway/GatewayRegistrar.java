@@ -6,6 +6,7 @@ import io.pushgate.push.PushParams;
 import io.pushgate.registrar.BindingRecord;
 import io.pushgate.registrar.BindingStore;
 import io.pushgate.registrar.ContactBinding;
+import io.pushgate.registrar.RegisterRequest;
 import io.pushgate.registrar.RegistrarSettings;
 import io.pushgate.sip.LocalDomain;
 import io.pushgate.sip.SipUris;
@@ -18,6 +19,7 @@ import java.util.ListIterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 import javax.servlet.ServletException;
 import javax.servlet.sip.Address;
@@ -44,12 +46,13 @@ public final class GatewayRegistrar implements RequestStep {
     private final BindingStore store;
     private final LocalDomain self;
     private final SipFactory factory;
-    private final ForkLateRouter forkLate;
+    /** Told of every device binding saved on a 200, so calls waiting for the device go to it (fork-late). */
+    private final BiConsumer<String, List<BindingRecord>> registered;
     private final LongSupplier clock;
 
     public GatewayRegistrar(GatewaySettings settings, RegistrarSettings registrar, ContactMasquerader masquerader,
                             PendingRegistrations pending, BindingStore store, LocalDomain self, SipFactory factory,
-                            ForkLateRouter forkLate, LongSupplier clock) {
+                            BiConsumer<String, List<BindingRecord>> registered, LongSupplier clock) {
         this.settings = settings;
         this.registrar = registrar;
         this.masquerader = masquerader;
@@ -57,7 +60,7 @@ public final class GatewayRegistrar implements RequestStep {
         this.store = store;
         this.self = self;
         this.factory = factory;
-        this.forkLate = forkLate;
+        this.registered = registered;
         this.clock = clock;
     }
 
@@ -86,54 +89,49 @@ public final class GatewayRegistrar implements RequestStep {
             ex.reply(482, "Loop Detected: Backend Is This Gateway");
             return;
         }
-        String aor = SipUris.aor(req.getTo().getURI());
+        RegisterRequest register = RegisterRequest.of(req);
+        String aor = register.aor();
         if (aor == null) {
             ex.reply(400, "To Is Not A SIP URI With A User");
             return;
         }
         long now = clock.getAsLong();
-        long cseq = SipUris.cseq(req);
         List<PendingRegistrations.DeviceContact> devices = new ArrayList<>();
         List<String> relayed = new ArrayList<>();
-        boolean wildcard = false;
-        for (ListIterator<Address> it = req.getAddressHeaders("Contact"); it.hasNext(); ) {
-            Address a = it.next();
-            if (a.isWildcard()) {
-                wildcard = true;
-                relayed.add("*");
-                continue;
-            }
-            if (!(a.getURI() instanceof SipURI contact)) {
+        boolean wildcard = register.wildcard();
+        if (wildcard) relayed.add("*");
+        for (RegisterRequest.Contact contact : register.contacts()) {
+            if (!contact.sip()) {
                 ex.reply(416, "Only SIP Contacts Are Relayed");
                 return;
             }
-            Map<String, String> params = SipUris.parameters(contact);
-            if (masquerader.isMasqueraded(params)) {
+            if (masquerader.isMasqueraded(contact.uriParams())) {
                 ex.reply(482, "Loop Detected: Contact Already Masqueraded");
                 return;
             }
             PushParams push;
             try {
-                push = PushParams.parse(params).orElse(null);
+                push = PushParams.parse(contact.uriParams()).orElse(null);
             } catch (PushParams.InvalidPushParams e) {
                 if (e.unsupportedProvider()) ex.reply(555, "Push Notification Service Not Supported");
                 else ex.reply(400, "Bad Push Parameters: " + e.getMessage());
                 return;
             }
-            BindingRecord draft = ContactBinding.of(aor, a, 0, req, cseq, now, registrar.natRewrite());
-            String sent = contact.toString();
+            BindingRecord draft = ContactBinding.of(aor, register, contact, 0, now, registrar.natRewrite());
+            String sent = contact.uri();
             if (settings.mode() == GatewaySettings.Mode.MASQUERADE) {
                 ContactMasquerader.Origin origin = settings.insertDomain()
                         ? new ContactMasquerader.Origin(ruri.getHost(), ruri.getPort(), null)
-                        : deviceOrigin(contact);
-                sent = masquerader.masquerade(contact.getUser(), origin, gatewayAddress(),
+                        : new ContactMasquerader.Origin(contact.host(), contact.port(), contact.transportParam());
+                sent = masquerader.masquerade(contact.user(), origin, gatewayAddress(),
                         settings.insertDomain() ? draft.id().substring(0, DEVICE_TAG_LENGTH) : null);
-                relayed.add("<" + sent + ">" + SipUris.headerParameters(a));
+                relayed.add("<" + sent + ">" + contact.headerParamText());
             } else {
-                relayed.add(a.toString());
+                relayed.add(contact.header());
             }
-            devices.add(new PendingRegistrations.DeviceContact(draft, sent, a.toString(), push));
+            devices.add(new PendingRegistrations.DeviceContact(draft, sent, contact.header(), push));
         }
+        long cseq = register.cseq();
         if ((wildcard || !devices.isEmpty())
                 && !pending.put(PendingRegistrations.key(req.getCallId(), cseq), new PendingRegistrations.Pending(aor, devices, wildcard, now))) {
             SipServletResponse busy = ex.response(503, "Too Many Registrations In Progress");
@@ -169,8 +167,9 @@ public final class GatewayRegistrar implements RequestStep {
      * A final response to a relayed REGISTER: on 200, saves the bindings the backend granted and
      * gives the device its own contacts back; anything else saves nothing.
      */
+    @Override
     public void onResponse(SipServletResponse resp) {
-        if (resp.getStatus() < 200 || resp.isBranchResponse()) return;
+        if (!"REGISTER".equals(resp.getMethod()) || resp.getStatus() < 200 || resp.isBranchResponse()) return;
         long cseq;
         try {
             cseq = SipUris.cseq(resp);
@@ -217,7 +216,7 @@ public final class GatewayRegistrar implements RequestStep {
         Set<String> providers = new LinkedHashSet<>();
         for (PendingRegistrations.DeviceContact d : p.contacts()) if (d.push() != null) providers.add(d.push().provider());
         for (String provider : providers) resp.addHeader("Feature-Caps", "*;+sip.pns=\"" + provider + "\"");
-        if (!upserts.isEmpty()) forkLate.onRegistered(p.aor(), upserts);
+        if (!upserts.isEmpty()) registered.accept(p.aor(), upserts);
     }
 
     /** Replaces masqueraded contacts in the 200 by the devices' own, with the expiry the backend granted. */

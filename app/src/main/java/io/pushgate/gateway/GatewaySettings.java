@@ -4,10 +4,11 @@ import io.pushgate.config.Config;
 import io.pushgate.config.ConfigException;
 import io.pushgate.config.ConfigKey;
 import io.pushgate.config.ConfigSection;
+import io.pushgate.sip.SipUris;
 import java.util.List;
 
 /** The [gateway] section: Pushgate as a push gateway in front of a backend registrar. */
-public record GatewaySettings(boolean enabled, String backend, List<String> aliases, List<String> regDomains,
+public record GatewaySettings(String backend, List<String> aliases, List<String> regDomains,
                               Mode mode, boolean insertDomain, String publicAddress, int pendingMax,
                               int pendingTtlSeconds) {
 
@@ -21,8 +22,9 @@ public record GatewaySettings(boolean enabled, String backend, List<String> alia
 
     public static final ConfigSection SECTION = new ConfigSection("gateway",
             "Push gateway role: REGISTERs are relayed to a backend registrar and bindings saved on its 200 (docs/gateway.md).");
-    static final ConfigKey<Boolean> ENABLED = SECTION.bool("enabled", false,
-            "Run as a push gateway in front of [gateway] backend instead of as the registrar of [domain].");
+    /** Replaced by [server] role = gateway; still read, with a warning. */
+    public static final ConfigKey<Boolean> ENABLED = SECTION.bool("enabled", false,
+            "Deprecated: set [server] role = gateway instead. Still read: true runs this instance as the push gateway.");
     static final ConfigKey<String> BACKEND = SECTION.string("backend", "",
             "Backend registrar as host:port (transport UDP) or a SIP URI; empty sends to the Request-URI's domain.");
     static final ConfigKey<List<String>> ALIASES = SECTION.list("aliases", "",
@@ -41,9 +43,9 @@ public record GatewaySettings(boolean enabled, String backend, List<String> alia
             "Seconds a REGISTER waits for the backend's answer before its pending contacts are dropped (timer F).");
 
     public static GatewaySettings from(Config c) {
-        GatewaySettings s = new GatewaySettings(c.get(ENABLED), c.get(BACKEND).trim(), c.get(ALIASES), c.get(REG_DOMAINS),
+        GatewaySettings s = new GatewaySettings(c.get(BACKEND).trim(), c.get(ALIASES), c.get(REG_DOMAINS),
                 c.get(MODE), c.get(INSERT_DOMAIN), c.get(PUBLIC_ADDRESS).trim(), c.get(PENDING_MAX), c.get(PENDING_TTL));
-        if (!s.backend.isEmpty() && !s.backend.matches("(sips?:)?[A-Za-z0-9.\\-\\[\\]:]+(;[^\\s]*)?")) {
+        if (!s.backend.isEmpty() && !SipUris.isSipUriOrHostPort(s.backend)) {
             throw new ConfigException(BACKEND.qualifiedName(), "expected host:port or a sip: URI, got " + s.backend);
         }
         if (!s.publicAddress.isEmpty() && !s.publicAddress.matches("[^:\\s]+:\\d{1,5}")) {

@@ -97,6 +97,7 @@ public final class MediaAnchor implements RequestStep {
     }
 
     /** 18x/2xx with SDP: the answer goes through rtpengine (or, for late SDP, the callee's offer in the 2xx). A failed call: its session is deleted. */
+    @Override
     public void onResponse(SipServletResponse resp) {
         SipApplicationSession session = resp.getApplicationSession(false);
         AnchoredCall call = callOf(session);
@@ -143,19 +144,24 @@ public final class MediaAnchor implements RequestStep {
         }
     }
 
-    /** The ACK of a late-SDP call carries the caller's answer; BYE or CANCEL ends the media session. */
-    public void onSubsequent(SipServletRequest req) {
+    /**
+     * The ACK of a late-SDP call carries the caller's answer; BYE or CANCEL ends the media session.
+     * The container routes each of them on, so none is taken here.
+     */
+    @Override
+    public boolean onSubsequent(SipServletRequest req) {
         AnchoredCall call = callOf(req.getApplicationSession(false));
-        if (call == null) return;
+        if (call == null) return false;
         if ("ACK".equals(req.getMethod())) {
             if (call.lateOffer() && call.calleeTag() != null && hasSdp(req)) {
                 Map<String, Object> cmd = command("answer", call.callId(), call.calleeTag(), settings.flags().answer(call.calleeWs(), call.callerWs()));
                 cmd.put("to-tag", call.fromTag());
                 relay(cmd, req, "answer");
             }
-            return;
+            return false;
         }
         if (("BYE".equals(req.getMethod()) || "CANCEL".equals(req.getMethod())) && call.anchored()) delete(call);
+        return false;
     }
 
     private void delete(AnchoredCall call) {

@@ -67,6 +67,15 @@ public final class NgClient implements AutoCloseable {
         Pending(Map<String, Object> command) { this.command = command; }
     }
 
+    /** A client for the rtpengines [media] names, with its timeouts. */
+    public static NgClient open(MediaSettings settings, LongSupplier clock) {
+        try {
+            return new NgClient(settings.instances(), settings.timeoutMs(), settings.retries(), settings.downForSeconds() * 1000L, clock);
+        } catch (SocketException e) {
+            throw new IllegalStateException("cannot open the rtpengine control socket: " + e.getMessage(), e);
+        }
+    }
+
     public NgClient(List<Instance> instances, long timeoutMs, int retries, long downForMs, LongSupplier clock) throws SocketException {
         if (instances.isEmpty()) throw new IllegalArgumentException("no rtpengine instance");
         this.instances = List.copyOf(instances);

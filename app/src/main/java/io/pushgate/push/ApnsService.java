@@ -14,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -31,14 +33,29 @@ public final class ApnsService implements PushService {
 
     private record AppKey(String bundleId, boolean production) {}
 
+    /** One app's credentials as read from its file: a token signing key, or a client certificate. */
+    record App(String bundleId, boolean production, ApnsSigningKey signingKey, Path certificate, String certificatePassword) {}
+
     private final Map<AppKey, ApnsClient> clients = new HashMap<>();
 
     public ApnsService(PushSettings settings) {
+        for (App app : readApps(settings)) {
+            clients.put(new AppKey(app.bundleId(), app.production()), client(app, settings));
+            log.info("APNs: app {} ({}) ready", app.bundleId(), app.production() ? "production" : "development");
+        }
+    }
+
+    /**
+     * Reads every app file and the key or certificate it names, without connecting anywhere: what
+     * check-config verifies and the service is then built from. A bad file is a ConfigException.
+     */
+    static List<App> readApps(PushSettings settings) {
         Path dir = settings.apnsDir();
         if (dir.toString().isEmpty() || !Files.isDirectory(dir)) {
             log.info("APNs: no app directory at {}, APNs pushes disabled", dir);
-            return;
+            return List.of();
         }
+        List<App> apps = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".properties")).sorted().toList()) {
                 String bundle = f.getFileName().toString().replaceFirst("\\.properties$", "");
@@ -47,40 +64,53 @@ public final class ApnsService implements PushService {
                     p.load(r);
                 }
                 boolean production = !"development".equalsIgnoreCase(p.getProperty("environment", "production"));
-                clients.put(new AppKey(bundle, production), client(f, dir, p, production, settings));
-                log.info("APNs: app {} ({}) ready", bundle, production ? "production" : "development");
+                apps.add(app(bundle, production, f, dir, p));
             }
         } catch (IOException e) {
             throw new ConfigException("push.apns-dir", "cannot read " + dir + ": " + e.getMessage());
         }
+        return apps;
     }
 
-    private static ApnsClient client(Path file, Path dir, Properties p, boolean production, PushSettings s) {
+    private static App app(String bundle, boolean production, Path file, Path dir, Properties p) {
         String where = file.toString();
+        String auth = p.getProperty("auth", "token");
+        try {
+            if (auth.equals("token")) {
+                Path key = dir.resolve(need(p, "key-file", where));
+                return new App(bundle, production, ApnsSigningKey.loadFromPkcs8File(key.toFile(), need(p, "team-id", where), need(p, "key-id", where)),
+                        null, null);
+            }
+            if (auth.equals("certificate")) {
+                Path cert = dir.resolve(need(p, "certificate-file", where));
+                String password = p.getProperty("password", "");
+                try (java.io.InputStream in = Files.newInputStream(cert)) {
+                    java.security.KeyStore.getInstance("PKCS12").load(in, password.toCharArray());
+                }
+                return new App(bundle, production, null, cert, password);
+            }
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new ConfigException("push.apns-dir", where + ": " + e.getMessage());
+        }
+        throw new ConfigException("push.apns-dir", where + ": auth must be token or certificate, not " + auth);
+    }
+
+    private static ApnsClient client(App app, PushSettings s) {
         try {
             ApnsClientBuilder b = new ApnsClientBuilder();
             if (s.apnsServer().isEmpty()) {
-                b.setApnsServer(production ? ApnsClientBuilder.PRODUCTION_APNS_HOST : ApnsClientBuilder.DEVELOPMENT_APNS_HOST);
+                b.setApnsServer(app.production() ? ApnsClientBuilder.PRODUCTION_APNS_HOST : ApnsClientBuilder.DEVELOPMENT_APNS_HOST);
             } else {
                 int colon = s.apnsServer().lastIndexOf(':');
                 b.setApnsServer(s.apnsServer().substring(0, colon), Integer.parseInt(s.apnsServer().substring(colon + 1)));
             }
             if (!s.apnsTrust().toString().isEmpty()) b.setTrustedServerCertificateChain(s.apnsTrust().toFile());
-            String auth = p.getProperty("auth", "token");
-            if (auth.equals("token")) {
-                Path key = dir.resolve(need(p, "key-file", where));
-                b.setSigningKey(ApnsSigningKey.loadFromPkcs8File(key.toFile(), need(p, "team-id", where), need(p, "key-id", where)));
-            } else if (auth.equals("certificate")) {
-                Path cert = dir.resolve(need(p, "certificate-file", where));
-                b.setClientCredentials(cert.toFile(), p.getProperty("password", ""));
-            } else {
-                throw new ConfigException("push.apns-dir", where + ": auth must be token or certificate, not " + auth);
-            }
+            if (app.signingKey() != null) b.setSigningKey(app.signingKey());
+            else b.setClientCredentials(app.certificate().toFile(), app.certificatePassword());
             b.setConnectionTimeout(Duration.ofSeconds(s.timeoutSeconds()));
             return b.build();
-        } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
-            if (e instanceof ConfigException ce) throw ce;
-            throw new ConfigException("push.apns-dir", where + ": " + e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException("push.apns-dir", app.bundleId() + ": " + e.getMessage());
         }
     }
 

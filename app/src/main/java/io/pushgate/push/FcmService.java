@@ -42,16 +42,22 @@ public final class FcmService implements PushService {
         this.timeout = Duration.ofSeconds(settings.timeoutSeconds());
         this.executor = executor;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).executor(executor).build();
+        projects.putAll(readProjects(settings));
+    }
+
+    /** Reads every service-account file (no token is fetched): what check-config verifies and the service uses. */
+    static Map<String, GoogleCredentials> readProjects(PushSettings settings) {
         Path dir = settings.fcmDir();
+        Map<String, GoogleCredentials> found = new HashMap<>();
         if (dir.toString().isEmpty() || !Files.isDirectory(dir)) {
             log.info("FCM: no app directory at {}, FCM pushes disabled", dir);
-            return;
+            return found;
         }
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList()) {
                 String project = f.getFileName().toString().replaceFirst("\\.json$", "");
                 try (InputStream in = Files.newInputStream(f)) {
-                    projects.put(project, GoogleCredentials.fromStream(in).createScoped(List.of(SCOPE)));
+                    found.put(project, GoogleCredentials.fromStream(in).createScoped(List.of(SCOPE)));
                 } catch (IOException | RuntimeException e) {
                     throw new ConfigException("push.fcm-dir", f + ": not a service-account file: " + e.getMessage());
                 }
@@ -60,6 +66,7 @@ public final class FcmService implements PushService {
         } catch (IOException e) {
             throw new ConfigException("push.fcm-dir", "cannot read " + dir + ": " + e.getMessage());
         }
+        return found;
     }
 
     @Override

@@ -12,8 +12,11 @@ public record PushSettings(Path apnsDir, String apnsServer, Path apnsTrust, Path
             "Push services (APNs, FCM) that wake sleeping devices; see docs/push.md for the credential files.");
     static final ConfigKey<Path> APNS_DIR = SECTION.path("apns-dir", "./push/apns",
             "Directory of APNs apps: one <bundle-id>.properties per app (token or certificate auth, environment).");
-    static final ConfigKey<String> APNS_SERVER = SECTION.string("apns-server", "",
-            "host:port of the APNs server; empty picks Apple's production or development server per app.");
+    static final ConfigKey<String> APNS_SERVER = SECTION.key("apns-server", "",
+            "host:port of the APNs server; empty picks Apple's production or development server per app.", v -> {
+                if (!v.isEmpty() && !v.matches("\\S+:\\d{1,5}")) throw new IllegalArgumentException("expected host:port");
+                return v;
+            });
     static final ConfigKey<Path> APNS_TRUST = SECTION.path("apns-trust", "",
             "PEM file of CA certificates to trust for the APNs server instead of the system's (private or test peers).");
     static final ConfigKey<Path> FCM_DIR = SECTION.path("fcm-dir", "./push/fcm",

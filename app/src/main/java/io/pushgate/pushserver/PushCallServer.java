@@ -158,16 +158,20 @@ public final class PushCallServer implements RequestStep {
         sends.forEach(Runnable::run);
     }
 
-    /** Requests inside our dialogs: NOTIFY of a watch, ACK/BYE/CANCEL of a call. */
-    public void onSubsequent(SipServletRequest req) throws IOException {
+    /**
+     * Requests inside our dialogs: NOTIFY of a watch, ACK/BYE/CANCEL of a call. The application
+     * server is a B2BUA and proxies nothing, so every subsequent request is its own.
+     */
+    @Override
+    public boolean onSubsequent(SipServletRequest req) throws IOException {
         SipSession s = req.getSession(false);
-        if (s == null || !s.isValid()) return;
+        if (s == null || !s.isValid()) return true;
         if (s.getAttribute(RegWatch.ATTRIBUTE) instanceof RegWatch w) {
             if ("NOTIFY".equals(req.getMethod())) w.onNotify(req);
             else if (!"ACK".equals(req.getMethod())) req.createResponse(405).send();
-            return;
+            return true;
         }
-        if (!(s.getAttribute(WaitingCall.ATTRIBUTE) instanceof WaitingCall call)) return;
+        if (!(s.getAttribute(WaitingCall.ATTRIBUTE) instanceof WaitingCall call)) return true;
         switch (req.getMethod()) {
             case "ACK" -> call.onCallerAck();
             case "BYE" -> call.onBye(req);
@@ -175,9 +179,11 @@ public final class PushCallServer implements RequestStep {
             case "INVITE", "UPDATE" -> req.createResponse(488, "Not Acceptable Here").send();
             default -> { if (!"ACK".equals(req.getMethod())) req.createResponse(200).send(); }
         }
+        return true;
     }
 
     /** Responses to what we sent: SUBSCRIBE, the hand-back INVITE, our re-INVITE, BYEs. */
+    @Override
     public void onResponse(SipServletResponse resp) throws IOException {
         SipSession s = resp.getSession(false);
         if (s == null) return;

@@ -4,14 +4,15 @@ import io.pushgate.config.Config;
 import io.pushgate.config.ConfigException;
 import io.pushgate.config.ConfigKey;
 import io.pushgate.config.ConfigSection;
+import io.pushgate.sip.SipUris;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * The [push-server] section. On the registrar/proxy, {@code route-to} sends calls for sleeping
- * users to the push application server; on the application server, {@code serve} and the rest.
+ * users to the push application server; on the application server ([server] role = push-server), the rest.
  */
-public record PushServerSettings(String routeTo, boolean serve, String proxy, List<String> acceptFrom, int waitTimeoutSeconds,
+public record PushServerSettings(String routeTo, String proxy, List<String> acceptFrom, int waitTimeoutSeconds,
                                  int subscriptionExpires, Path announcement, String rtpAddress, int rtpPortMin, int rtpPortMax,
                                  int maxCalls, int maxCallSeconds, int deviceTtlDays) {
     public static final ConfigSection SECTION = new ConfigSection("push-server",
@@ -20,8 +21,9 @@ public record PushServerSettings(String routeTo, boolean serve, String proxy, Li
             "Registrar/proxy side: SIP URI of the push application server; calls for a user with no live binding but known push devices go there. Empty: they get 480.");
     static final ConfigKey<Integer> DEVICE_TTL = SECTION.integer("device-ttl", 30, 1, 3650,
             "Registrar/proxy side: days a push device is remembered after its last registration; then it is no longer pushed.");
-    static final ConfigKey<Boolean> SERVE = SECTION.bool("serve", false,
-            "Run this instance as the push application server (it then serves no registrar).");
+    /** Replaced by [server] role = push-server; still read, with a warning. */
+    public static final ConfigKey<Boolean> SERVE = SECTION.bool("serve", false,
+            "Deprecated: set [server] role = push-server instead. Still read: true makes this instance the push application server.");
     static final ConfigKey<String> PROXY = SECTION.string("proxy", "",
             "Application server side: host:port or SIP URI of the registrar/proxy to subscribe at (Event: reg) and to hand calls back to.");
     static final ConfigKey<List<String>> ACCEPT_FROM = SECTION.list("accept-from", "",
@@ -41,11 +43,6 @@ public record PushServerSettings(String routeTo, boolean serve, String proxy, Li
     static final ConfigKey<Integer> MAX_CALL_SECONDS = SECTION.integer("max-call-duration", 14_400, 60, 604_800,
             "Seconds a connected call is kept at most; a call whose peers vanished without BYE is forgotten then.");
 
-    /** Whether this instance is the push application server (read before start, for its JVM options). */
-    public static boolean serves(Config c) {
-        return c.get(SERVE);
-    }
-
     public static PushServerSettings from(Config c) {
         String ports = c.get(RTP_PORTS).trim();
         int min;
@@ -59,12 +56,20 @@ public record PushServerSettings(String routeTo, boolean serve, String proxy, Li
         }
         if (min < 1024 || max > 65535 || min >= max) throw new ConfigException(RTP_PORTS.qualifiedName(), "range must lie within 1024-65535, low before high");
         Path announcement = c.get(ANNOUNCEMENT);
-        PushServerSettings s = new PushServerSettings(c.get(ROUTE_TO).trim(), c.get(SERVE), c.get(PROXY).trim(), c.get(ACCEPT_FROM),
+        PushServerSettings s = new PushServerSettings(c.get(ROUTE_TO).trim(), c.get(PROXY).trim(), c.get(ACCEPT_FROM),
                 c.get(WAIT_TIMEOUT), c.get(SUBSCRIPTION_EXPIRES), announcement == null || announcement.toString().isEmpty() ? null : announcement,
                 c.get(RTP_ADDRESS).trim(), min, max, c.get(MAX_CALLS), c.get(MAX_CALL_SECONDS), c.get(DEVICE_TTL));
-        if (s.serve && s.proxy.isEmpty()) throw new ConfigException(PROXY.qualifiedName(), "required when push-server.serve is on");
-        if (s.serve && !s.routeTo.isEmpty()) throw new ConfigException(ROUTE_TO.qualifiedName(), "is for the registrar/proxy, not the application server itself");
+        if (!s.routeTo.isEmpty() && !SipUris.isSipUri(s.routeTo)) throw new ConfigException(ROUTE_TO.qualifiedName(), "not a SIP URI: " + s.routeTo);
+        if (!s.proxy.isEmpty() && !SipUris.isSipUriOrHostPort(s.proxy)) {
+            throw new ConfigException(PROXY.qualifiedName(), "expected host:port or a SIP URI, got " + s.proxy);
+        }
         return s;
+    }
+
+    /** The rules for an instance whose [server] role is push-server. */
+    public void checkServing() {
+        if (proxy.isEmpty()) throw new ConfigException(PROXY.qualifiedName(), "required when [server] role is push-server");
+        if (!routeTo.isEmpty()) throw new ConfigException(ROUTE_TO.qualifiedName(), "is for the registrar/proxy, not the application server itself");
     }
 
     /** The proxy as a SIP URI text. */

@@ -75,6 +75,7 @@ public final class SleepingCalleeRouter implements RequestStep {
      * A final response from the application server may name devices whose push service said the
      * token is dead: they are forgotten. The header never goes further than this proxy.
      */
+    @Override
     public void onResponse(SipServletResponse resp) {
         if (resp.getHeader(DEVICE_GONE_HEADER) == null) return;
         if ("INVITE".equals(resp.getMethod()) && serverHost.equals(resp.getRemoteAddr()) && resp.getTo().getURI() instanceof SipURI to

@@ -103,6 +103,7 @@ public final class RegEventServer implements RequestStep, BindingChange.Listener
     }
 
     /** A request inside one of our subscription dialogs (refresh or unsubscribe); false when it is not ours. */
+    @Override
     public boolean onSubsequent(SipServletRequest req) throws IOException {
         SipSession s = req.getSession(false);
         if (s == null || !"SUBSCRIBE".equals(req.getMethod()) || !(s.getAttribute(SUBSCRIPTION) instanceof RegSubscription sub)) return false;
@@ -130,6 +131,7 @@ public final class RegEventServer implements RequestStep, BindingChange.Listener
     }
 
     /** A response to one of our NOTIFYs: a failure ends the subscription (RFC 6665 section 4.2.2). */
+    @Override
     public void onResponse(SipServletResponse resp) {
         if (!"NOTIFY".equals(resp.getMethod()) || resp.getStatus() < 300) return;
         SipSession s = resp.getSession(false);

@@ -4,11 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Iterator;
-import java.util.ListIterator;
-import javax.servlet.sip.Address;
-import javax.servlet.sip.SipServletRequest;
-import javax.servlet.sip.SipURI;
+import java.util.Map;
 
 /** Turns one Contact of a REGISTER into a binding, the same way for the registrar and the push gateway. */
 public final class ContactBinding {
@@ -19,42 +15,34 @@ public final class ContactBinding {
      * the request, where it came from, and (with {@code natRewrite}) the observed address when it
      * differs from the contact's.
      */
-    public static BindingRecord of(String aor, Address contact, int expires, SipServletRequest req, long cseq, long now,
+    public static BindingRecord of(String aor, RegisterRequest req, RegisterRequest.Contact contact, int expires, long now,
                                    boolean natRewrite) {
         StringBuilder params = new StringBuilder();
         String instance = null;
         int regId = 0;
-        for (Iterator<String> it = contact.getParameterNames(); it.hasNext(); ) {
-            String name = it.next();
+        for (Map.Entry<String, String> p : contact.headerParams().entrySet()) {
+            String name = p.getKey();
             if (name.equalsIgnoreCase("expires") || name.equalsIgnoreCase("q")) continue;
-            String v = contact.getParameter(name);
+            String v = p.getValue();
             params.append(';').append(name);
             if (v != null && !v.isEmpty()) params.append('=').append(v);
             if (name.equalsIgnoreCase("+sip.instance")) instance = v;
             if (name.equalsIgnoreCase("reg-id")) regId = parseIntOr(v, 0);
         }
-        float q = contact.getQ();
+        float q = contact.q();
         int qMilli = q < 0 ? 1000 : Math.round(q * 1000);
-        StringBuilder path = new StringBuilder();
-        for (ListIterator<String> it = req.getHeaders("Path"); it.hasNext(); ) {
-            if (path.length() > 0) path.append('\n');
-            path.append(it.next());
-        }
-        String transport = req.getInitialTransport() == null ? "udp" : req.getInitialTransport().toLowerCase();
-        String srcAddr = req.getInitialRemoteAddr();
-        int srcPort = req.getInitialRemotePort();
+        String path = req.path().isEmpty() ? null : String.join("\n", req.path());
+        String transport = req.transport();
         String received = null;
         // A WebSocket client's contact (RFC 7118, often an ".invalid" host) is reachable only over its connection.
         boolean webSocket = transport.startsWith("ws");
-        if ((natRewrite || webSocket) && contact.getURI() instanceof SipURI sip && path.length() == 0) {
-            int port = sip.getPort() > 0 ? sip.getPort() : (sip.isSecure() || "tls".equals(transport) ? 5061 : 5060);
-            if (!sip.getHost().equals(srcAddr) || port != srcPort) received = hostPort(srcAddr, srcPort);
+        if ((natRewrite || webSocket) && contact.sip() && path == null) {
+            int port = contact.port() > 0 ? contact.port() : (contact.secure() || "tls".equals(transport) ? 5061 : 5060);
+            if (!contact.host().equals(req.sourceAddress()) || port != req.sourcePort()) received = hostPort(req.sourceAddress(), req.sourcePort());
         }
-        String uri = contact.getURI().toString();
-        return new BindingRecord(id(aor, instance, contact.getParameter("reg-id"), uri), aor, uri, params.toString(),
-                instance, regId, qMilli, now + expires * 1000L, req.getCallId(), cseq,
-                path.length() == 0 ? null : path.toString(), transport + ":" + hostPort(srcAddr, srcPort),
-                received, truncate(req.getHeader("User-Agent"), 256), now);
+        return new BindingRecord(req.bindingId(aor, contact), aor, contact.uri(), params.toString(),
+                instance, regId, qMilli, now + expires * 1000L, req.callId(), req.cseq(), path,
+                transport + ":" + hostPort(req.sourceAddress(), req.sourcePort()), received, truncate(req.userAgent(), 256), now);
     }
 
     /** A device re-registering with the same instance (and reg-id) replaces its binding (RFC 5626). */

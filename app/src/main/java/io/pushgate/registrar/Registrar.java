@@ -9,11 +9,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.ListIterator;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import javax.servlet.ServletException;
-import javax.servlet.sip.Address;
 import javax.servlet.sip.SipServletRequest;
 import javax.servlet.sip.SipServletResponse;
 
@@ -32,9 +30,6 @@ public final class Registrar implements RequestStep {
         this.store = store;
         this.clock = clock;
     }
-
-    /** One Contact of the request, with the expiry it asks for. */
-    private record Requested(Address address, String uri, int expires) {}
 
     @Override
     public void handle(Exchange ex, Chain chain) throws IOException, ServletException {
@@ -57,62 +52,47 @@ public final class Registrar implements RequestStep {
             return;
         }
         String aor = domain.aor(user);
-
-        List<Requested> requested = new ArrayList<>();
-        boolean wildcard = false;
-        int headerExpires = req.getExpires();
-        for (ListIterator<Address> it = req.getAddressHeaders("Contact"); it.hasNext(); ) {
-            Address a = it.next();
-            if (a.isWildcard()) {
-                wildcard = true;
-                continue;
-            }
-            int expires = a.getExpires() >= 0 ? a.getExpires() : headerExpires >= 0 ? headerExpires : settings.defaultExpires();
-            if (expires > 0 && expires < settings.minExpires()) {
-                SipServletResponse r = ex.response(423, "Interval Too Brief");
-                r.setHeader("Min-Expires", Integer.toString(settings.minExpires()));
-                ex.send(r);
-                return;
-            }
-            requested.add(new Requested(a, a.getURI().toString(), Math.min(expires, settings.maxExpires())));
+        RegisterRequest register = RegisterRequest.of(req);
+        int tooBrief = settings.tooBrief(register);
+        if (tooBrief > 0) {
+            SipServletResponse r = ex.response(423, "Interval Too Brief");
+            r.setHeader("Min-Expires", Integer.toString(tooBrief));
+            ex.send(r);
+            return;
         }
-        if (wildcard && (!requested.isEmpty() || headerExpires != 0)) {
+        if (register.wildcardMisused()) {
             ex.reply(400, "Wildcard Contact Needs Expires 0 And No Other Contact");
             return;
         }
-        long cseq = io.pushgate.sip.SipUris.cseq(req);
-        synchronized (store.lockFor(aor)) {
-            long now = clock.getAsLong();
-            Map<String, BindingRecord> live = new LinkedHashMap<>();
-            for (BindingRecord b : store.held(aor)) if (b.expiresAt() > now) live.put(b.id(), b);
-            List<BindingRecord> upserts = new ArrayList<>();
-            List<String> removals = new ArrayList<>();
-            for (BindingRecord b : wildcard ? live.values() : List.<BindingRecord>of()) {
-                if (outOfOrder(b, req.getCallId(), cseq)) {
-                    ex.reply(500, "Out Of Order CSeq");
-                    return;
-                }
-            }
-            for (Requested r : requested) {
-                String id = ContactBinding.id(aor, r.address.getParameter("+sip.instance"), r.address.getParameter("reg-id"), r.uri);
-                if (outOfOrder(live.get(id), req.getCallId(), cseq)) {
-                    ex.reply(500, "Out Of Order CSeq");
-                    return;
-                }
-                if (r.expires == 0) removals.add(id);
-                else upserts.add(ContactBinding.of(aor, r.address, r.expires, req, cseq, now, settings.natRewrite()));
-            }
-            store.update(aor, upserts, removals, wildcard, settings.maxContacts());
+        if (!apply(aor, register)) {
+            ex.reply(500, "Out Of Order CSeq");
+            return;
         }
         SipServletResponse ok = ex.response(200, null);
         for (BindingRecord b : store.current(aor)) ok.addHeader("Contact", ContactBinding.header(b, clock.getAsLong()));
         // RFC 3327 section 5.3: the 200 repeats the REGISTER's Path headers, in order
-        for (ListIterator<String> it = req.getHeaders("Path"); it.hasNext(); ) StackHeaders.add(ok, "Path", it.next());
+        for (String p : register.path()) StackHeaders.add(ok, "Path", p);
         ex.send(ok);
     }
 
-    /** RFC 3261 section 10.3 step 7: a binding refreshed by the same Call-ID needs a higher CSeq. */
-    private static boolean outOfOrder(BindingRecord existing, String callId, long cseq) {
-        return existing != null && existing.callId().equals(callId) && existing.cseq() >= cseq;
+    /** Stores the registration's changes; false, changing nothing, when a binding it touches was refreshed by a later CSeq. */
+    private boolean apply(String aor, RegisterRequest register) {
+        synchronized (store.lockFor(aor)) {
+            long now = clock.getAsLong();
+            Map<String, BindingRecord> live = new LinkedHashMap<>();
+            for (BindingRecord b : store.held(aor)) if (b.expiresAt() > now) live.put(b.id(), b);
+            if (register.wildcard() && live.values().stream().anyMatch(register::outOfOrderFor)) return false;
+            List<BindingRecord> upserts = new ArrayList<>();
+            List<String> removals = new ArrayList<>();
+            for (RegisterRequest.Contact c : register.contacts()) {
+                String id = register.bindingId(aor, c);
+                if (register.outOfOrderFor(live.get(id))) return false;
+                int expires = settings.granted(register, c);
+                if (expires == 0) removals.add(id);
+                else upserts.add(ContactBinding.of(aor, register, c, expires, now, settings.natRewrite()));
+            }
+            store.update(aor, upserts, removals, register.wildcard(), settings.maxContacts());
+            return true;
+        }
     }
 }

@@ -23,6 +23,20 @@ public record RegistrarSettings(int minExpires, int maxExpires, int defaultExpir
     static final ConfigKey<Integer> PURGE_INTERVAL = SECTION.integer("purge-interval", 30, 1, 3600,
             "Seconds between sweeps that delete expired bindings from memory and database.");
 
+    /** The Min-Expires to answer 423 with when a contact asks for a non-zero expiry below it; 0 when none does. */
+    public int tooBrief(RegisterRequest r) {
+        for (RegisterRequest.Contact c : r.contacts()) {
+            int asked = r.askedExpiry(c, defaultExpires);
+            if (asked > 0 && asked < minExpires) return minExpires;
+        }
+        return 0;
+    }
+
+    /** The expiry granted to a contact: what it asks for, no longer than max-expires (0 removes it). */
+    public int granted(RegisterRequest r, RegisterRequest.Contact c) {
+        return Math.min(r.askedExpiry(c, defaultExpires), maxExpires);
+    }
+
     public static RegistrarSettings from(Config c) {
         RegistrarSettings s = new RegistrarSettings(c.get(MIN_EXPIRES), c.get(MAX_EXPIRES), c.get(DEFAULT_EXPIRES),
                 c.get(MAX_CONTACTS), c.get(NAT_REWRITE), c.get(PURGE_INTERVAL));

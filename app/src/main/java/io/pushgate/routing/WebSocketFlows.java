@@ -67,8 +67,17 @@ public final class WebSocketFlows implements BindingChange.Listener, RequestStep
         }
     }
 
-    /** Points a request whose Request-URI is a WebSocket client's contact at its connection. */
-    public void route(SipServletRequest req) {
+    /**
+     * Points a request inside a dialog whose Request-URI is a WebSocket client's contact at its
+     * connection; the container then routes it on, so the request is never taken here.
+     */
+    @Override
+    public boolean onSubsequent(SipServletRequest req) {
+        route(req);
+        return false;
+    }
+
+    private void route(SipServletRequest req) {
         URI ruri = req.getRequestURI();
         if (!(ruri instanceof SipURI sip) || !sip.getHost().endsWith(".invalid")) return;
         SipURI target = (SipURI) sip.clone();

@@ -14,6 +14,21 @@ import javax.servlet.sip.URI;
 public final class SipUris {
     private SipUris() {}
 
+    private static final java.util.regex.Pattern SIP_URI =
+            java.util.regex.Pattern.compile("sips?:([^@\\s<>]+@)?(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.\\-]+)(:\\d{1,5})?(;[^\\s<>?]*)?");
+    private static final java.util.regex.Pattern HOST_PORT =
+            java.util.regex.Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.\\-]+)(:\\d{1,5})?(;[^\\s<>?]*)?");
+
+    /** Whether text is a sip:/sips: URI this server can route to (checked before the container exists, for the configuration). */
+    public static boolean isSipUri(String text) {
+        return SIP_URI.matcher(text).matches();
+    }
+
+    /** Whether text is a SIP URI or host[:port][;params], the two ways a configured next hop may be written. */
+    public static boolean isSipUriOrHostPort(String text) {
+        return isSipUri(text) || HOST_PORT.matcher(text).matches();
+    }
+
     /** sip:user@host (host lower-cased, no port or parameters), or null when there is no user. */
     public static String aor(URI uri) {
         if (!(uri instanceof SipURI sip) || sip.getUser() == null || sip.getUser().isEmpty()) return null;

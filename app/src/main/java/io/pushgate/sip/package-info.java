@@ -1,7 +1,5 @@
 /**
- * The SIP application: its servlet and how its parts are assembled. Application sessions of proxied
- * dialogs end with the dialog (invalidate-when-ready); the timeout (minutes) only bounds dialogs that
- * never end, so it is also the longest call the proxy follows.
+ * The SIP vocabulary every module shares: the local domain and its names, reading URIs and
+ * headers, and the headers only the stack underneath can add. No module logic lives here.
  */
-@javax.servlet.sip.annotation.SipApplication(name = "pushgate", mainServlet = "pushgate", distributable = false, sessionTimeout = 240)
 package io.pushgate.sip;

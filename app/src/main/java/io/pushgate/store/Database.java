@@ -1,8 +1,6 @@
 package io.pushgate.store;
 
-import io.pushgate.registrar.BindingRecord;
-import io.pushgate.routing.Alias;
-import io.pushgate.subscriber.Subscriber;
+import java.util.List;
 import java.util.function.Function;
 import org.hibernate.HibernateException;
 import org.hibernate.Session;
@@ -11,20 +9,18 @@ import org.hibernate.StatelessSession;
 import org.hibernate.cfg.Configuration;
 import jakarta.persistence.PersistenceException;
 
-/** Hibernate over a pooled JDBC connection; every use goes through {@link #inTransaction}. */
+/**
+ * Hibernate over a pooled JDBC connection; every use goes through {@link #inTransaction}. The
+ * tables are the store's own settings plus the entity classes the server hands over (server/Modules).
+ */
 public final class Database implements AutoCloseable {
     private final SessionFactory sessions;
     private final DatabaseSettings settings;
 
-    public Database(DatabaseSettings settings) {
+    public Database(DatabaseSettings settings, List<Class<?>> entities) {
         this.settings = settings;
-        Configuration cfg = new Configuration()
-                .addAnnotatedClass(Subscriber.class)
-                .addAnnotatedClass(Alias.class)
-                .addAnnotatedClass(BindingRecord.class)
-                .addAnnotatedClass(StoredSetting.class)
-                .addAnnotatedClass(io.pushgate.gateway.StoredMessage.class)
-                .addAnnotatedClass(io.pushgate.pushserver.PushDevice.class);
+        Configuration cfg = new Configuration().addAnnotatedClass(StoredSetting.class);
+        for (Class<?> entity : entities) cfg.addAnnotatedClass(entity);
         cfg.setProperty("hibernate.connection.provider_class", "org.hibernate.hikaricp.internal.HikariCPConnectionProvider");
         cfg.setProperty("hibernate.hikari.jdbcUrl", settings.url());
         // Named explicitly: inside a web application class loader DriverManager may not see the driver.

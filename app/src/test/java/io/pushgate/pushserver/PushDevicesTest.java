@@ -25,7 +25,7 @@ public class PushDevicesTest {
     @Before
     public void open() {
         url = "jdbc:h2:mem:devices" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
-        db = new Database(new DatabaseSettings(url, "sa", "", 2, 2000, 10));
+        db = new Database(new DatabaseSettings(url, "sa", "", 2, 2000, 10), List.of(PushDevice.class, BindingRecord.class));
         store = new BindingStore(db, now::get);
         devices = new PushDevices(db, now::get);
         store.addListener(devices);

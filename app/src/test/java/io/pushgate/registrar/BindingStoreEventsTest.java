@@ -21,7 +21,8 @@ public class BindingStoreEventsTest {
 
     @Before
     public void open() {
-        db = new Database(new DatabaseSettings("jdbc:h2:mem:events" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "", 2, 2000, 10));
+        db = new Database(new DatabaseSettings("jdbc:h2:mem:events" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "", 2, 2000, 10),
+                java.util.List.of(BindingRecord.class));
         store = new BindingStore(db, now::get);
         store.addListener((aor, changes) -> changes.forEach(c -> seen.add(c.binding().id() + ":" + c.event().xmlName())));
     }

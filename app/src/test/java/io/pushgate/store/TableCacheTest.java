@@ -18,7 +18,7 @@ public class TableCacheTest {
 
     @Before
     public void open() {
-        db = new Database(new DatabaseSettings("jdbc:h2:mem:tablecache" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "", 2, 2000, 10));
+        db = new Database(new DatabaseSettings("jdbc:h2:mem:tablecache" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "", 2, 2000, 10), java.util.List.of());
         reader = new TableCache<>(db, "thing", 100, now::get);
         writer = new TableCache<>(db, "thing", 100, now::get);
     }

@@ -4,16 +4,8 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
-import io.pushgate.auth.AuthSettings;
-import io.pushgate.config.AppSchema;
-import io.pushgate.store.Database;
-import io.pushgate.store.DatabaseSettings;
-import io.pushgate.subscriber.SubscriberDirectory;
 import java.io.ByteArrayInputStream;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.transform.stream.StreamSource;
@@ -21,7 +13,6 @@ import javax.xml.validation.SchemaFactory;
 import javax.xml.validation.Validator;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit.Arquillian;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.After;
 import org.junit.Before;
@@ -37,42 +28,26 @@ import org.w3c.dom.Element;
  */
 @RunWith(Arquillian.class)
 public class InContainerRegEventTest {
-    private static final int CONTAINER_PORT = 15070;
-    private static final Path ROOT = Path.of(System.getProperty("pushgate.root", "..")).toAbsolutePath().normalize();
+    private static final int CONTAINER_PORT = InContainer.PORT;
     private static final String NS = "urn:ietf:params:xml:ns:reginfo";
 
     static {
-        try {
-            Path dir = Files.createTempDirectory("pushgate-arq-reg");
-            String url = "jdbc:h2:file:" + dir.resolve("db") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
-            Path config = dir.resolve("pushgate.ini");
-            Files.writeString(config, """
-                    [database]
-                    url = %s
+        InContainer.configure("""
+                [auth]
+                trusted-peers = 127.0.0.1
 
-                    [auth]
-                    trusted-peers = 127.0.0.1
+                [registrar]
+                min-expires = 1
+                purge-interval = 1
 
-                    [registrar]
-                    min-expires = 1
-                    purge-interval = 1
-
-                    [reg-event]
-                    min-expires = 1
-                    """.formatted(url));
-            System.setProperty(AppSchema.CONFIG_PROPERTY, config.toString());
-            try (Database db = new Database(new DatabaseSettings(url, "pushgate", "", 2, 2000, 10))) {
-                SubscriberDirectory subscribers = new SubscriberDirectory(db, "localhost", AuthSettings.PasswordStorage.HA1, System::currentTimeMillis);
-                for (String u : new String[] {"alice", "bob", "carol", "dave"}) subscribers.add(u, "pw-" + u);
-            }
-        } catch (Exception e) {
-            throw new ExceptionInInitializerError(e);
-        }
+                [reg-event]
+                min-expires = 1
+                """, new String[] {"alice", "bob", "carol", "dave"}, java.util.Map.of());
     }
 
     @Deployment(testable = false)
     public static WebArchive pushgate() {
-        return ShrinkWrap.createFromZipFile(WebArchive.class, new File(ROOT.resolve("app/target/pushgate.war").toString()));
+        return InContainer.archive();
     }
 
     private UdpSipPeer watcher;

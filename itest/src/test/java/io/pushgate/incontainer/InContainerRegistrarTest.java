@@ -4,20 +4,11 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import io.pushgate.auth.AuthSettings;
-import io.pushgate.config.AppSchema;
-import io.pushgate.store.Database;
-import io.pushgate.store.DatabaseSettings;
-import io.pushgate.subscriber.SubscriberDirectory;
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Properties;
 import org.cafesip.sipunit.SipPhone;
 import org.cafesip.sipunit.SipStack;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit.Arquillian;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.After;
 import org.junit.Before;
@@ -30,29 +21,15 @@ import org.junit.runner.RunWith;
  */
 @RunWith(Arquillian.class)
 public class InContainerRegistrarTest {
-    private static final int CONTAINER_PORT = 15070;
-    private static final Path ROOT = Path.of(System.getProperty("pushgate.root", "..")).toAbsolutePath().normalize();
+    private static final int CONTAINER_PORT = InContainer.PORT;
 
     static {
-        try {
-            // The application reads its configuration when the servlet starts, so it must exist before deployment.
-            Path dir = Files.createTempDirectory("pushgate-arq");
-            String url = "jdbc:h2:file:" + dir.resolve("db") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
-            Path config = dir.resolve("pushgate.ini");
-            Files.writeString(config, "[database]\nurl = " + url + "\n");
-            System.setProperty(AppSchema.CONFIG_PROPERTY, config.toString());
-            try (Database db = new Database(new DatabaseSettings(url, "pushgate", "", 2, 2000, 10))) {
-                SubscriberDirectory subscribers = new SubscriberDirectory(db, "localhost", AuthSettings.PasswordStorage.HA1, System::currentTimeMillis);
-                for (String u : new String[] {"alice", "bob", "carol"}) subscribers.add(u, "pw-" + u);
-            }
-        } catch (Exception e) {
-            throw new ExceptionInInitializerError(e);
-        }
+        InContainer.configure("", new String[] {"alice", "bob", "carol"}, java.util.Map.of());
     }
 
     @Deployment(testable = false)
     public static WebArchive pushgate() {
-        return ShrinkWrap.createFromZipFile(WebArchive.class, new File(ROOT.resolve("app/target/pushgate.war").toString()));
+        return InContainer.archive();
     }
 
     private SipStack stack;
@@ -81,6 +58,33 @@ public class InContainerRegistrarTest {
     public void registerWithTheRightPasswordIsAccepted() throws Exception {
         SipPhone p = as("alice");
         assertTrue(p.format(), p.register("alice", "pw-alice", null, 600, 5000));
+    }
+
+    @Test
+    public void aRefreshKeepsTheBindingWithItsNewExpiryAndARemovalTakesIt() throws Exception {
+        try (UdpSipPeer device = new UdpSipPeer("127.0.0.1", CONTAINER_PORT)) {
+            String callId = "refresh-" + System.nanoTime();
+            assertEquals(java.util.List.of("<" + device.contact("carol") + ">;expires=600"), registerAs(device, "carol", callId, 1, 600).headers("contact"));
+            UdpSipPeer.Message refreshed = registerAs(device, "carol", callId, 3, 1200);
+            assertEquals("one binding, with the new expiry", java.util.List.of("<" + device.contact("carol") + ">;expires=1200"),
+                    refreshed.headers("contact"));
+            assertTrue("removed: the 200 lists no binding", registerAs(device, "carol", callId, 5, 0).headers("contact").isEmpty());
+        }
+    }
+
+    /** REGISTER, the 401, then REGISTER again with the digest answer; returns the final answer to that. */
+    private static UdpSipPeer.Message registerAs(UdpSipPeer device, String user, String callId, int cseq, int expires) throws Exception {
+        String uri = "sip:127.0.0.1:" + CONTAINER_PORT;
+        String headers = "From: <sip:" + user + "@127.0.0.1>;tag=r\nTo: <sip:" + user + "@127.0.0.1>\nCall-ID: " + callId + "\n"
+                + "Contact: <" + device.contact(user) + ">\nExpires: " + expires + "\n";
+        device.request("REGISTER", uri, headers + "CSeq: " + cseq + " REGISTER\n", "", null);
+        String challenge = device.finalResponse(5000).header("WWW-Authenticate");
+        String nonce = challenge.replaceAll(".*nonce=\"([^\"]+)\".*", "$1");
+        device.request("REGISTER", uri, headers + "CSeq: " + (cseq + 1) + " REGISTER\nAuthorization: "
+                + InContainer.digest(user, "pw-" + user, "MD5", nonce, "REGISTER", uri) + "\n", "", null);
+        UdpSipPeer.Message ok = device.finalResponse(5000);
+        assertEquals(ok.startLine(), 200, ok.status());
+        return ok;
     }
 
     @Test

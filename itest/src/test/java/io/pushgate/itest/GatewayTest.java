@@ -45,8 +45,10 @@ public class GatewayTest {
     private void start(boolean pathMode, String extra) throws Exception {
         kamailio = Kamailio.start(work, pathMode);
         gateway = new PushgateProcess("""
+                [server]
+                role = gateway
+
                 [gateway]
-                enabled = true
                 backend = %s
                 mode = %s
 
@@ -405,7 +407,7 @@ public class GatewayTest {
     public void registerNeverLoopsBackToTheGateway() throws Exception {
         gateway = new PushgateProcess("");
         // The backend named is the gateway itself.
-        Files.writeString(gateway.config(), "\n[gateway]\nenabled = true\nbackend = " + gateway.uri() + "\n",
+        Files.writeString(gateway.config(), "\n[server]\nrole = gateway\n[gateway]\nbackend = " + gateway.uri() + "\n",
                 java.nio.file.StandardOpenOption.APPEND);
         gateway.start();
         gateway.sipp(Sipp.send(register("dev", 1, "<sip:dev@127.0.0.1:5999>", "")), Sipp.recv(482));

@@ -50,9 +50,9 @@ public class PushServerTest {
 
                 [server]
                 sip-address = 127.0.0.2
+                role = push-server
 
                 [push-server]
-                serve = true
                 proxy = %s
                 wait-timeout = %d
                 rtp-ports = 42000-42099

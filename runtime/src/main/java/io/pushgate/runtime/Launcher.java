@@ -1,13 +1,13 @@
 package io.pushgate.runtime;
 
 import io.pushgate.auth.AuthSettings;
-import io.pushgate.config.AppSchema;
 import io.pushgate.config.Config;
 import io.pushgate.config.ConfigException;
-import io.pushgate.config.ConfigSection;
-import io.pushgate.pushserver.PushServerSettings;
 import io.pushgate.routing.Alias;
 import io.pushgate.routing.AliasTable;
+import io.pushgate.server.Modules;
+import io.pushgate.server.ServerRole;
+import io.pushgate.server.ServerSettings;
 import io.pushgate.sip.LocalDomain;
 import io.pushgate.store.Database;
 import io.pushgate.store.DatabaseSettings;
@@ -45,13 +45,6 @@ public final class Launcher {
         System.exit(run(args, System.out, System.err));
     }
 
-    static List<ConfigSection> schema() {
-        List<ConfigSection> all = new ArrayList<>();
-        all.add(ServerSettings.SECTION);
-        all.addAll(AppSchema.SECTIONS);
-        return all;
-    }
-
     static int run(String[] argv, PrintStream out, PrintStream err) {
         List<String> args = new ArrayList<>(List.of(argv));
         Path configFile = null;
@@ -64,23 +57,26 @@ public final class Launcher {
         String command = args.isEmpty() ? "run" : args.remove(0);
         try {
             if (command.equals("default-config")) {
-                out.print(Config.render(schema()));
+                out.print(Config.render(Modules.sections()));
                 return 0;
             }
-            Config config = configFile == null ? Config.defaults(schema()) : Config.load(configFile, schema(), true);
+            Config config = configFile == null ? Config.defaults(Modules.sections()) : Modules.load(configFile);
             ServerSettings server = ServerSettings.from(config);
+            configureLogging(command.equals("run") ? server.logLevel() : "WARN");
             switch (command) {
                 case "check-config" -> {
-                    authSettings(config); // Config.load parsed every key; this adds the checks that span keys
-                    out.println("configuration is valid");
+                    ServerRole role = Modules.check(config, w -> err.println("pushgate: warning: " + w));
+                    out.println("configuration is valid (role " + role.token() + ")");
                     return 0;
                 }
                 case "run" -> {
+                    // every rule before anything starts; the application logs the warnings itself
+                    Modules.check(config, w -> { });
                     return serve(config, configFile, server);
                 }
                 case "jvm-options" -> {
                     // for bin/pushgate, before it starts the server's JVM
-                    out.println(server.collectorOptions(PushServerSettings.serves(config)));
+                    out.println(server.collectorOptions(ServerRole.from(config, w -> { }) == ServerRole.PUSH_SERVER));
                     return 0;
                 }
                 case "subscriber" -> {
@@ -106,10 +102,8 @@ public final class Launcher {
     }
 
     private static int serve(Config config, Path configFile, ServerSettings server) {
-        configureLogging(server.logLevel());
         Logger log = Logger.getLogger(Launcher.class);
-        authSettings(config); // cross-key checks before anything starts
-        if (configFile != null) System.setProperty(AppSchema.CONFIG_PROPERTY, configFile.toAbsolutePath().toString());
+        if (configFile != null) System.setProperty(Modules.CONFIG_PROPERTY, configFile.toAbsolutePath().toString());
         SipContainer container = new SipContainer(server);
         try {
             List<Path> archives = archives(server);
@@ -173,8 +167,7 @@ public final class Launcher {
     }
 
     private static Database openDatabase(Config config) {
-        configureLogging("WARN");
-        return new Database(DatabaseSettings.from(config));
+        return new Database(DatabaseSettings.from(config), Modules.entities());
     }
 
     private static int subscriberCommand(List<String> args, Config config, PrintStream out, PrintStream err) {

@@ -1,5 +1,6 @@
 package io.pushgate.runtime;
 
+import io.pushgate.server.ServerSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

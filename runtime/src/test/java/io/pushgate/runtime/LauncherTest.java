@@ -18,11 +18,23 @@ public class LauncherTest {
     }
 
     @Test
-    public void defaultConfigListsEverySection() {
+    public void defaultConfigListsEverySectionAsDocumented() throws Exception {
         assertEquals(0, run("default-config"));
         for (String s : new String[] {"[server]", "[domain]", "[database]", "[auth]", "[registrar]", "[router]"}) {
             assertTrue(s, out.toString().contains(s));
         }
+        String doc = Files.readString(Path.of("..", "docs", "configuration.md"));
+        String block = doc.substring(doc.indexOf("```ini\n") + 7, doc.indexOf("```\n", doc.indexOf("```ini\n") + 7));
+        assertEquals("docs/configuration.md is bin/pushgate default-config", out.toString(), block);
+    }
+
+    @Test
+    public void checkConfigNamesTheRoleAndWarnsOfDeprecatedKeys() throws Exception {
+        Path f = Files.createTempFile("old", ".ini");
+        Files.writeString(f, "[gateway]\nenabled = true\n");
+        assertEquals(0, run("check-config", "--config", f.toString()));
+        assertEquals("configuration is valid (role gateway)", out.toString().strip());
+        assertTrue(err.toString(), err.toString().contains("warning: gateway.enabled is deprecated: write [server] role = gateway instead"));
     }
 
     @Test

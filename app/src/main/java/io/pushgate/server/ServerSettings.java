@@ -1,4 +1,4 @@
-package io.pushgate.runtime;
+package io.pushgate.server;
 
 import io.pushgate.config.Config;
 import io.pushgate.config.ConfigException;
@@ -7,12 +7,14 @@ import io.pushgate.config.ConfigSection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The [server] section: listeners, deployment and shutdown of the embedded container. */
+/** The [server] section: the role, and the listeners, deployment and shutdown of the embedded container. */
 public record ServerSettings(String address, int udpPort, int tcpPort, int tlsPort, int wsPort, int wssPort,
                              Path tlsCertificate, Path tlsKey, String httpAddress, int httpPort, Path deployDir, Path workDir,
                              int stopGraceSeconds, int sipThreads, String logLevel, String collector, int pauseGoalMs) {
     public static final ConfigSection SECTION = new ConfigSection("server",
-            "Listeners of the embedded SIP Servlet container; a port of 0 turns that listener off.");
+            "What this instance is, and the listeners of the embedded SIP Servlet container; a port of 0 turns that listener off.");
+    static final ConfigKey<ServerRole> ROLE = SECTION.choice("role", ServerRole.REGISTRAR, ServerRole.class,
+            "registrar: registrar and proxy of [domain]; gateway: push gateway in front of [gateway] backend; push-server: the push application server ([push-server]).");
     static final ConfigKey<String> ADDRESS = SECTION.string("sip-address", "127.0.0.1", "IP address the SIP listeners bind to.");
     static final ConfigKey<Integer> UDP = SECTION.integer("udp-port", 5060, 0, 65535, "SIP over UDP.");
     static final ConfigKey<Integer> TCP = SECTION.integer("tcp-port", 5060, 0, 65535, "SIP over TCP.");

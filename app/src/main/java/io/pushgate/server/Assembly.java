@@ -1,12 +1,13 @@
-package io.pushgate.sip;
+package io.pushgate.server;
 
 import io.pushgate.auth.AuthSettings;
 import io.pushgate.config.Config;
-import io.pushgate.media.MediaAnchor;
 import io.pushgate.registrar.BindingStore;
 import io.pushgate.registrar.RegistrarSettings;
 import io.pushgate.routing.BindingTarget;
 import io.pushgate.routing.ProxyForwarder;
+import io.pushgate.routing.RouterSettings;
+import io.pushgate.sip.LocalDomain;
 import io.pushgate.store.Database;
 import io.pushgate.subscriber.SubscriberDirectory;
 import java.util.List;
@@ -17,5 +18,5 @@ import javax.servlet.sip.SipFactory;
 /** What every role is built from: the configuration, the container's factory, and the shared stores. */
 record Assembly(Config config, SipFactory factory, LocalDomain domain, List<String[]> listeningAddresses, Database db,
                 SubscriberDirectory subscribers, BindingStore bindings, AuthSettings auth, RegistrarSettings registrar,
-                ProxyForwarder forwarder, BindingTarget targets, MediaAnchor media, ScheduledExecutorService timers,
+                RouterSettings router, ProxyForwarder forwarder, BindingTarget targets, ScheduledExecutorService timers,
                 LongSupplier clock) {}

@@ -1,7 +1,8 @@
-package io.pushgate.sip;
+package io.pushgate.server;
 
 import io.pushgate.config.ConfigException;
 import io.pushgate.pipeline.RequestPipeline;
+import io.pushgate.pipeline.TransactionLinger;
 import io.pushgate.push.PushDispatcher;
 import io.pushgate.push.PushSettings;
 import io.pushgate.pushserver.EarlyMediaAudio;
@@ -9,11 +10,8 @@ import io.pushgate.pushserver.PushCallServer;
 import io.pushgate.pushserver.PushServerSettings;
 import io.pushgate.pushserver.RtpStreamer;
 import io.pushgate.routing.RequestSanity;
-import java.io.IOException;
 import java.util.List;
 import javax.servlet.sip.ServletParseException;
-import javax.servlet.sip.SipServletRequest;
-import javax.servlet.sip.SipServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,28 +21,32 @@ final class PushServerRole implements Role {
 
     private final PushDispatcher push;
     private final RtpStreamer rtp;
-    private final PushCallServer calls;
     private final RequestPipeline pipeline;
 
-    PushServerRole(Assembly a, PushServerSettings settings) {
+    PushServerRole(Assembly a) {
+        PushServerSettings settings = PushServerSettings.from(a.config());
         String address = settings.rtpAddress().isEmpty() ? a.domain().firstListeningHost() : settings.rtpAddress();
         EarlyMediaAudio audio = EarlyMediaAudio.load(settings.announcement());
         this.push = new PushDispatcher(PushSettings.from(a.config()));
         this.rtp = new RtpStreamer(audio, address, settings.rtpPortMin(), settings.rtpPortMax());
+        PushCallServer calls;
         try {
-            this.calls = new PushCallServer(settings, a.factory(), push, rtp, a.timers(), a.clock());
+            calls = new PushCallServer(settings, a.factory(), push, rtp, a.timers(), a.clock());
         } catch (ServletParseException e) {
             close();
             throw new ConfigException("push-server.proxy", "not a SIP address: " + e.getMessage());
         }
-        this.pipeline = new RequestPipeline(List.of(new RequestSanity(a.domain()), calls));
+        this.pipeline = new RequestPipeline(List.of(
+                new TransactionLinger(a.router().nonInviteLingerMs()),
+                new RequestSanity(a.domain()),
+                calls));
         log.info("push application server: calls from {} wait {} s with early media from {}, registrations watched at {}",
                 settings.acceptFrom().isEmpty() ? settings.proxy() : settings.acceptFrom(), settings.waitTimeoutSeconds(),
                 address, settings.proxyUri());
         boolean zgc = java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .anyMatch(gc -> gc.getName().startsWith("ZGC"));
         if (!zgc) {
-            // Measured: hand-back p99 5-13 ms on ZGC, 10-50 ms on G1 (README, bench/push-server-handback.py).
+            // Measured: hand-back p99 5-13 ms on ZGC, 10-50 ms on G1 (docs/tuning.md, bench/push-server-handback.py).
             log.warn("push application server without ZGC: collection pauses delay hand-backs; "
                     + "bin/pushgate starts it with ZGC unless [server] collector or PUSHGATE_JAVA_OPTS says otherwise (docs/tuning.md)");
         }
@@ -52,17 +54,6 @@ final class PushServerRole implements Role {
 
     @Override
     public RequestPipeline pipeline() { return pipeline; }
-
-    @Override
-    public boolean onSubsequent(SipServletRequest req) throws IOException {
-        calls.onSubsequent(req);
-        return true;
-    }
-
-    @Override
-    public void onResponse(SipServletResponse resp) throws IOException {
-        calls.onResponse(resp);
-    }
 
     @Override
     public void close() {

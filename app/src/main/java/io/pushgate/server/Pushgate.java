@@ -1,21 +1,16 @@
-package io.pushgate.sip;
+package io.pushgate.server;
 
 import io.pushgate.auth.AuthSettings;
 import io.pushgate.config.Config;
-import io.pushgate.config.ConfigException;
-import io.pushgate.gateway.GatewaySettings;
-import io.pushgate.media.MediaAnchor;
-import io.pushgate.media.MediaSettings;
-import io.pushgate.media.NgClient;
 import io.pushgate.pipeline.Exchange;
-import io.pushgate.pipeline.FinishedTransactions;
-import io.pushgate.pushserver.PushServerSettings;
+import io.pushgate.pipeline.RequestPipeline;
 import io.pushgate.registrar.BindingStore;
 import io.pushgate.registrar.RegistrarSettings;
 import io.pushgate.registrar.WebSocketDisconnects;
 import io.pushgate.routing.BindingTarget;
 import io.pushgate.routing.ProxyForwarder;
 import io.pushgate.routing.RouterSettings;
+import io.pushgate.sip.LocalDomain;
 import io.pushgate.store.Database;
 import io.pushgate.store.DatabaseSettings;
 import io.pushgate.store.StoreUnavailableException;
@@ -36,8 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The assembled application: its stores, the media relay, and the role this instance runs
- * (registrar/proxy, push gateway or push application server), each with its own request pipeline.
+ * The assembled application: its stores and the role this instance runs (registrar/proxy, push
+ * gateway or push application server), whose pipeline sees every request and response.
  */
 public final class Pushgate implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Pushgate.class);
@@ -45,30 +40,22 @@ public final class Pushgate implements AutoCloseable {
     private final Database db;
     private final BindingStore bindings;
     private final int retryAfterSeconds;
-    private final int nonInviteLingerMs;
     private final ScheduledExecutorService housekeeping;
-    /** Set when [media] names an rtpengine. */
-    private final NgClient ng;
-    private final MediaAnchor media;
     private final Role role;
     private final WebSocketDisconnects disconnects;
 
     public Pushgate(Config config, SipFactory factory, List<String[]> listeningAddresses) {
+        ServerRole which = Modules.check(config, log::warn);
         LongSupplier clock = System::currentTimeMillis;
         LocalDomain domain = LocalDomain.from(config);
         for (String[] hostPort : listeningAddresses) domain.addListeningAddress(hostPort[0], Integer.parseInt(hostPort[1]));
         DatabaseSettings dbSettings = DatabaseSettings.from(config);
         AuthSettings auth = AuthSettings.from(config, domain.canonical());
         RegistrarSettings registrar = RegistrarSettings.from(config);
-        GatewaySettings gateway = GatewaySettings.from(config);
-        PushServerSettings pushServer = PushServerSettings.from(config);
-        MediaSettings mediaSettings = MediaSettings.from(config);
-        if (gateway.enabled() && pushServer.serve()) {
-            throw new ConfigException("push-server.serve", "cannot be on together with gateway.enabled");
-        }
+        RouterSettings router = RouterSettings.from(config);
 
         this.retryAfterSeconds = dbSettings.retryAfterSeconds();
-        this.db = new Database(dbSettings);
+        this.db = new Database(dbSettings, Modules.entities());
         SubscriberDirectory subscribers = new SubscriberDirectory(db, auth.realm(), auth.passwordStorage(), clock);
         this.bindings = new BindingStore(db, clock);
         int loaded = bindings.load();
@@ -79,27 +66,15 @@ public final class Pushgate implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        RouterSettings router = RouterSettings.from(config);
-        this.nonInviteLingerMs = router.nonInviteLingerMs();
         ProxyForwarder forwarder = new ProxyForwarder(router);
-        if (mediaSettings.enabled()) {
-            try {
-                this.ng = new NgClient(mediaSettings.instances(), mediaSettings.timeoutMs(), mediaSettings.retries(),
-                        mediaSettings.downForSeconds() * 1000L, clock);
-            } catch (java.net.SocketException e) {
-                throw new IllegalStateException("cannot open the rtpengine control socket: " + e.getMessage(), e);
-            }
-            this.media = new MediaAnchor(mediaSettings, ng, domain, bindings);
-            log.info("media relay: rtpengine {}", mediaSettings.instances());
-        } else {
-            this.ng = null;
-            this.media = null;
-        }
         Assembly a = new Assembly(config, factory, domain, listeningAddresses, db, subscribers, bindings, auth, registrar,
-                forwarder, new BindingTarget(factory, forwarder), media, housekeeping, clock);
-        if (pushServer.serve()) this.role = new PushServerRole(a, pushServer);
-        else if (gateway.enabled()) this.role = new GatewayRole(a, gateway);
-        else this.role = new RegistrarRole(a, pushServer);
+                router, forwarder, new BindingTarget(factory, forwarder), housekeeping, clock);
+        this.role = switch (which) {
+            case REGISTRAR -> new RegistrarRole(a);
+            case GATEWAY -> new GatewayRole(a);
+            case PUSH_SERVER -> new PushServerRole(a);
+        };
+        for (String line : role.pipeline().describe()) log.info("pipeline {}: {}", which.token(), line);
 
         this.disconnects = new WebSocketDisconnects(bindings, housekeeping);
         disconnects.start();
@@ -108,7 +83,6 @@ public final class Pushgate implements AutoCloseable {
 
     /** Runs an initial request through the pipeline; failures become the right final response. */
     public void handle(SipServletRequest req) {
-        FinishedTransactions.lingerFor(req, nonInviteLingerMs);
         Exchange ex = new Exchange(req);
         try {
             role.pipeline().run(ex);
@@ -136,6 +110,20 @@ public final class Pushgate implements AutoCloseable {
         }
     }
 
+    /** A response to something proxied or sent: every step of the pipeline sees it. */
+    public void onResponse(SipServletResponse resp) {
+        role.pipeline().onResponse(resp);
+    }
+
+    /** A request inside a dialog or transaction; when no step takes it, the container routes it on (proxied dialogs). */
+    public void onSubsequent(SipServletRequest req) {
+        try {
+            role.pipeline().onSubsequent(req);
+        } catch (IOException | RuntimeException e) {
+            log.warn("{} inside a dialog failed: {}", req.getMethod(), e.toString());
+        }
+    }
+
     private void purge() {
         try {
             int n = bindings.purgeExpired();
@@ -146,36 +134,15 @@ public final class Pushgate implements AutoCloseable {
         }
     }
 
-    /** Responses to proxied requests and to requests the role sent. */
-    public void onResponse(SipServletResponse resp) {
-        try {
-            if (media != null) media.onResponse(resp);
-            role.onResponse(resp);
-        } catch (IOException | RuntimeException e) {
-            log.warn("{} {} response handling failed: {}", resp.getStatus(), resp.getMethod(), e.toString());
-        }
-    }
-
-    /** A request inside a dialog or transaction (BYE, CANCEL, NOTIFY, ...); for proxied dialogs the container routes it on. */
-    public void onSubsequent(SipServletRequest req) {
-        FinishedTransactions.lingerFor(req, nonInviteLingerMs);
-        try {
-            if (role.onSubsequent(req)) return;
-        } catch (IOException | RuntimeException e) {
-            log.warn("{} inside a dialog failed: {}", req.getMethod(), e.toString());
-            return;
-        }
-        if (media != null) media.onSubsequent(req);
-    }
-
     public BindingStore bindings() { return bindings; }
+
+    RequestPipeline pipeline() { return role.pipeline(); }
 
     @Override
     public void close() {
         disconnects.close();
         housekeeping.shutdownNow();
         role.close();
-        if (ng != null) ng.close();
         bindings.close();
         db.close();
     }

@@ -1,6 +1,5 @@
-package io.pushgate.sip;
+package io.pushgate.server;
 
-import io.pushgate.config.AppSchema;
 import io.pushgate.config.ConfigException;
 import io.pushgate.store.StoreUnavailableException;
 import java.util.ArrayList;
@@ -15,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one SIP servlet: initial requests go through the {@link Pushgate} pipeline; subsequent
- * requests of proxied dialogs are forwarded by the container along the record-route.
+ * The one SIP servlet: every request and response goes to the role's pipeline ({@link Pushgate});
+ * subsequent requests no step takes are forwarded by the container along the record-route.
  */
 @javax.servlet.sip.annotation.SipServlet(name = "pushgate", loadOnStartup = 1)
 public class PushgateServlet extends SipServlet {
@@ -32,7 +31,7 @@ public class PushgateServlet extends SipServlet {
             for (Object o : list) if (o instanceof SipURI u) addresses.add(new String[] {u.getHost(), Integer.toString(u.getPort())});
         }
         try {
-            app = new Pushgate(AppSchema.fromSystemProperty(), factory, addresses);
+            app = new Pushgate(Modules.fromSystemProperty(), factory, addresses);
         } catch (ConfigException | StoreUnavailableException e) {
             log.error("Pushgate cannot start: {}", e.getMessage());
             throw new ServletException(e.getMessage(), e);
@@ -45,9 +44,9 @@ public class PushgateServlet extends SipServlet {
         else app.onSubsequent(req);
     }
 
+    /** The container relays responses of proxied requests itself; the steps only see them. */
     @Override
     protected void doResponse(SipServletResponse resp) {
-        // The container relays responses of proxied requests; the application only watches them.
         if (app != null) app.onResponse(resp);
     }
 
@@ -56,7 +55,6 @@ public class PushgateServlet extends SipServlet {
     protected void doBranchResponse(SipServletResponse resp) {
         if (app != null) app.onResponse(resp);
     }
-
 
     @Override
     public void destroy() {

@@ -1,0 +1,66 @@
+package io.pushgate.server;
+
+import io.pushgate.gateway.BackendForwarder;
+import io.pushgate.gateway.ContactMasquerader;
+import io.pushgate.gateway.FinishedRelays;
+import io.pushgate.gateway.ForkLateRouter;
+import io.pushgate.gateway.ForkSettings;
+import io.pushgate.gateway.GatewayRegistrar;
+import io.pushgate.gateway.GatewaySettings;
+import io.pushgate.gateway.MessageRelay;
+import io.pushgate.gateway.PendingRegistrations;
+import io.pushgate.pipeline.RequestPipeline;
+import io.pushgate.pipeline.TransactionLinger;
+import io.pushgate.push.PushDispatcher;
+import io.pushgate.push.PushSettings;
+import io.pushgate.routing.RequestSanity;
+import io.pushgate.sip.LocalDomain;
+import io.pushgate.store.StoredSetting;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The push gateway in front of a backend registrar (docs/gateway.md). */
+final class GatewayRole implements Role {
+    private static final Logger log = LoggerFactory.getLogger(GatewayRole.class);
+
+    private final PushDispatcher push;
+    private final MessageRelay messages;
+    private final RequestPipeline pipeline;
+
+    GatewayRole(Assembly a) {
+        GatewaySettings gateway = GatewaySettings.from(a.config());
+        this.push = new PushDispatcher(PushSettings.from(a.config()));
+        ForkSettings fork = ForkSettings.from(a.config());
+        LocalDomain self = new LocalDomain(gateway.aliases().isEmpty() ? List.of("localhost") : gateway.aliases());
+        for (String[] hostPort : a.listeningAddresses()) self.addListeningAddress(hostPort[0], Integer.parseInt(hostPort[1]));
+        ContactMasquerader masquerader = new ContactMasquerader(StoredSetting.getOrCreate(a.db(), "masquerade-key", ContactMasquerader::newKey));
+        this.messages = new MessageRelay(a.db(), a.factory(), a.targets(), push, fork.messageExpiresSeconds(), a.clock());
+        ForkLateRouter forkLate = new ForkLateRouter(gateway, fork, masquerader, a.bindings(), a.targets(), push, a.timers(), messages);
+        this.pipeline = new RequestPipeline(List.of(
+                new TransactionLinger(a.router().nonInviteLingerMs()),
+                new FinishedRelays(a.timers()),
+                new RequestSanity(self),
+                forkLate,
+                new GatewayRegistrar(gateway, a.registrar(), masquerader,
+                        new PendingRegistrations(gateway.pendingMax(), gateway.pendingTtlSeconds(), a.clock()), a.bindings(), self,
+                        a.factory(), forkLate::onRegistered, a.clock()),
+                new BackendForwarder(gateway, self, a.factory(), a.forwarder())));
+        log.info("push gateway in front of {} ({} mode), contacts masqueraded as {}",
+                gateway.backend().isEmpty() ? "the Request-URI domain" : gateway.backend(), gateway.mode(), masquerader.paramName());
+    }
+
+    @Override
+    public RequestPipeline pipeline() { return pipeline; }
+
+    @Override
+    public void purge() {
+        int m = messages.purgeExpired();
+        if (m > 0) log.info("dropped {} stored messages past their expiry", m);
+    }
+
+    @Override
+    public void close() {
+        push.close();
+    }
+}

@@ -1,0 +1,17 @@
+package io.pushgate.server;
+
+import io.pushgate.pipeline.RequestPipeline;
+
+/**
+ * One assembled role: its pipeline (which sees initial requests, responses and subsequent
+ * requests alike), its periodic clean-up and what it must close.
+ */
+interface Role extends AutoCloseable {
+    RequestPipeline pipeline();
+
+    /** Periodic clean-up of what the role stores. */
+    default void purge() {}
+
+    @Override
+    default void close() {}
+}
