@@ -37,7 +37,7 @@ public final class FinishedRelays implements RequestStep {
 
     @Override
     public void onResponse(SipServletResponse resp) {
-        if (resp.getStatus() < 200 || resp.isBranchResponse() || "INVITE".equals(resp.getMethod())) return;
+        if (resp.getStatus() < 200 || resp.isBranchResponse() || "INVITE".equals(resp.getMethod()) || FinishedTransactions.kept(resp)) return;
         SipApplicationSession session = resp.getApplicationSession(false);
         if (session == null) return;
         // a relayed request's own transaction, read now: the container forgets the request later

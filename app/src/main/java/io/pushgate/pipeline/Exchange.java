@@ -50,6 +50,15 @@ public final class Exchange {
         else if (!"INVITE".equals(request.getMethod())) FinishedTransactions.release(request);
     }
 
+    /**
+     * The request was handed to a back-to-back user agent of this application, which answers it
+     * later from the other leg's responses; its sessions stay with the dialog.
+     */
+    public void bridged() {
+        answered = true;
+        keepSessions = true;
+    }
+
     /** The request opens a dialog this application takes part in (a subscription, a B2BUA leg): its sessions stay. */
     public void keepSessions() { this.keepSessions = true; }
 

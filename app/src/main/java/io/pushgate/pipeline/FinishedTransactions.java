@@ -18,7 +18,19 @@ import org.mobicents.servlet.sip.core.session.MobicentsSipSession;
  * {@link #lingerFor}.
  */
 public final class FinishedTransactions {
+    /**
+     * Application session attribute of a session its owner keeps across transactions (a remote
+     * registration's Call-ID): steps that release finished sessions leave it alone.
+     */
+    public static final String KEPT = "pushgate.kept-session";
+
     private FinishedTransactions() {}
+
+    /** Whether the message's application session is kept by its owner ({@link #KEPT}). */
+    public static boolean kept(SipServletMessage message) {
+        javax.servlet.sip.SipApplicationSession s = message.getApplicationSession(false);
+        return s != null && s.isValid() && s.getAttribute(KEPT) != null;
+    }
 
     /** Call before invalidating the message's sessions. */
     public static void release(SipServletMessage message) {

@@ -10,6 +10,9 @@ import io.pushgate.routing.RouterSettings;
 import io.pushgate.sip.LocalDomain;
 import io.pushgate.store.Database;
 import io.pushgate.subscriber.SubscriberDirectory;
+import io.pushgate.uac.ProviderRegistrations;
+import io.pushgate.uac.RemoteRegistrationTable;
+import io.pushgate.uac.UacSettings;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongSupplier;
@@ -19,4 +22,12 @@ import javax.servlet.sip.SipFactory;
 record Assembly(Config config, SipFactory factory, LocalDomain domain, List<String[]> listeningAddresses, Database db,
                 SubscriberDirectory subscribers, BindingStore bindings, AuthSettings auth, RegistrarSettings registrar,
                 RouterSettings router, ProxyForwarder forwarder, BindingTarget targets, ScheduledExecutorService timers,
-                LongSupplier clock) {}
+                LongSupplier clock) {
+
+    /** The remote registrations with providers ([uac]), which the registrar and gateway roles both run. */
+    ProviderRegistrations providerRegistrations() {
+        UacSettings uac = UacSettings.from(config);
+        String contact = uac.contactAddress().isEmpty() ? domain.firstListeningAddress() : uac.contactAddress();
+        return new ProviderRegistrations(uac, new RemoteRegistrationTable(db), factory, contact, timers, clock);
+    }
+}

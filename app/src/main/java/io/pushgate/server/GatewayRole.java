@@ -16,6 +16,8 @@ import io.pushgate.push.PushSettings;
 import io.pushgate.routing.RequestSanity;
 import io.pushgate.sip.LocalDomain;
 import io.pushgate.store.StoredSetting;
+import io.pushgate.uac.ProviderRegistrations;
+import io.pushgate.uac.RemoteLineLookup;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +29,7 @@ final class GatewayRole implements Role {
     private final PushDispatcher push;
     private final MessageRelay messages;
     private final RequestPipeline pipeline;
+    private final ProviderRegistrations registrations;
 
     GatewayRole(Assembly a) {
         GatewaySettings gateway = GatewaySettings.from(a.config());
@@ -37,10 +40,13 @@ final class GatewayRole implements Role {
         ContactMasquerader masquerader = new ContactMasquerader(StoredSetting.getOrCreate(a.db(), "masquerade-key", ContactMasquerader::newKey));
         this.messages = new MessageRelay(a.db(), a.factory(), a.targets(), push, fork.messageExpiresSeconds(), a.clock());
         ForkLateRouter forkLate = new ForkLateRouter(gateway, fork, masquerader, a.bindings(), a.targets(), push, a.timers(), messages);
+        this.registrations = a.providerRegistrations();
         this.pipeline = new RequestPipeline(List.of(
                 new TransactionLinger(a.router().nonInviteLingerMs()),
                 new FinishedRelays(a.timers()),
                 new RequestSanity(self),
+                registrations,
+                new RemoteLineLookup(registrations, a.factory()),
                 forkLate,
                 new GatewayRegistrar(gateway, a.registrar(), masquerader,
                         new PendingRegistrations(gateway.pendingMax(), gateway.pendingTtlSeconds(), a.clock()), a.bindings(), self,
@@ -60,7 +66,13 @@ final class GatewayRole implements Role {
     }
 
     @Override
+    public void start() {
+        registrations.start();
+    }
+
+    @Override
     public void close() {
+        registrations.close();
         push.close();
     }
 }

@@ -14,6 +14,7 @@ import io.pushgate.routing.RoutingModule;
 import io.pushgate.sip.LocalDomain;
 import io.pushgate.store.DatabaseSettings;
 import io.pushgate.subscriber.SubscriberModule;
+import io.pushgate.uac.UacModule;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +34,8 @@ public final class Modules {
             new GatewayModule(),
             new PushModule(),
             new MediaModule(),
-            new PushServerModule());
+            new PushServerModule(),
+            new UacModule());
 
     /** System property through which the launcher tells the application which file it started with. */
     public static final String CONFIG_PROPERTY = "pushgate.config";

@@ -81,6 +81,11 @@ public final class Pushgate implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(this::purge, registrar.purgeIntervalSeconds(), registrar.purgeIntervalSeconds(), TimeUnit.SECONDS);
     }
 
+    /** The application is deployed and can send: what the role starts on its own begins now. */
+    public void started() {
+        role.start();
+    }
+
     /** Runs an initial request through the pipeline; failures become the right final response. */
     public void handle(SipServletRequest req) {
         Exchange ex = new Exchange(req);

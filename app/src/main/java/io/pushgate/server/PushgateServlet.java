@@ -18,8 +18,10 @@ import org.slf4j.LoggerFactory;
  * subsequent requests no step takes are forwarded by the container along the record-route.
  */
 @javax.servlet.sip.annotation.SipServlet(name = "pushgate", loadOnStartup = 1)
-public class PushgateServlet extends SipServlet {
+@javax.servlet.sip.annotation.SipListener
+public class PushgateServlet extends SipServlet implements javax.servlet.sip.SipServletListener {
     private static final Logger log = LoggerFactory.getLogger(PushgateServlet.class);
+    private static final String APP = Pushgate.class.getName();
     private transient Pushgate app;
 
     @Override
@@ -32,9 +34,21 @@ public class PushgateServlet extends SipServlet {
         }
         try {
             app = new Pushgate(Modules.fromSystemProperty(), factory, addresses);
+            getServletContext().setAttribute(APP, app);
         } catch (ConfigException | StoreUnavailableException e) {
             log.error("Pushgate cannot start: {}", e.getMessage());
             throw new ServletException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The container says the servlet is initialized: requests sent from now on can be answered. The
+     * container may call a listener instance of its own, so the application is found in the context.
+     */
+    @Override
+    public void servletInitialized(javax.servlet.sip.SipServletContextEvent event) {
+        if (event.getSipServlet() instanceof PushgateServlet && event.getServletContext().getAttribute(APP) instanceof Pushgate started) {
+            started.started();
         }
     }
 

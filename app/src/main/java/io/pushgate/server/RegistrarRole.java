@@ -26,6 +26,10 @@ import io.pushgate.routing.RelayGuard;
 import io.pushgate.routing.RequestSanity;
 import io.pushgate.routing.WebSocketFlows;
 import io.pushgate.sip.LocalDomain;
+import io.pushgate.uac.ProviderRegistrations;
+import io.pushgate.uac.ProviderTrunk;
+import io.pushgate.uac.UacSettings;
+import io.pushgate.uac.RemoteLineLookup;
 import java.util.ArrayList;
 import java.util.List;
 import javax.servlet.sip.ServletParseException;
@@ -41,6 +45,7 @@ final class RegistrarRole implements Role {
     /** Set when [media] names an rtpengine. */
     private final NgClient ng;
     private final RequestPipeline pipeline;
+    private final ProviderRegistrations registrations;
 
     RegistrarRole(Assembly a) {
         LocalDomain domain = a.domain();
@@ -56,8 +61,11 @@ final class RegistrarRole implements Role {
         this.ng = media.enabled() ? NgClient.open(media, a.clock()) : null;
 
         List<RequestStep> steps = new ArrayList<>();
+        this.registrations = a.providerRegistrations();
         steps.add(new TransactionLinger(a.router().nonInviteLingerMs()));
         steps.add(new RequestSanity(domain));
+        steps.add(registrations);
+        steps.add(new RemoteLineLookup(registrations, a.factory()));
         steps.add(webSocketFlows);
         steps.add(new DigestAuthenticator(auth, domain, a.subscribers(),
                 new NonceIssuer(auth.nonceLifetimeSeconds(), auth.nonceCacheSize(), a.clock()),
@@ -70,6 +78,11 @@ final class RegistrarRole implements Role {
         steps.add(new RelayGuard(domain, auth.trustedPeers()));
         steps.add(new EventPackageGate(domain, regEventSettings.enabled()));
         steps.add(new AliasResolver(domain, a.subscribers(), new AliasTable(a.db(), a.clock()), a.factory()));
+        UacSettings uac = UacSettings.from(a.config());
+        if (!uac.routes().isEmpty()) {
+            steps.add(new ProviderTrunk(uac.routes(), registrations, a.factory()));
+            log.info("outbound routes through providers: {}", uac.routes().size());
+        }
         if (ng != null) {
             steps.add(new MediaAnchor(media, ng, domain, a.bindings()));
             log.info("media relay: rtpengine {}", media.instances());
@@ -103,7 +116,13 @@ final class RegistrarRole implements Role {
     }
 
     @Override
+    public void start() {
+        registrations.start();
+    }
+
+    @Override
     public void close() {
+        registrations.close();
         if (ng != null) ng.close();
     }
 }

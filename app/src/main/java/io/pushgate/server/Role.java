@@ -9,6 +9,9 @@ import io.pushgate.pipeline.RequestPipeline;
 interface Role extends AutoCloseable {
     RequestPipeline pipeline();
 
+    /** Called once the application is deployed and can send (remote registrations start then). */
+    default void start() {}
+
     /** Periodic clean-up of what the role stores. */
     default void purge() {}
 

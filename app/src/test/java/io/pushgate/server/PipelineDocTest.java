@@ -42,7 +42,7 @@ public class PipelineDocTest {
     public void theRegistrarPipelineWithEveryOptionalStepIsTheDocumentedOne() throws Exception {
         List<String> doc = documented("registrar");
         assertTrue("docs/pipeline.md lists the registrar role", doc.size() > 10);
-        assertEquals(doc, built("[media]\nrtpengine = 127.0.0.1:22222\n[push-server]\nroute-to = sip:127.0.0.2:5080\n"));
+        assertEquals(doc, built("[media]\nrtpengine = 127.0.0.1:22222\n[push-server]\nroute-to = sip:127.0.0.2:5080\n[uac]\nroutes = prefix:9>trunk1\n"));
     }
 
     @Test

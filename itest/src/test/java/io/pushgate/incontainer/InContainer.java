@@ -27,6 +27,11 @@ final class InContainer {
 
     /** Writes the configuration (a fresh H2 database plus {@code ini}), adds the users (password "pw-" + name) and aliases. */
     static void configure(String ini, String[] users, Map<String, String> aliases) {
+        configure(ini, users, aliases, db -> { });
+    }
+
+    /** The same, then {@code rows} writes what else the test needs in the database (remote registrations). */
+    static void configure(String ini, String[] users, Map<String, String> aliases, java.util.function.Consumer<Database> rows) {
         try {
             Path dir = Files.createTempDirectory("pushgate-arq");
             String url = "jdbc:h2:file:" + dir.resolve("db") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
@@ -38,6 +43,7 @@ final class InContainer {
                 for (String u : users) subscribers.add(u, "pw-" + u);
                 AliasTable table = new AliasTable(db, System::currentTimeMillis);
                 aliases.forEach(table::put);
+                rows.accept(db);
             }
         } catch (Exception e) {
             throw new ExceptionInInitializerError(e);

@@ -8,32 +8,49 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A real Kamailio (Debian package kamailio) as the backend registrar, with test config backend.cfg. */
+/**
+ * A real Kamailio (Debian package kamailio) with one of the test configurations: backend.cfg (the
+ * gateway's backend registrar) or provider.cfg (an upstream provider for the UAC tests).
+ */
 public final class Kamailio implements AutoCloseable {
     private final Process process;
     private final Path log;
+    private final Path dir;
+    public final String host;
     public final int port;
 
-    private Kamailio(Process process, Path log, int port) {
+    private Kamailio(Process process, Path log, Path dir, String host, int port) {
         this.process = process;
         this.log = log;
+        this.dir = dir;
+        this.host = host;
         this.port = port;
     }
 
-    /** Starts it on a free loopback port; {@code path} stores Path headers and routes along them. */
+    /** Starts the gateway's backend on a free loopback port; {@code path} stores Path headers and routes along them. */
     public static Kamailio start(Path workDir, boolean path) throws Exception {
-        int port = PushgateProcess.freePort();
+        return path ? start(workDir, "backend.cfg", PushgateProcess.freePort(), "WITH_PATH")
+                : start(workDir, "backend.cfg", PushgateProcess.freePort());
+    }
+
+    /** Starts a configuration from the test resources on 127.0.0.1:{@code port}, with the given -A defines. */
+    public static Kamailio start(Path workDir, String config, int port, String... defines) throws Exception {
+        return start(workDir, config, "127.0.0.1", port, defines);
+    }
+
+    /** The same on another loopback address (a provider must not share a domain name with Pushgate). */
+    public static Kamailio start(Path workDir, String config, String host, int port, String... defines) throws Exception {
         Path dir = Files.createTempDirectory(workDir, "kamailio");
-        Path cfg = dir.resolve("backend.cfg");
-        try (var in = Kamailio.class.getResourceAsStream("/kamailio/backend.cfg")) {
-            Files.write(cfg, in.readAllBytes());
+        Path cfg = dir.resolve(config);
+        try (var in = Kamailio.class.getResourceAsStream("/kamailio/" + config)) {
+            Files.writeString(cfg, new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("CTL_SOCKET", dir.resolve("ctl").toString()));
         }
-        List<String> cmd = new ArrayList<>(List.of("kamailio", "-f", cfg.toString(), "-l", "udp:127.0.0.1:" + port,
+        List<String> cmd = new ArrayList<>(List.of("kamailio", "-f", cfg.toString(), "-l", "udp:" + host + ":" + port,
                 "-DD", "-E", "-w", dir.toString(), "-Y", dir.toString()));
-        if (path) cmd.addAll(List.of("-A", "WITH_PATH"));
+        for (String d : defines) cmd.addAll(List.of("-A", d));
         Path log = dir.resolve("kamailio.log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        Kamailio k = new Kamailio(p, log, port);
+        Kamailio k = new Kamailio(p, log, dir, host, port);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) throw new IllegalStateException("kamailio exited " + p.exitValue() + ":\n" + k.log());
@@ -45,7 +62,19 @@ public final class Kamailio implements AutoCloseable {
         return k;
     }
 
-    public String address() { return "127.0.0.1:" + port; }
+    public String address() { return host + ":" + port; }
+
+    /** Runs kamcmd against this instance's ctl socket (provider.cfg loads ctl) and returns what it printed. */
+    public String kamcmd(String... command) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("kamcmd", "-s", "unix:" + dir.resolve("ctl")));
+        cmd.addAll(List.of(command));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(10, TimeUnit.SECONDS);
+        return out;
+    }
+
+    public boolean alive() { return process.isAlive(); }
 
     public String log() throws IOException {
         return Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";

@@ -69,6 +69,11 @@ public final class PushgateProcess implements AutoCloseable {
 
     public Path config() { return config; }
 
+    /** The server's own H2 database, which a test may open beside it (AUTO_SERVER) to check what it stored. */
+    public String jdbcUrl() {
+        return "jdbc:h2:file:" + dir.resolve("db/pushgate") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
+    }
+
     public String uri() { return "127.0.0.1:" + sipPort; }
 
     public PushgateProcess start() throws Exception {
@@ -93,6 +98,19 @@ public final class PushgateProcess implements AutoCloseable {
         a.add("--config");
         a.add(config.toString());
         Process p = new ProcessBuilder(javaCommand(a)).redirectErrorStream(true).directory(dir.toFile()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new CommandResult(p.waitFor(), out);
+    }
+
+    /** The same, with {@code input} on the command's standard input (a password it reads from there). */
+    public CommandResult commandWithInput(String input, String... args) throws Exception {
+        List<String> a = new ArrayList<>(List.of(args));
+        a.add("--config");
+        a.add(config.toString());
+        Process p = new ProcessBuilder(javaCommand(a)).redirectErrorStream(true).directory(dir.toFile()).start();
+        try (var stdin = p.getOutputStream()) {
+            stdin.write(input.getBytes(StandardCharsets.UTF_8));
+        }
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         return new CommandResult(p.waitFor(), out);
     }

@@ -14,6 +14,7 @@ import io.pushgate.store.DatabaseSettings;
 import io.pushgate.store.StoreUnavailableException;
 import io.pushgate.subscriber.Subscriber;
 import io.pushgate.subscriber.SubscriberDirectory;
+import io.pushgate.uac.UacSettings;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +38,9 @@ public final class Launcher {
                    pushgate subscriber add USER PASSWORD | passwd USER PASSWORD | push USER on|off | remove USER | list   [--config FILE]
                    pushgate subscriber import FILE       add accounts from lines "user;password"   [--config FILE]
                    pushgate alias add NAME TARGET | remove NAME | list                                 [--config FILE]
+                   pushgate uac list | info | add | remove | enable | disable | register | unregister | reload | import   [--config FILE]
+                                                        remote registrations with providers (pushgate uac for details)
+                   pushgate send-request METHOD REQUEST-URI [--from URI] [--to URI] [--header "N: v"]... [--proxy HOST:PORT]
             """;
     /** Set by bin/pushgate: the Pushgate archive deployed when server.deploy-dir is empty. */
     static final String DEFAULT_ARCHIVE_PROPERTY = "pushgate.default-archive";
@@ -46,6 +50,10 @@ public final class Launcher {
     }
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
+        return run(argv, System.in, out, err);
+    }
+
+    static int run(String[] argv, java.io.InputStream in, PrintStream out, PrintStream err) {
         List<String> args = new ArrayList<>(List.of(argv));
         Path configFile = null;
         int at = args.indexOf("--config");
@@ -84,6 +92,14 @@ public final class Launcher {
                 }
                 case "alias" -> {
                     return aliasCommand(args, config, out, err);
+                }
+                case "send-request" -> {
+                    return new SendRequestCommand(out, err).run(args);
+                }
+                case "uac" -> {
+                    try (Database db = openDatabase(config)) {
+                        return new UacCommand(db, UacSettings.from(config), in, out, err).run(args);
+                    }
                 }
                 default -> {
                     return usage(err, "unknown command " + command);
