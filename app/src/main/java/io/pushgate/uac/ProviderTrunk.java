@@ -101,6 +101,8 @@ public final class ProviderTrunk implements RequestStep {
         }
         out.removeHeader("Proxy-Authorization");
         out.removeHeader("Authorization");
+        // the helper's copy may come without the offer (a caller that offers late would hide it)
+        if (out.getContentLength() <= 0) copyBody(caller, out);
         if (call.route.from() == TrunkRoute.FromRule.ANONYMOUS) {
             out.setHeader("Privacy", "id");
             out.setHeader("P-Asserted-Identity", "<sip:" + r.rUsername() + "@" + r.rDomain() + ">");
@@ -191,12 +193,12 @@ public final class ProviderTrunk implements RequestStep {
                 challenged.getRequestURI().toString(), ++call.nonceCount);
         if (authorization == null) return false;
         SipServletRequest again = resp.getSession().createRequest(method);
+        copyBody(challenged, again);
         if ("INVITE".equals(method) && !call.answered) {
             // the initial INVITE: the container's copy counts its CSeq from the first one of the session
             setCseq(again, ++call.providerCseq);
             call.providerInvite = again;
         } else {
-            copyBody(challenged, again);
             Object received = challenged.getAttribute(TrunkCall.RELAYED_FOR);
             if (received != null) again.setAttribute(TrunkCall.RELAYED_FOR, received);
         }

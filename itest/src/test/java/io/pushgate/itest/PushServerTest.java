@@ -45,6 +45,10 @@ public class PushServerTest {
 
                 [push-server]
                 route-to = sip:127.0.0.2:%d
+
+                [uac]
+                startup-spread = 0
+                poll-interval = 1
                 """.formatted(server.sipPort));
         Files.writeString(server.config(), """
 
@@ -203,6 +207,42 @@ public class PushServerTest {
         String log = server.log();
         assertTrue(PushgateProcess.tail(log), log.contains("handed back to the proxy"));
         assertFalse(PushgateProcess.tail(log), log.contains("Exception"));
+    }
+
+    /**
+     * A call from an upstream provider (a real Kamailio) to one of the proxy's remote registrations
+     * is for a local user whose phone sleeps: it goes to the application server, the phone is
+     * pushed, registers, and the call connects (docs/uac.md).
+     */
+    @Test
+    public void aCallFromAProviderThroughARemoteRegistrationReachesASleepingPhone() throws Exception {
+        try (Kamailio provider = Kamailio.start(work, "provider.cfg", "127.0.0.3", PushgateProcess.freePort())) {
+            PushgateProcess.CommandResult added = proxy.commandWithInput("pw-acme\n", "uac", "add", "--l-uuid", "line-ivy",
+                    "--l-username", "ivy", "--l-domain", "localhost", "--r-username", "acme", "--r-domain", provider.address(), "--expires", "12");
+            assertEquals(added.output(), 0, added.exit());
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (!provider.kamcmd("ul.dump").contains("sip:line-ivy@127.0.0.1:" + proxy.sipPort)) {
+                assertTrue("the proxy did not register with the provider:\n" + provider.log(), System.currentTimeMillis() < deadline);
+                Thread.sleep(200);
+            }
+            registerThenSleep("ivy", 2);
+            apns.drain();
+            try (RtpReceiver rtp = new RtpReceiver()) {
+                // the caller is a user of the provider, which challenges it (its password there is pw-alice too); the
+                // provider has an address of its own: calls from the application server's address are hand-backs
+                Sipp.Running caller = Sipp.start(work, Sipp.scenario(concat(callUntilConnected("acme", rtp.port()),
+                        Sipp.pause(300),
+                        Sipp.send(inDialog("acme", "BYE", 3)),
+                        Sipp.recv(200))), provider.address(), PushgateProcess.freePort());
+                assertEquals("V0IPT0KEN", nextApns().token());
+                int phonePort = PushgateProcess.freePort();
+                Sipp.Running phone = Sipp.start(work, Calls.uas(), null, phonePort);
+                Thread.sleep(300);
+                registerFor("ivy", "<sip:ivy@127.0.0.1:" + phonePort + APNS_PARAMS + ">;+sip.instance=" + INSTANCE, 600);
+                proxy.assertPassed(phone.await());
+                proxy.assertPassed(caller.await());
+            }
+        }
     }
 
     /** 50 packets/s of 160-byte G.711, one SSRC, consecutive sequence numbers, timestamps 160 apart, marker first. */

@@ -226,4 +226,103 @@ public class UacTest {
         assertFalse("password in the CLI output", cli.contains(PASSWORD));
         assertFalse("password in the server log", pushgate.log().contains(PASSWORD));
     }
+
+    /** sipp: receives a request, fails the call unless every regexp matches it; with rrs its Record-Route is kept for the dialog. */
+    private static String recvRequest(String method, String... mustMatch) {
+        StringBuilder b = new StringBuilder("<recv request=\"" + method + "\" rrs=\"true\"><action>");
+        int n = 0;
+        for (String re : mustMatch) {
+            b.append("<ereg regexp=\"").append(re.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;").replace(">", "&gt;"))
+                    .append("\" search_in=\"msg\" check_it=\"true\" assign_to=\"r").append(method).append(n++).append("\"/>");
+        }
+        b.append("<ereg regexp=\".*\" search_in=\"hdr\" header=\"From:\" assign_to=\"").append(method.toLowerCase()).append("_from\"/>");
+        return b.append("</action></recv>").toString();
+    }
+
+    @Test
+    public void eachEndSeesFromAndToAsItSentThemWhateverTheOtherEndChanges() throws Exception {
+        start(PushgateProcess.freePort(), "routes = prefix:9>trunk1\n");
+        assertEquals(0, pushgate.command("subscriber", "add", "alice", "pw-alice").exit());
+        addRegistration("trunk1", "acme", PASSWORD, 12);
+        await("registered", 20, () -> state("trunk1", "registered"));
+        String kp = provider.address();
+        String q = kp.replace(".", "\\."); // sipp's regexps are POSIX: no \Q...\E, no \d
+
+        // bob, a provider user: registers, takes the call, checks what the provider leg carries, then hangs up with another From
+        int bobPort = PushgateProcess.freePort();
+        // sipp maps messages to calls by Call-ID: the registration is a run of its own, from the port the UAS then uses
+        Sipp.Result registered = Sipp.start(work, Sipp.scenario(
+                Sipp.send(Requests.register("bob", 1, "<sip:bob@127.0.0.1:[local_port]>", "600", "")),
+                Sipp.recv(401),
+                Sipp.send(Requests.register("bob", 2, "<sip:bob@127.0.0.1:[local_port]>", "600", Requests.auth("bob", "pw-bob"))),
+                Sipp.recv(200)), kp, bobPort).await();
+        assertTrue(registered.messages(), registered.passed());
+        Sipp.Running bob = Sipp.start(work, Sipp.scenario(
+                recvRequest("INVITE", "From: \"Alice Liddell\" <sip:acme@" + q + ">;tag=", "To: <sip:bob@" + q + ">[^;]", "m=audio"),
+                Calls.answerWithSdp(),
+                "<recv request=\"ACK\"/>",
+                Sipp.pause(300),
+                Sipp.send("""
+                        BYE sip:acme@%s SIP/2.0
+                        Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                        [routes]
+                        Max-Forwards: 70
+                        From: "Someone Else" <sip:bob@elsewhere.example>;tag=[pid]s[call_number]
+                        To: [$invite_from]
+                        Call-ID: [call_id]
+                        CSeq: 1 BYE
+                        Content-Length: 0
+                        """.formatted(pushgate.uri())),
+                Sipp.recv(200)), kp, bobPort);
+
+        // alice, local: her 200 and the BYE that reaches her carry her own From and To, exactly
+        String invite = """
+                INVITE sip:9bob@[remote_ip]:[remote_port] SIP/2.0
+                Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                Max-Forwards: 70
+                From: "Alice Liddell" <sip:alice@[remote_ip]>;tag=[pid]c[call_number]
+                To: <sip:9bob@[remote_ip]>
+                Call-ID: [call_id]
+                CSeq: %d INVITE
+                Contact: <sip:alice@[local_ip]:[local_port]>
+                %s
+                Content-Type: application/sdp
+                Content-Length: [len]
+
+                """ + Calls.audioSdp("alice");
+        String ack = """
+                ACK [next_url] SIP/2.0
+                Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                [routes]
+                Max-Forwards: 70
+                From: "Alice Liddell" <sip:alice@[remote_ip]>;tag=[pid]c[call_number]
+                To: <sip:9bob@[remote_ip]>[peer_tag_param]
+                Call-ID: [call_id]
+                CSeq: 2 ACK
+                Content-Length: 0
+                """;
+        String aliceFrom = "From: \"Alice Liddell\" <sip:alice@127\\.0\\.0\\.1>;tag=[0-9]+c1[^0-9]";
+        Sipp.Result alice = Sipp.run(work, Sipp.scenario(
+                Sipp.send(invite.formatted(1, "")),
+                Sipp.optional(100),
+                Sipp.recv(407),
+                Sipp.ackNon2xx("sip:9bob@[remote_ip]:[remote_port]"),
+                Sipp.send(invite.formatted(2, Requests.auth("alice", "pw-alice"))),
+                Sipp.optional(100),
+                Sipp.optional(180),
+                "<recv response=\"200\" rrs=\"true\"><action>"
+                        + "<ereg regexp=\"" + xml(aliceFrom) + "\" search_in=\"msg\" check_it=\"true\" assign_to=\"f1\"/>"
+                        + "<ereg regexp=\"" + xml("To: <sip:9bob@127\\.0\\.0\\.1>;tag=") + "\" search_in=\"msg\" check_it=\"true\" assign_to=\"t1\"/>"
+                        + "</action></recv>",
+                Sipp.sendOnce(ack),
+                recvRequest("BYE", "From: <sip:9bob@127\\.0\\.0\\.1>;tag=", "To: \"Alice Liddell\" <sip:alice@127\\.0\\.0\\.1>;tag=[0-9]+c1[^0-9]"),
+                Calls.okToLastRequest()), pushgate.uri());
+        pushgate.assertPassed(alice);
+        Sipp.Result b = bob.await();
+        assertTrue("bob failed:\n" + b.messages() + b.output(), b.passed());
+    }
+
+    private static String xml(String s) {
+        return s.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;").replace(">", "&gt;");
+    }
 }
