@@ -122,7 +122,8 @@ Content-Length: 0
 
 
 def write_config(work, sip_port, http_port, extra, pause_goal_ms=0):
-    """Writes WORK/pushgate.ini: loopback listeners, quiet logging, H2 under WORK, then the bench's own sections."""
+    """Writes WORK/pushgate.ini: loopback listeners, no management listener, quiet logging, H2 under WORK
+    ([database] last, so that `extra` may start with more of its keys), then the bench's own sections."""
     cfg = os.path.join(work, "pushgate.ini")
     with open(cfg, "w") as f:
         f.write(f"""[server]
@@ -133,6 +134,8 @@ work-dir = {work}/container
 log-level = warn
 sip-threads = 64
 pause-goal-ms = {pause_goal_ms}
+[management]
+port = 0
 [database]
 url = jdbc:h2:file:{work}/db/pushgate;AUTO_SERVER=TRUE;WRITE_DELAY=0
 """ + extra)

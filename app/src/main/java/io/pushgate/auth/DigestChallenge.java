@@ -12,6 +12,21 @@ import java.util.Locale;
 public record DigestChallenge(String realm, String nonce, String opaque, DigestAlgorithm algorithm, boolean qopAuth, boolean stale) {
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** The first challenge of a 401 (WWW-Authenticate) or 407 (Proxy-Authenticate) this client can answer, or null. */
+    public static DigestChallenge of(javax.servlet.sip.SipServletResponse resp) {
+        String header = resp.getStatus() == 407 ? "Proxy-Authenticate" : "WWW-Authenticate";
+        for (var it = resp.getHeaders(header); it.hasNext(); ) {
+            DigestChallenge c = parse(it.next());
+            if (c != null) return c;
+        }
+        return null;
+    }
+
+    /** The header that carries the answer to this response's challenge. */
+    public static String answerHeader(javax.servlet.sip.SipServletResponse resp) {
+        return resp.getStatus() == 407 ? "Proxy-Authorization" : "Authorization";
+    }
+
     /** Parses a challenge header value; null when it is not a Digest challenge this client can answer. */
     public static DigestChallenge parse(String header) {
         DigestCredentials p = DigestCredentials.parse(header);

@@ -83,6 +83,30 @@ public final class PushDevices implements BindingChange.Listener {
         byAor.computeIfAbsent(b.aor(), k -> new ConcurrentHashMap<>()).put(b.id(), new Known(b.contactUri(), now));
     }
 
+    /** Deletes the user's devices (or the one {@code id}) within the caller's transaction; call {@link #forgetDeleted} once it committed. */
+    public int deleteIn(org.hibernate.Session s, String aor, String id) {
+        var q = s.createMutationQuery("delete from PushDevice where aor = :aor" + (id == null ? "" : " and id = :id")).setParameter("aor", aor);
+        if (id != null) q.setParameter("id", id);
+        return q.executeUpdate();
+    }
+
+    /** Drops from memory what {@link #deleteIn} deleted. */
+    public void forgetDeleted(String aor, String id) {
+        if (id == null) byAor.remove(aor);
+        else byAor.computeIfPresent(aor, (k, m) -> {
+            m.remove(id);
+            return m.isEmpty() ? null : m;
+        });
+    }
+
+    /** The user's devices as binding id -> contact URI. */
+    public Map<String, String> byId(String aor) {
+        Map<String, Known> m = byAor.get(aor);
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (m != null) m.forEach((id, k) -> out.put(id, k.uri()));
+        return out;
+    }
+
     /** Forgets the user's device with this contact URI (its push token is dead); false when none is known. */
     public boolean forget(String aor, String contactUri) {
         Map<String, Known> m = byAor.get(aor);

@@ -3,7 +3,6 @@ package io.pushgate.regevent;
 import io.pushgate.pipeline.Exchange;
 import io.pushgate.pipeline.RequestStep;
 import io.pushgate.registrar.BindingChange;
-import io.pushgate.registrar.BindingRecord;
 import io.pushgate.registrar.BindingStore;
 import io.pushgate.sip.LocalDomain;
 import io.pushgate.subscriber.SubscriberDirectory;

@@ -148,6 +148,29 @@ public final class BindingStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes an AOR's bindings (or the one {@code id}) within the caller's transaction, so that
+     * they go with what else it deletes (the account); call {@link #forgetDeleted} once it committed.
+     */
+    public int deleteIn(org.hibernate.Session s, String aor, String id) {
+        var q = s.createMutationQuery("delete from BindingRecord where aor = :aor" + (id == null ? "" : " and id = :id")).setParameter("aor", aor);
+        if (id != null) q.setParameter("id", id);
+        return q.executeUpdate();
+    }
+
+    /** Drops from memory what {@link #deleteIn} deleted, telling the listeners. */
+    public void forgetDeleted(String aor, String id) {
+        synchronized (lockFor(aor)) {
+            List<BindingRecord> held = held(aor);
+            List<BindingRecord> gone = held.stream().filter(b -> id == null || b.id().equals(id)).toList();
+            if (gone.isEmpty()) return;
+            List<BindingRecord> kept = held.stream().filter(b -> !gone.contains(b)).toList();
+            if (kept.isEmpty()) byAor.remove(aor);
+            else byAor.put(aor, kept);
+            tell(aor, gone.stream().map(b -> new BindingChange(b, BindingChange.Event.UNREGISTERED)).toList());
+        }
+    }
+
     /** Drops expired bindings from memory and database. */
     public int purgeExpired() {
         long now = clock.getAsLong();

@@ -44,6 +44,22 @@ public final class AliasTable {
         return removed;
     }
 
+    /** The aliases that stand for a local user. */
+    public List<Alias> of(String user) {
+        return db.inTransaction(s -> s.createSelectionQuery("from Alias where target = :t order by name", Alias.class).setParameter("t", user).getResultList());
+    }
+
+    /** Deletes a user's aliases within the caller's transaction (the user goes); call {@link #forgetAll} once it committed. */
+    public int deleteOfIn(org.hibernate.Session s, String user) {
+        int n = s.createMutationQuery("delete from Alias where target = :t").setParameter("t", user).executeUpdate();
+        if (n > 0) cache.changed(s);
+        return n;
+    }
+
+    public void forgetAll() {
+        cache.clear();
+    }
+
     public List<Alias> list() {
         return db.inTransaction(s -> s.createSelectionQuery("from Alias order by name", Alias.class).getResultList());
     }

@@ -1,6 +1,8 @@
 package io.pushgate.server;
 
+import io.pushgate.api.ApiModule;
 import io.pushgate.auth.AuthModule;
+import io.pushgate.provisioning.ProvisioningModule;
 import io.pushgate.config.Config;
 import io.pushgate.config.ConfigSection;
 import io.pushgate.gateway.GatewayModule;
@@ -35,7 +37,9 @@ public final class Modules {
             new PushModule(),
             new MediaModule(),
             new PushServerModule(),
-            new UacModule());
+            new UacModule(),
+            new ApiModule(),
+            new ProvisioningModule());
 
     /** System property through which the launcher tells the application which file it started with. */
     public static final String CONFIG_PROPERTY = "pushgate.config";

@@ -17,6 +17,7 @@ import io.pushgate.store.StoreUnavailableException;
 import io.pushgate.subscriber.SubscriberDirectory;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +43,7 @@ public final class Pushgate implements AutoCloseable {
     private final int retryAfterSeconds;
     private final ScheduledExecutorService housekeeping;
     private final Role role;
+    private final WebParts web;
     private final WebSocketDisconnects disconnects;
 
     public Pushgate(Config config, SipFactory factory, List<String[]> listeningAddresses) {
@@ -75,6 +77,7 @@ public final class Pushgate implements AutoCloseable {
             case PUSH_SERVER -> new PushServerRole(a);
         };
         for (String line : role.pipeline().describe()) log.info("pipeline {}: {}", which.token(), line);
+        this.web = new WebParts(a, role);
 
         this.disconnects = new WebSocketDisconnects(bindings, housekeeping);
         disconnects.start();
@@ -134,12 +137,16 @@ public final class Pushgate implements AutoCloseable {
             int n = bindings.purgeExpired();
             if (n > 0) log.info("purged {} expired bindings", n);
             role.purge();
+            web.purge();
         } catch (RuntimeException e) {
             log.warn("purge failed, will retry: {}", e.getMessage());
         }
     }
 
     public BindingStore bindings() { return bindings; }
+
+    /** What the web part's servlets find in the servlet context (docs/provisioning.md). */
+    public Map<String, Object> webAttributes() { return web.attributes(); }
 
     RequestPipeline pipeline() { return role.pipeline(); }
 

@@ -35,6 +35,7 @@ public class PushgateServlet extends SipServlet implements javax.servlet.sip.Sip
         try {
             app = new Pushgate(Modules.fromSystemProperty(), factory, addresses);
             getServletContext().setAttribute(APP, app);
+            app.webAttributes().forEach(getServletContext()::setAttribute);
         } catch (ConfigException | StoreUnavailableException e) {
             log.error("Pushgate cannot start: {}", e.getMessage());
             throw new ServletException(e.getMessage(), e);

@@ -110,6 +110,9 @@ final class RegistrarRole implements Role {
     public RequestPipeline pipeline() { return pipeline; }
 
     @Override
+    public PushDevices pushDevices() { return pushDevices; }
+
+    @Override
     public void purge() {
         int d = pushDevices.purgeOlderThan(pushDeviceTtlMs);
         if (d > 0) log.info("forgot {} push devices not seen for {} days", d, pushDeviceTtlMs / 86_400_000L);

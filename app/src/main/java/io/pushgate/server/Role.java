@@ -12,6 +12,9 @@ interface Role extends AutoCloseable {
     /** Called once the application is deployed and can send (remote registrations start then). */
     default void start() {}
 
+    /** The push devices the role remembers for sleeping phones, or null when it keeps none. */
+    default io.pushgate.pushserver.PushDevices pushDevices() { return null; }
+
     /** Periodic clean-up of what the role stores. */
     default void purge() {}
 

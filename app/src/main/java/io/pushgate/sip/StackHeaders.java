@@ -8,9 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Adds headers the container will not let an application add through the servlet API: Path in a
- * registrar's 200 (a "system header" to it) and a second challenge header (it keeps one per
- * name). They go onto the SIP stack's message underneath the servlet message.
+ * What the container will not let an application do through the servlet API: add Path to a
+ * registrar's 200 (a "system header" to it) or a second challenge header (it keeps one per name),
+ * and set a CSeq. It is done on the SIP stack's message underneath the servlet message.
  */
 public final class StackHeaders {
     private static final Logger log = LoggerFactory.getLogger(StackHeaders.class);
@@ -30,6 +30,21 @@ public final class StackHeaders {
         } catch (java.text.ParseException e) {
             log.warn("{} header not added to {}: {}", name, message.getCallId(), e.getMessage());
             return false;
+        }
+    }
+
+    /**
+     * Sets the CSeq number of a request the application is about to send: for a request the
+     * container copies from a session's first one (a refresh, an answer to a challenge) it counts
+     * from that first request, not from the last one sent.
+     */
+    public static void setCseq(SipServletMessage request, long cseq) {
+        if (request instanceof MobicentsSipServletMessage m && m.getMessage().getHeader(javax.sip.header.CSeqHeader.NAME) instanceof javax.sip.header.CSeqHeader h) {
+            try {
+                h.setSeqNumber(cseq);
+            } catch (javax.sip.InvalidArgumentException e) {
+                throw new IllegalArgumentException("CSeq " + cseq + ": " + e.getMessage(), e);
+            }
         }
     }
 

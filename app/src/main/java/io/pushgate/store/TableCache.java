@@ -50,6 +50,11 @@ public final class TableCache<K, V> {
         session.merge(new StoredSetting(versionName, UUID.randomUUID().toString()));
     }
 
+    /** Drops every entry at once (a change of many rows made by this server, after its commit). */
+    public void clear() {
+        entries.clear();
+    }
+
     /** Drops one entry at once (a change made by this server, after its commit). */
     public void forget(K key) {
         entries.forget(key);

@@ -26,6 +26,9 @@ public class Subscriber {
     /** Set by the operator: calls go to the push application server even with no push device known. Nullable, so older tables take the column. */
     @Column(name = "push_marked")
     private Boolean pushMarked;
+    /** Where the account's owner is reached (given at sign-up or through the API); nullable like push_marked. */
+    @Column(length = 254)
+    private String email;
 
     protected Subscriber() {}
 
@@ -46,6 +49,8 @@ public class Subscriber {
     public long createdAt() { return createdAt; }
     public boolean pushMarked() { return Boolean.TRUE.equals(pushMarked); }
     public void markForPush(boolean on) { this.pushMarked = on; }
+    public String email() { return email; }
+    public void setEmail(String email) { this.email = email; }
 
     public void setCredentials(String realm, String ha1Md5, String ha1Sha256, String password) {
         this.realm = realm;

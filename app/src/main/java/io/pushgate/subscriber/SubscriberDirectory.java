@@ -38,8 +38,19 @@ public final class SubscriberDirectory {
 
     /** Creates an account; false when the name is taken. */
     public boolean add(String username, String password) {
+        return add(username, password, false, null);
+    }
+
+    /** Creates an account with its push mark and e-mail address in one transaction; false when the name is taken. */
+    public boolean add(String username, String password, boolean push, String email) {
         validateName(username);
-        boolean created = db.inTransaction(session -> createIfAbsent(session, username, password));
+        boolean created = db.inTransaction(session -> {
+            if (!createIfAbsent(session, username, password)) return false;
+            Subscriber s = session.get(Subscriber.class, username);
+            s.markForPush(push);
+            s.setEmail(email);
+            return true;
+        });
         cache.forget(username);
         return created;
     }
@@ -92,6 +103,55 @@ public final class SubscriberDirectory {
         });
         cache.forget(username);
         return changed;
+    }
+
+    /** Changes what is given (a new password, the push mark, the e-mail address; null leaves it) in one transaction; false when there is no such account. */
+    public boolean update(String username, String password, Boolean push, String email) {
+        boolean changed = db.inTransaction(session -> {
+            Subscriber s = session.get(Subscriber.class, username);
+            if (s == null) return false;
+            if (password != null) setPassword(s, username, password);
+            if (push != null) s.markForPush(push);
+            if (email != null) s.setEmail(email.isEmpty() ? null : email);
+            cache.changed(session);
+            return true;
+        });
+        cache.forget(username);
+        return changed;
+    }
+
+    /**
+     * Deletes the account within the caller's transaction, so that what goes with it (bindings,
+     * aliases) goes in the same one; call {@link #forget} once it committed. False when there is none.
+     */
+    public boolean deleteIn(org.hibernate.Session session, String username) {
+        Subscriber s = session.get(Subscriber.class, username);
+        if (s == null) return false;
+        session.remove(s);
+        cache.changed(session);
+        return true;
+    }
+
+    public void forget(String username) {
+        cache.forget(username);
+    }
+
+    /** A page of accounts in name order, and how many there are. */
+    public List<Subscriber> page(int offset, int limit) {
+        return db.inTransaction(session -> session.createSelectionQuery("from Subscriber order by username", Subscriber.class)
+                .setFirstResult(offset).setMaxResults(limit).getResultList());
+    }
+
+    public long count() {
+        return db.inTransaction(session -> session.createSelectionQuery("select count(*) from Subscriber", Long.class).getSingleResult());
+    }
+
+    /** Whether a clear password is this account's (checked against its stored digest). */
+    public boolean checkPassword(String username, String password) {
+        return find(username).map(s -> {
+            String ha1 = ha1(s, DigestAlgorithm.MD5, realm);
+            return ha1 != null && java.security.MessageDigest.isEqual(ha1.getBytes(), DigestAlgorithm.MD5.ha1(username, realm, password).getBytes());
+        }).orElse(false);
     }
 
     public boolean remove(String username) {

@@ -2,6 +2,7 @@ package io.pushgate.uac;
 
 import io.pushgate.auth.DigestChallenge;
 import io.pushgate.pipeline.FinishedTransactions;
+import io.pushgate.sip.StackHeaders;
 import java.io.IOException;
 import java.util.ListIterator;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,8 +17,6 @@ import javax.servlet.sip.SipFactory;
 import javax.servlet.sip.SipServletRequest;
 import javax.servlet.sip.SipServletResponse;
 import javax.servlet.sip.SipSession;
-import javax.sip.header.CSeqHeader;
-import org.mobicents.servlet.sip.core.message.MobicentsSipServletMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -165,23 +164,12 @@ final class ProviderRegistration {
 
     private void route(SipServletRequest req) throws ServletParseException {
         req.setRequestURI(factory.createURI("sip:" + row.rDomain()));
-        String proxy = row.authProxy();
-        if (proxy != null && !proxy.isBlank()) {
-            String uri = proxy.startsWith("sip:") || proxy.startsWith("sips:") ? proxy : "sip:" + proxy;
-            req.pushRoute(factory.createAddress("<" + uri + (uri.contains(";lr") ? "" : ";lr") + ">"));
-        }
+        if (row.outboundRoute() != null) req.pushRoute(factory.createAddress(row.outboundRoute()));
     }
 
-    /** Sends with the next CSeq of this Call-ID: the container would count from the first request of the session. */
+    /** Sends with the next CSeq of this Call-ID. */
     private void sendWithCseq(SipServletRequest req) throws IOException {
-        cseq++;
-        if (req instanceof MobicentsSipServletMessage m && m.getMessage().getHeader(CSeqHeader.NAME) instanceof CSeqHeader h) {
-            try {
-                h.setSeqNumber(cseq);
-            } catch (javax.sip.InvalidArgumentException e) {
-                throw new IOException(e);
-            }
-        }
+        StackHeaders.setCseq(req, ++cseq);
         req.send();
     }
 
@@ -249,11 +237,7 @@ final class ProviderRegistration {
     }
 
     private void challenged(SipServletResponse resp) {
-        String header = resp.getStatus() == 401 ? "WWW-Authenticate" : "Proxy-Authenticate";
-        DigestChallenge challenge = null;
-        for (ListIterator<String> it = resp.getHeaders(header); it.hasNext() && challenge == null; ) {
-            challenge = DigestChallenge.parse(it.next());
-        }
+        DigestChallenge challenge = DigestChallenge.of(resp);
         if (challenge == null) {
             wrongCredentials(resp.getStatus(), "no digest challenge this client can answer");
             return;
@@ -272,7 +256,7 @@ final class ProviderRegistration {
             SipServletRequest req = newRequest();
             req.setHeader("Contact", "<" + contactUri() + ">");
             req.setExpires(expiresAsked);
-            req.setHeader(resp.getStatus() == 401 ? "Authorization" : "Proxy-Authorization", authorization);
+            req.setHeader(DigestChallenge.answerHeader(resp), authorization);
             sendWithCseq(req);
         } catch (IOException | ServletParseException | RuntimeException e) {
             failed(0, e.getMessage(), 0);

@@ -3,24 +3,21 @@ package io.pushgate.uac;
 import io.pushgate.auth.DigestChallenge;
 import io.pushgate.pipeline.Exchange;
 import io.pushgate.pipeline.RequestStep;
+import io.pushgate.sip.StackHeaders;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
-import java.util.ListIterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.servlet.ServletException;
 import javax.servlet.sip.B2buaHelper;
-import javax.servlet.sip.ServletParseException;
 import javax.servlet.sip.SipFactory;
 import javax.servlet.sip.SipServletMessage;
 import javax.servlet.sip.SipServletRequest;
 import javax.servlet.sip.SipServletResponse;
 import javax.servlet.sip.SipSession;
 import javax.servlet.sip.SipURI;
-import javax.sip.header.CSeqHeader;
-import org.mobicents.servlet.sip.core.message.MobicentsSipServletMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,10 +92,7 @@ public final class ProviderTrunk implements RequestStep {
         // not linked by the helper: the legs find each other through the call, which survives a failover
         SipServletRequest out = helper.createRequest(caller, false, headers);
         out.setRequestURI(factory.createURI("sip:" + call.target + "@" + r.rDomain()));
-        if (r.authProxy() != null && !r.authProxy().isBlank()) {
-            String p = r.authProxy().startsWith("sip:") ? r.authProxy() : "sip:" + r.authProxy();
-            out.pushRoute(factory.createAddress("<" + p + (p.contains(";lr") ? "" : ";lr") + ">"));
-        }
+        if (r.outboundRoute() != null) out.pushRoute(factory.createAddress(r.outboundRoute()));
         out.removeHeader("Proxy-Authorization");
         out.removeHeader("Authorization");
         // the helper's copy may come without the offer (a caller that offers late would hide it)
@@ -183,9 +177,7 @@ public final class ProviderTrunk implements RequestStep {
      * credentials) or the challenge cannot be answered.
      */
     private boolean answerChallenge(TrunkCall call, SipServletResponse resp, SipServletRequest challenged) throws IOException {
-        String header = resp.getStatus() == 401 ? "WWW-Authenticate" : "Proxy-Authenticate";
-        DigestChallenge challenge = null;
-        for (ListIterator<String> it = resp.getHeaders(header); it.hasNext() && challenge == null; ) challenge = DigestChallenge.parse(it.next());
+        DigestChallenge challenge = DigestChallenge.of(resp);
         if (challenge == null || challenge.refuses(challenged, resp.getStatus() == 407) || ++call.challengesAnswered > 6) return false;
         RemoteRegistration r = call.provider;
         String method = challenged.getMethod();
@@ -196,7 +188,7 @@ public final class ProviderTrunk implements RequestStep {
         copyBody(challenged, again);
         if ("INVITE".equals(method) && !call.answered) {
             // the initial INVITE: the container's copy counts its CSeq from the first one of the session
-            setCseq(again, ++call.providerCseq);
+            StackHeaders.setCseq(again, ++call.providerCseq);
             call.providerInvite = again;
         } else {
             Object received = challenged.getAttribute(TrunkCall.RELAYED_FOR);
@@ -204,7 +196,7 @@ public final class ProviderTrunk implements RequestStep {
         }
         again.removeHeader("Authorization");
         again.removeHeader("Proxy-Authorization");
-        again.setHeader(resp.getStatus() == 401 ? "Authorization" : "Proxy-Authorization", authorization);
+        again.setHeader(DigestChallenge.answerHeader(resp), authorization);
         again.send();
         return true;
     }
@@ -302,16 +294,6 @@ public final class ProviderTrunk implements RequestStep {
             return Long.parseLong(req.getHeader("CSeq").trim().split("\\s+")[0]);
         } catch (RuntimeException e) {
             return 1;
-        }
-    }
-
-    private static void setCseq(SipServletRequest req, long cseq) throws IOException {
-        if (req instanceof MobicentsSipServletMessage m && m.getMessage().getHeader(CSeqHeader.NAME) instanceof CSeqHeader h) {
-            try {
-                h.setSeqNumber(cseq);
-            } catch (javax.sip.InvalidArgumentException e) {
-                throw new IOException(e);
-            }
         }
     }
 }

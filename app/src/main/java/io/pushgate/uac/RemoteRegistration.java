@@ -111,6 +111,13 @@ public class RemoteRegistration {
 
     public boolean disabled() { return (flags & DISABLED) != 0; }
 
+    /** auth_proxy as a loose Route header value, or null when requests go straight to r_domain. */
+    public String outboundRoute() {
+        if (authProxy == null || authProxy.isBlank()) return null;
+        String uri = authProxy.startsWith("sip:") || authProxy.startsWith("sips:") ? authProxy.strip() : "sip:" + authProxy.strip();
+        return "<" + uri + (uri.contains(";lr") ? "" : ";lr") + ">";
+    }
+
     void setFlags(int flags) { this.flags = flags; }
     void setCommand(String command) { this.command = command; }
 

@@ -34,13 +34,13 @@ final class Browser implements AutoCloseable {
 
     /** npm install of SIP.js and playwright-core (versions pinned in browser/package.json). */
     static synchronized void install() throws Exception {
-        if (Files.isDirectory(DIR.resolve("node_modules/sip.js/lib"))) return;
         Files.createDirectories(DIR);
-        for (String f : new String[] {"package.json", "drive.mjs"}) {
+        for (String f : new String[] {"package.json", "drive.mjs", "redirect.mjs"}) {
             try (var s = Browser.class.getResourceAsStream("/browser/" + f)) {
                 Files.copy(s, DIR.resolve(f), StandardCopyOption.REPLACE_EXISTING);
             }
         }
+        if (Files.isDirectory(DIR.resolve("node_modules/sip.js/lib"))) return;
         Process p = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund").directory(DIR.toFile()).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) throw new IllegalStateException("npm install failed:\n" + output);
@@ -65,6 +65,15 @@ final class Browser implements AutoCloseable {
         if (target != null) cmd.add(target);
         Path log = Files.createTempFile(logDir, "browser", ".log");
         return new Browser(new ProcessBuilder(cmd).redirectError(log.toFile()).start(), log);
+    }
+
+    /** Opens {@code url} in Chromium and returns the first response as it saw it: {"status":..,"location":..}. */
+    static String firstResponse(String url) throws Exception {
+        install();
+        Process p = new ProcessBuilder("node", DIR.resolve("redirect.mjs").toString(), url).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) throw new AssertionError("redirect.mjs failed:\n" + out);
+        return out.strip();
     }
 
     /** The next JSON line the driver prints, as text; fails on an error step or after the timeout. */

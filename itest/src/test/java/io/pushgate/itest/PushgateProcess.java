@@ -21,6 +21,7 @@ public final class PushgateProcess implements AutoCloseable {
     public final Path dir;
     public final int sipPort;
     public final int httpPort;
+    public final int managementPort;
     private final Path config;
     private Process process;
     private Path log;
@@ -30,6 +31,7 @@ public final class PushgateProcess implements AutoCloseable {
         this.dir = Files.createTempDirectory("pushgate-it");
         this.sipPort = freePort();
         this.httpPort = freePort();
+        this.managementPort = freePort();
         this.config = dir.resolve("pushgate.ini");
         String text = """
                 [server]
@@ -42,7 +44,10 @@ public final class PushgateProcess implements AutoCloseable {
 
                 [database]
                 url = jdbc:h2:file:%s;AUTO_SERVER=TRUE;WRITE_DELAY=0
-                """.formatted(sipPort, sipPort, httpPort, dir.resolve("container"), dir.resolve("db/pushgate"));
+
+                [management]
+                port = %d
+                """.formatted(sipPort, sipPort, httpPort, dir.resolve("container"), dir.resolve("db/pushgate"), managementPort);
         Files.writeString(config, merge(text, extraConfig), StandardCharsets.UTF_8);
     }
 

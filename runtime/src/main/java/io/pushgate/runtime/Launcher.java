@@ -1,5 +1,11 @@
 package io.pushgate.runtime;
 
+import io.pushgate.api.ApiKey;
+import io.pushgate.api.ApiKeys;
+import io.pushgate.api.ApiScope;
+import io.pushgate.api.ManagementSettings;
+import io.pushgate.provisioning.LauncherLink;
+import io.pushgate.provisioning.ProvisioningSettings;
 import io.pushgate.auth.AuthSettings;
 import io.pushgate.config.Config;
 import io.pushgate.config.ConfigException;
@@ -41,6 +47,8 @@ public final class Launcher {
                    pushgate uac list | info | add | remove | enable | disable | register | unregister | reload | import   [--config FILE]
                                                         remote registrations with providers (pushgate uac for details)
                    pushgate send-request METHOD REQUEST-URI [--from URI] [--to URI] [--header "N: v"]... [--proxy HOST:PORT]
+                   pushgate api-key add NAME --scope admin|provision|read | revoke NAME | list         [--config FILE]
+                   pushgate zero-config-link USER        the sip:carrier launcher link; the password on standard input
             """;
     /** Set by bin/pushgate: the Pushgate archive deployed when server.deploy-dir is empty. */
     static final String DEFAULT_ARCHIVE_PROPERTY = "pushgate.default-archive";
@@ -93,6 +101,12 @@ public final class Launcher {
                 case "alias" -> {
                     return aliasCommand(args, config, out, err);
                 }
+                case "api-key" -> {
+                    return apiKeyCommand(args, config, out, err);
+                }
+                case "zero-config-link" -> {
+                    return launcherLinkCommand(args, config, in, out, err);
+                }
                 case "send-request" -> {
                     return new SendRequestCommand(out, err).run(args);
                 }
@@ -120,7 +134,8 @@ public final class Launcher {
     private static int serve(Config config, Path configFile, ServerSettings server) {
         Logger log = Logger.getLogger(Launcher.class);
         if (configFile != null) System.setProperty(Modules.CONFIG_PROPERTY, configFile.toAbsolutePath().toString());
-        SipContainer container = new SipContainer(server);
+        ManagementSettings management = ManagementSettings.from(config);
+        SipContainer container = new SipContainer(server, management);
         try {
             List<Path> archives = archives(server);
             container.start(archives);
@@ -137,7 +152,8 @@ public final class Launcher {
         // Logged at WARN so that scripts and operators see it whatever log-level is set.
         log.warn("Pushgate ready: sip " + server.address() + " udp=" + server.udpPort() + " tcp=" + server.tcpPort()
                 + " tls=" + server.tlsPort() + " ws=" + server.wsPort() + " wss=" + server.wssPort() + ", http "
-                + server.httpAddress() + ":" + server.httpPort());
+                + server.httpAddress() + ":" + server.httpPort() + ", management " + (management.enabled()
+                ? (management.tls() ? "https " : "http ") + management.address() + ":" + management.port() : "off"));
         try {
             Thread.currentThread().join();
         } catch (InterruptedException e) {
@@ -265,6 +281,66 @@ public final class Launcher {
                     return usage(err, "unknown alias command " + args.get(0));
                 }
             }
+            return 0;
+        }
+    }
+
+    private static int apiKeyCommand(List<String> args, Config config, PrintStream out, PrintStream err) {
+        if (args.isEmpty()) return usage(err, "api-key needs add, revoke or list");
+        try (Database db = openDatabase(config)) {
+            ApiKeys keys = new ApiKeys(db, System::currentTimeMillis);
+            switch (args.get(0)) {
+                case "add" -> {
+                    if (args.size() != 4 || !args.get(2).equals("--scope")) return usage(err, "api-key add NAME --scope admin|provision|read");
+                    String key = keys.add(args.get(1), ApiScope.of(args.get(3)));
+                    out.println(key);
+                    err.println("pushgate: API key " + args.get(1) + " (" + args.get(3) + ") created; it is shown this once only");
+                }
+                case "revoke" -> {
+                    if (args.size() != 2) return usage(err, "api-key revoke NAME");
+                    if (!keys.revoke(args.get(1))) return missing(err, "API key", args.get(1));
+                    out.println("revoked " + args.get(1));
+                }
+                case "list" -> {
+                    for (ApiKey k : keys.list()) {
+                        out.println(k.name() + "\t" + k.scope().token() + "\t" + (k.revoked() ? "revoked " + java.time.Instant.ofEpochMilli(k.revokedAt()) : "valid"));
+                    }
+                }
+                default -> {
+                    return usage(err, "unknown api-key command " + args.get(0));
+                }
+            }
+            return 0;
+        }
+    }
+
+    /** sip:carrier's launcher link, printed as its script prints it: the Base64 string, the escaped one, then the link. */
+    private static int launcherLinkCommand(List<String> args, Config config, java.io.InputStream in, PrintStream out, PrintStream err) {
+        if (args.size() != 1) return usage(err, "zero-config-link USER   (the password is read from standard input)");
+        String user = args.get(0);
+        AuthSettings auth = authSettings(config);
+        try (Database db = openDatabase(config)) {
+            SubscriberDirectory dir = new SubscriberDirectory(db, auth.realm(), auth.passwordStorage(), System::currentTimeMillis);
+            if (!dir.exists(user)) return missing(err, "subscriber", user);
+            String password;
+            try {
+                password = System.console() != null && in == System.in ? new String(System.console().readPassword("password of %s: ", user))
+                        : new java.io.BufferedReader(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8)).readLine();
+            } catch (java.io.IOException e) {
+                err.println("pushgate: cannot read the password: " + e.getMessage());
+                return 1;
+            }
+            if (password == null || !dir.checkPassword(user, password)) {
+                err.println("pushgate: that is not " + user + "'s password");
+                return 1;
+            }
+            ProvisioningSettings p = ProvisioningSettings.from(config);
+            ServerSettings server = ServerSettings.from(config);
+            String base = p.publicBaseUrl().isEmpty() ? "http://" + server.httpAddress() + ":" + server.httpPort() + "/pushgate" : p.publicBaseUrl();
+            LauncherLink link = LauncherLink.of(user, LocalDomain.from(config).canonical(), password, p.launcherKey(), p.launcherIv(), base);
+            out.println(link.base64());
+            out.println(link.escaped());
+            out.println(link.url());
             return 0;
         }
     }

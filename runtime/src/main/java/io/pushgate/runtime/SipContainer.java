@@ -1,5 +1,6 @@
 package io.pushgate.runtime;
 
+import io.pushgate.api.ManagementSettings;
 import io.pushgate.server.ServerSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,10 +39,14 @@ public final class SipContainer {
     private SipStandardService service;
     private StandardHost host;
     private final List<SipStandardContext> contexts = new CopyOnWriteArrayList<>();
+    private ManagementListener management;
     private final CancelledProxyTimers proxyTimers = new CancelledProxyTimers(contexts);
 
-    public SipContainer(ServerSettings settings) {
+    private final ManagementSettings managementSettings;
+
+    public SipContainer(ServerSettings settings, ManagementSettings management) {
         this.settings = settings;
+        this.managementSettings = management;
     }
 
     public void start(List<Path> archives) throws Exception {
@@ -94,6 +99,9 @@ public final class SipContainer {
             http.setAttribute("address", settings.httpAddress());
             service.addConnector(http);
         }
+        management = new ManagementListener(managementSettings, base);
+        Connector managementConnector = management.connector();
+        if (managementConnector != null) service.addConnector(managementConnector);
         service.start();
         for (Connector c : service.findConnectors()) {
             boolean sipFailed = c.getProtocolHandler() instanceof SipProtocolHandler sip && !sip.isStarted();
@@ -141,11 +149,12 @@ public final class SipContainer {
         if (c.getProtocolHandler() instanceof SipProtocolHandler sip) {
             return "sip " + sip.getSignalingTransport() + " " + sip.getIpAddress() + ":" + sip.getPort();
         }
-        return "http " + c.getPort();
+        return (c.getSecure() ? "https " : "http ") + c.getPort();
     }
 
     public void stop() {
         proxyTimers.close();
+        if (management != null) management.close();
         if (service == null) return;
         try {
             if (settings.stopGraceSeconds() > 0) service.stopGracefully(settings.stopGraceSeconds() * 1000L);

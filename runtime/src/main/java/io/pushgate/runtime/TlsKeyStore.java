@@ -17,16 +17,23 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.Collection;
 
-/** Turns the PEM certificate and key of the configuration into the PKCS#12 store the SIP stack reads. */
+/**
+ * Turns the PEM certificate and key of the configuration into the PKCS#12 store the SIP stack and
+ * the management listener read; errors name the section's keys ({@code section}.tls-certificate).
+ */
 final class TlsKeyStore {
     private TlsKeyStore() {}
 
     static Path write(Path certificate, Path key, Path target, char[] password) {
+        return write(certificate, key, target, password, "server");
+    }
+
+    static Path write(Path certificate, Path key, Path target, char[] password, String section) {
         try {
             Collection<? extends Certificate> chain = CertificateFactory.getInstance("X.509")
                     .generateCertificates(new ByteArrayInputStream(Files.readAllBytes(certificate)));
-            if (chain.isEmpty()) throw new ConfigException("server.tls-certificate", "no certificate in " + certificate);
-            PrivateKey pk = privateKey(Files.readString(key, StandardCharsets.US_ASCII));
+            if (chain.isEmpty()) throw new ConfigException(section + ".tls-certificate", "no certificate in " + certificate);
+            PrivateKey pk = privateKey(Files.readString(key, StandardCharsets.US_ASCII), section);
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
             ks.setKeyEntry("pushgate", pk, password, chain.toArray(new Certificate[0]));
@@ -36,13 +43,13 @@ final class TlsKeyStore {
             }
             return target;
         } catch (IOException | GeneralSecurityException e) {
-            throw new ConfigException("server.tls-key", "cannot use " + certificate + " and " + key + ": " + e.getMessage());
+            throw new ConfigException(section + ".tls-key", "cannot use " + certificate + " and " + key + ": " + e.getMessage());
         }
     }
 
-    private static PrivateKey privateKey(String pem) throws GeneralSecurityException {
+    private static PrivateKey privateKey(String pem, String section) throws GeneralSecurityException {
         if (!pem.contains("-----BEGIN PRIVATE KEY-----")) {
-            throw new ConfigException("server.tls-key", "expected an unencrypted PKCS#8 PEM key (BEGIN PRIVATE KEY)");
+            throw new ConfigException(section + ".tls-key", "expected an unencrypted PKCS#8 PEM key (BEGIN PRIVATE KEY)");
         }
         String b64 = pem.replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").replaceAll("\\s", "");
         byte[] der = Base64.getDecoder().decode(b64);
