@@ -70,6 +70,7 @@ public final class ApiRouter {
                 key = keys.verify(presentedKey(headers)).orElse(null);
                 if (key == null) {
                     throttle.failed(source);
+                    log.info("api {} {} from {}: no valid key", method, path, source);
                     ApiResponse r = ApiResponse.fail(401, "a valid API key is needed").response();
                     return new ApiResponse(401, r.json(), null, r.contentType(), Map.of("WWW-Authenticate", "Bearer realm=\"pushgate\""));
                 }
@@ -79,7 +80,9 @@ public final class ApiRouter {
                 }
             }
             JsonObject json = body(method, headers, body);
-            return route.handler().handle(new ApiRequest(method, path, params, query, json, source, key));
+            ApiResponse answer = route.handler().handle(new ApiRequest(method, path, params, query, json, source, key));
+            if (!method.equals("GET")) audit(method, path, source, key, answer.status());
+            return answer;
         } catch (ApiResponse.Failure f) {
             return f.response();
         } catch (StoreUnavailableException e) {
@@ -90,6 +93,11 @@ public final class ApiRouter {
             log.error("{} {} failed", method, path, e);
             return ApiResponse.fail(500, "internal error").response();
         }
+    }
+
+    /** Who changed what: the route and the key's name, never the body (it may hold a password). */
+    private static void audit(String method, String path, String source, ApiKey key, int status) {
+        log.info("api {} {} by key {} from {}: {}", method, path, key == null ? "-" : key.name(), source, status);
     }
 
     private static String presentedKey(Map<String, String> headers) {

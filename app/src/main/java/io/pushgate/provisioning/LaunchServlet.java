@@ -1,7 +1,6 @@
 package io.pushgate.provisioning;
 
 import java.io.IOException;
-import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
@@ -10,14 +9,11 @@ import javax.servlet.http.HttpServletResponse;
  * opens the app (301 as sip:carrier documents, or [provisioning] launcher-redirect). {@code c}
  * carries the password, so it is never logged and the answer is never cached.
  */
-public class LaunchServlet extends HttpServlet {
+public class LaunchServlet extends PublicPage {
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        resp.setHeader("Cache-Control", "no-store");
-        if (!(getServletContext().getAttribute(ProvisioningLinks.class.getName()) instanceof ProvisioningLinks links)) {
-            resp.sendError(503);
-            return;
-        }
+        ProvisioningLinks links = published(ProvisioningLinks.class, resp, 503);
+        if (links == null) return;
         String target = LauncherLink.launchTarget(req.getParameter("c"));
         if (target == null) {
             resp.sendError(400, "c is not a launcher link");

@@ -3,7 +3,6 @@ package io.pushgate.provisioning;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
@@ -11,14 +10,11 @@ import javax.servlet.http.HttpServletResponse;
  * {@code GET /provisioning/{token}}: a single-use link's Linphone configuration. An unknown, used
  * or expired token gets the same 404, so a link cannot be probed.
  */
-public class ProvisioningServlet extends HttpServlet {
+public class ProvisioningServlet extends PublicPage {
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        resp.setHeader("Cache-Control", "no-store");
-        if (!(getServletContext().getAttribute(ProvisioningLinks.class.getName()) instanceof ProvisioningLinks links)) {
-            resp.sendError(503);
-            return;
-        }
+        ProvisioningLinks links = published(ProvisioningLinks.class, resp, 503);
+        if (links == null) return;
         String token = req.getPathInfo() == null ? "" : req.getPathInfo().replaceFirst("^/", "");
         Optional<String> config = token.isEmpty() || token.contains("/") ? Optional.empty() : links.linphoneConfig(token);
         if (config.isEmpty()) {

@@ -4,13 +4,20 @@ import io.pushgate.config.Config;
 import io.pushgate.config.ConfigException;
 import io.pushgate.config.ConfigKey;
 import io.pushgate.config.ConfigSection;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /** The [provisioning] section: launcher and provisioning links, and the sign-up page (docs/provisioning.md). */
 public record ProvisioningSettings(String publicBaseUrl, byte[] launcherKey, byte[] launcherIv, int launcherRedirect, int linkLifetimeMinutes,
                                    String sipProxy, int registrationExpires, boolean signup, String smtpHost, int smtpPort, String smtpFrom,
-                                   boolean smtpStartTls, int signupPerHour, int passwordMinLength) {
+                                   boolean smtpStartTls, String smtpUser, String smtpPassword, SignupLinks signupLinks, int signupPerHour,
+                                   int passwordMinLength) {
+    /** What the sign-up mail carries. */
+    public enum SignupLinks { PROVISIONING, LAUNCHER, BOTH }
+
     public static final ConfigSection SECTION = new ConfigSection("provisioning",
             "Getting accounts into phones: sip:carrier launcher links, Linphone remote provisioning, QR codes, and the sign-up page.");
     static final ConfigKey<String> BASE_URL = SECTION.string("public-base-url", "",
@@ -32,6 +39,11 @@ public record ProvisioningSettings(String publicBaseUrl, byte[] launcherKey, byt
     static final ConfigKey<Integer> SMTP_PORT = SECTION.integer("smtp-port", 25, 1, 65535, "Its port.");
     static final ConfigKey<String> SMTP_FROM = SECTION.string("smtp-from", "", "From address of the sign-up mails; required with signup.");
     static final ConfigKey<Boolean> SMTP_STARTTLS = SECTION.bool("smtp-starttls", false, "Require STARTTLS toward the SMTP server.");
+    static final ConfigKey<String> SMTP_USER = SECTION.string("smtp-user", "", "User name for SMTP AUTH; empty: no authentication.");
+    static final ConfigKey<String> SMTP_PASSWORD_FILE = SECTION.string("smtp-password-file", "",
+            "File holding the SMTP AUTH password (first line), so it is not in this file; required with smtp-user.");
+    static final ConfigKey<SignupLinks> SIGNUP_LINKS = SECTION.choice("signup-links", SignupLinks.PROVISIONING, SignupLinks.class,
+            "What the sign-up mail carries: the single-use provisioning link, the launcher link (the password, lightly encrypted), or both.");
     static final ConfigKey<Integer> SIGNUP_RATE = SECTION.integer("signup-per-hour", 5, 1, 10000,
             "Sign-ups accepted from one source address per hour.");
     static final ConfigKey<Integer> PASSWORD_MIN = SECTION.integer("password-min-length", 10, 8, 128,
@@ -47,10 +59,31 @@ public record ProvisioningSettings(String publicBaseUrl, byte[] launcherKey, byt
         String proxy = c.get(SIP_PROXY).trim();
         if (!proxy.isEmpty() && !proxy.matches("sips?:\\S+")) throw new ConfigException(SIP_PROXY.qualifiedName(), "expected a SIP URI, got " + proxy);
         ProvisioningSettings s = new ProvisioningSettings(base, key, iv, c.get(REDIRECT), c.get(LIFETIME), proxy, c.get(EXPIRES), c.get(SIGNUP),
-                c.get(SMTP_HOST).trim(), c.get(SMTP_PORT), c.get(SMTP_FROM).trim(), c.get(SMTP_STARTTLS), c.get(SIGNUP_RATE), c.get(PASSWORD_MIN));
+                c.get(SMTP_HOST).trim(), c.get(SMTP_PORT), c.get(SMTP_FROM).trim(), c.get(SMTP_STARTTLS), c.get(SMTP_USER).trim(), smtpPassword(c),
+                c.get(SIGNUP_LINKS), c.get(SIGNUP_RATE), c.get(PASSWORD_MIN));
         if (s.signup && s.smtpHost.isEmpty()) throw new ConfigException(SMTP_HOST.qualifiedName(), "required when signup is on");
         if (s.signup && !s.smtpFrom.contains("@")) throw new ConfigException(SMTP_FROM.qualifiedName(), "an e-mail address is required when signup is on");
         return s;
+    }
+
+    /** Read here so that a missing or unreadable file stops the server at start, not at the first sign-up. */
+    private static String smtpPassword(Config c) {
+        String file = c.get(SMTP_PASSWORD_FILE).trim();
+        if (file.isEmpty()) {
+            if (!c.get(SMTP_USER).isBlank()) throw new ConfigException(SMTP_PASSWORD_FILE.qualifiedName(), "required with smtp-user");
+            return "";
+        }
+        try {
+            return Files.readAllLines(Path.of(file), StandardCharsets.UTF_8).stream().findFirst().orElse("");
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException(SMTP_PASSWORD_FILE.qualifiedName(), "cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** The password never appears in a printed configuration or log. */
+    @Override
+    public String toString() {
+        return "ProvisioningSettings[signup=" + signup + ", smtp=" + smtpHost + ":" + smtpPort + "]";
     }
 
     private static byte[] sixteen(Config c, ConfigKey<String> k) {

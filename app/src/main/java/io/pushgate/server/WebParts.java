@@ -13,6 +13,9 @@ import io.pushgate.provisioning.AccountRules;
 import io.pushgate.provisioning.ProvisioningLinks;
 import io.pushgate.provisioning.ProvisioningSettings;
 import io.pushgate.provisioning.ProvisioningTokens;
+import io.pushgate.provisioning.Signup;
+import io.pushgate.provisioning.SignupChallenge;
+import io.pushgate.provisioning.SmtpMailer;
 import io.pushgate.provisioning.SubscriberApi;
 import io.pushgate.routing.AliasTable;
 import io.pushgate.uac.RemoteRegistrationApi;
@@ -36,6 +39,8 @@ final class WebParts {
     private final ProvisioningLinks links;
     private final ProvisioningTokens tokens;
     private final ManagementSettings management;
+    /** Null unless [provisioning] signup is on. */
+    private final Signup signup;
 
     WebParts(Assembly a, Role role) {
         this.management = ManagementSettings.from(a.config());
@@ -46,8 +51,11 @@ final class WebParts {
         String proxy = provisioning.sipProxy().isEmpty() ? "sip:" + a.domain().firstListeningAddress() + ";transport=udp" : provisioning.sipProxy();
         this.tokens = new ProvisioningTokens(a.db(), a.clock());
         this.links = new ProvisioningLinks(provisioning, base, a.domain().canonical(), proxy, a.subscribers(), tokens);
+        AccountRules rules = new AccountRules(provisioning.passwordMinLength());
         SubscriberApi subscribers = new SubscriberApi(a.db(), a.subscribers(), new AliasTable(a.db(), a.clock()), a.bindings(), role.pushDevices(),
-                links, a.domain().canonical(), new AccountRules(provisioning.passwordMinLength()), a.clock());
+                links, a.domain().canonical(), rules, a.clock());
+        this.signup = !provisioning.signup() ? null : new Signup(provisioning, rules, a.subscribers(), links, new SmtpMailer(provisioning),
+                new SignupChallenge(a.clock()), new FailureThrottle(provisioning.signupPerHour(), 3600, 3600, a.clock()), a.domain().canonical());
         this.router = new ApiRouter(new ApiKeys(a.db(), a.clock()),
                 new FailureThrottle(management.maxFailures(), 60, management.lockoutSeconds(), a.clock()))
                 .add(subscribers.routes())
@@ -60,6 +68,7 @@ final class WebParts {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put(ApiServlet.ROUTER, router);
         m.put(ProvisioningLinks.class.getName(), links);
+        if (signup != null) m.put(Signup.class.getName(), signup);
         if (management.enabled()) m.put(ListenerGate.MANAGEMENT_PORT, management.port());
         return m;
     }

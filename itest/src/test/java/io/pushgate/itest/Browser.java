@@ -35,7 +35,7 @@ final class Browser implements AutoCloseable {
     /** npm install of SIP.js and playwright-core (versions pinned in browser/package.json). */
     static synchronized void install() throws Exception {
         Files.createDirectories(DIR);
-        for (String f : new String[] {"package.json", "drive.mjs", "redirect.mjs"}) {
+        for (String f : new String[] {"package.json", "drive.mjs", "redirect.mjs", "signup.mjs"}) {
             try (var s = Browser.class.getResourceAsStream("/browser/" + f)) {
                 Files.copy(s, DIR.resolve(f), StandardCopyOption.REPLACE_EXISTING);
             }
@@ -69,11 +69,23 @@ final class Browser implements AutoCloseable {
 
     /** Opens {@code url} in Chromium and returns the first response as it saw it: {"status":..,"location":..}. */
     static String firstResponse(String url) throws Exception {
+        return runScript("redirect.mjs", url).strip();
+    }
+
+    /** Signs up on the page at {@code url} (browser/signup.mjs); one JSON line per submission. */
+    static List<String> signUp(String url, String user, String email, String password) throws Exception {
+        return runScript("signup.mjs", url, user, email, password).lines().filter(l -> l.startsWith("{")).toList();
+    }
+
+    /** Runs one of the one-shot scripts to its end and returns what it printed. */
+    private static String runScript(String script, String... args) throws Exception {
         install();
-        Process p = new ProcessBuilder("node", DIR.resolve("redirect.mjs").toString(), url).redirectErrorStream(true).start();
+        List<String> cmd = new ArrayList<>(List.of("node", DIR.resolve(script).toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) throw new AssertionError("redirect.mjs failed:\n" + out);
-        return out.strip();
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) throw new AssertionError(script + " failed:\n" + out);
+        return out;
     }
 
     /** The next JSON line the driver prints, as text; fails on an error step or after the timeout. */
