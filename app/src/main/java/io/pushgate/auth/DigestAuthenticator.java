@@ -6,6 +6,7 @@ import io.pushgate.sip.LocalDomain;
 import io.pushgate.sip.StackHeaders;
 import io.pushgate.subscriber.Subscriber;
 import io.pushgate.subscriber.SubscriberDirectory;
+import io.prometheus.metrics.core.metrics.Counter;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -28,6 +29,12 @@ public final class DigestAuthenticator implements RequestStep {
     private final SubscriberDirectory subscribers;
     private final NonceIssuer nonces;
     private final FailureThrottle throttle;
+    static final Counter FAILURES = Counter.builder().name("pushgate_auth_failures")
+            .help("Digest authentications that did not pass, by reason (wrong_password, unknown_user, stale_nonce, unknown_nonce, "
+                    + "replayed_nonce, malformed, locked_out).")
+            .labelNames("reason").register();
+    static final Counter LOCKOUTS = Counter.builder().name("pushgate_auth_lockouts")
+            .help("Source addresses locked out after too many failed authentications.").register();
 
     public DigestAuthenticator(AuthSettings settings, LocalDomain domain, SubscriberDirectory subscribers,
                                NonceIssuer nonces, FailureThrottle throttle) {
@@ -49,6 +56,7 @@ public final class DigestAuthenticator implements RequestStep {
         String source = req.getInitialRemoteAddr();
         long locked = throttle.lockedFor(source);
         if (locked > 0) {
+            FAILURES.labelValues("locked_out").inc();
             SipServletResponse r = ex.response(403, "Too Many Failed Authentications");
             r.setHeader("Retry-After", Long.toString(locked));
             ex.send(r);
@@ -63,25 +71,28 @@ public final class DigestAuthenticator implements RequestStep {
         DigestAlgorithm alg = DigestAlgorithm.fromToken(creds.algorithm());
         if (!creds.complete() || alg == null || !settings.algorithms().contains(alg)
                 || (creds.qop() != null && !"auth".equalsIgnoreCase(creds.qop()))) {
+            FAILURES.labelValues("malformed").inc();
             ex.reply(400, "Malformed Credentials");
             return;
         }
         switch (nonces.verify(creds.nonce())) {
-            case INVALID -> { challenge(ex, register, false); return; }
-            case STALE -> { challenge(ex, register, true); return; }
+            case INVALID -> { FAILURES.labelValues("unknown_nonce").inc(); challenge(ex, register, false); return; }
+            case STALE -> { FAILURES.labelValues("stale_nonce").inc(); challenge(ex, register, true); return; }
             case VALID -> { }
         }
         Optional<Subscriber> subscriber = subscribers.find(creds.username());
         String ha1 = subscriber.map(s -> SubscriberDirectory.ha1(s, alg, settings.realm())).orElse(null);
         String expected = ha1 == null ? null : creds.expectedResponse(alg, ha1, req.getMethod());
         if (expected == null || !java.security.MessageDigest.isEqual(expected.getBytes(), creds.response().toLowerCase().getBytes())) {
-            throttle.failed(source);
+            FAILURES.labelValues(subscriber.isEmpty() ? "unknown_user" : "wrong_password").inc();
+            if (throttle.failed(source)) LOCKOUTS.inc();
             log.info("auth failure user={} source={} method={}", creds.username(), source, req.getMethod());
             challenge(ex, register, false);
             return;
         }
         long nc = parseNc(creds.nc());
         if (nc < 0 || !nonces.acceptCount(creds.nonce(), nc)) {
+            FAILURES.labelValues("replayed_nonce").inc();
             log.info("replayed nonce count user={} source={}", creds.username(), source);
             challenge(ex, register, true);
             return;

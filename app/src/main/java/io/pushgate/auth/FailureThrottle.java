@@ -33,15 +33,17 @@ public final class FailureThrottle {
         return Math.max(1, (w.lockedUntil - now + 999) / 1000);
     }
 
-    public void failed(String source) {
+    /** Counts a failure; true when this one locks the source out. */
+    public boolean failed(String source) {
         long now = clock.getAsLong();
         if (sources.size() >= MAX_TRACKED) sources.values().removeIf(w -> w.lockedUntil <= now && now - w.start > windowMs);
-        sources.compute(source, (s, w) -> {
+        Window after = sources.compute(source, (s, w) -> {
             if (w == null || now - w.start > windowMs) w = new Window(now, 0, 0);
             int failures = w.failures + 1;
             long lockedUntil = failures >= maxFailures ? now + lockoutMs : w.lockedUntil;
             return new Window(failures >= maxFailures ? now : w.start, failures >= maxFailures ? 0 : failures, lockedUntil);
         });
+        return after.failures == 0 && after.lockedUntil > now;
     }
 
     public void succeeded(String source) {

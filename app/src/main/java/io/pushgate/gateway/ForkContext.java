@@ -3,6 +3,7 @@ package io.pushgate.gateway;
 import io.pushgate.push.PushDispatcher;
 import io.pushgate.push.PushNotification;
 import io.pushgate.push.PushParams;
+import io.pushgate.trace.CallTrace;
 import io.pushgate.registrar.BindingRecord;
 import io.pushgate.routing.BindingTarget;
 import io.pushgate.routing.ProxyAnswer;
@@ -60,9 +61,10 @@ final class ForkContext {
     private ScheduledFuture<?> timeout;
     private boolean ended;
     private String outcome = "waiting";
+    private final CallTrace trace;
 
     ForkContext(String aor, SipServletRequest request, ForkSettings settings, BindingTarget targets, PushDispatcher push,
-                ScheduledExecutorService timers, Consumer<ForkContext> onEnd) {
+                ScheduledExecutorService timers, Consumer<ForkContext> onEnd, CallTrace trace) {
         this.aor = aor;
         this.request = request;
         this.settings = settings;
@@ -70,6 +72,7 @@ final class ForkContext {
         this.push = push;
         this.timers = timers;
         this.onEnd = onEnd;
+        this.trace = trace;
     }
 
     String aor() { return aor; }
@@ -94,6 +97,7 @@ final class ForkContext {
     synchronized void addBindings(List<BindingRecord> fresh) {
         if (ended) return;
         for (BindingRecord b : fresh) {
+            trace.registered(PushParams.redacted(b.contactUri()));
             try {
                 startBranch(b, true);
             } catch (RuntimeException | javax.servlet.sip.ServletParseException e) {
@@ -113,6 +117,7 @@ final class ForkContext {
         branches.put(branch, b);
         ((MobicentsProxyBranch) branch).start();
         log.info("call {} for {}: {} branch to {}", request.getCallId(), aor, late ? "fork-late" : "first", t.uri());
+        trace.branch(PushParams.redacted(t.uri().toString()), late);
         if (!late) schedulePush(b);
     }
 
@@ -141,8 +146,9 @@ final class ForkContext {
         if (ended) return;
         pushed.put(b.id(), params);
         long left = settings.callForkTimeoutSeconds() * 1000L - (System.currentTimeMillis() - startedAt);
+        trace.pushSent(PushNotification.Kind.CALL, params.provider());
         push.send(new PushNotification(PushNotification.Kind.CALL, params, request.getFrom().getURI().toString(), request.getCallId(),
-                Duration.ofMillis(Math.max(left, 1000))));
+                Duration.ofMillis(Math.max(left, 1000)))).thenAccept(trace::pushAnswered);
     }
 
     /**
@@ -155,14 +161,15 @@ final class ForkContext {
         if (ended) return;
         BindingRecord b = branches.get(resp.getProxyBranch());
         int status = resp.getStatus();
+        if (status >= 180) trace.branchAnswer(b == null ? "?" : PushParams.redacted(b.contactUri()), status, resp.getReasonPhrase());
         if (b != null && status >= 180) cancelPush(b.id());
         if (status >= 200 && status < 300) {
-            end("answered by " + (b == null ? "?" : b.contactUri()));
+            end(CallTrace.Outcome.ANSWERED, "answered by " + (b == null ? "?" : PushParams.redacted(b.contactUri())));
         } else if (DECISIONS.contains(status)) {
             cancelBranchesExcept(resp.getProxyBranch());
             holdOpen();
             answer.send(status, resp.getReasonPhrase(), resp.getHeader("Reason"));
-            end("declined " + status);
+            end(CallTrace.Outcome.DECLINED, "declined " + status);
         }
     }
 
@@ -172,19 +179,20 @@ final class ForkContext {
         holdOpen();
         answer.send(480, "Temporarily Unavailable",
                 "SIP;cause=480;text=\"No answer from the device within " + settings.callForkTimeoutSeconds() + " s\"");
-        end("timed out");
+        end(CallTrace.Outcome.TIMEOUT, "no answer within " + settings.callForkTimeoutSeconds() + " s");
     }
 
     /** The container has cancelled the branches; the caller still needs its 487 if a device never answered. */
     synchronized void onCallerCancel() {
         if (ended) return;
         for (PushParams p : pushed.values()) {
+            trace.pushSent(PushNotification.Kind.MISSED_CALL, p.provider());
             push.send(new PushNotification(PushNotification.Kind.MISSED_CALL, p, request.getFrom().getURI().toString(),
-                    request.getCallId(), Duration.ofHours(1)));
+                    request.getCallId(), Duration.ofHours(1))).thenAccept(trace::pushAnswered);
         }
         holdOpen();
         answer.send(487, "Request Terminated", null);
-        end("cancelled by the caller");
+        end(CallTrace.Outcome.CANCELLED, "cancelled by the caller");
     }
 
     /**
@@ -214,7 +222,7 @@ final class ForkContext {
     synchronized void abandon(String why) {
         if (ended) return;
         cancelBranchesExcept(null);
-        end(why);
+        end(CallTrace.Outcome.FAILED, why);
     }
 
     private void cancelBranchesExcept(ProxyBranch keep) {
@@ -233,9 +241,10 @@ final class ForkContext {
         if (f != null) f.cancel(false);
     }
 
-    private void end(String why) {
+    private void end(CallTrace.Outcome how, String why) {
         ended = true;
         outcome = why;
+        trace.end(how, why);
         if (timeout != null) timeout.cancel(false);
         for (ScheduledFuture<?> f : pushTimers.values()) f.cancel(false);
         pushTimers.clear();

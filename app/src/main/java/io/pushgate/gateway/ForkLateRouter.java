@@ -3,6 +3,7 @@ package io.pushgate.gateway;
 import io.pushgate.pipeline.Exchange;
 import io.pushgate.pipeline.RequestStep;
 import io.pushgate.push.PushDispatcher;
+import io.pushgate.trace.CallTraces;
 import io.pushgate.registrar.BindingRecord;
 import io.pushgate.registrar.BindingStore;
 import io.pushgate.routing.BindingTarget;
@@ -41,12 +42,13 @@ public final class ForkLateRouter implements RequestStep {
     private final PushDispatcher push;
     private final ScheduledExecutorService timers;
     private final MessageRelay messages;
+    private final CallTraces traces;
     /** Waiting calls by the AOR of the device they wait for. */
     private final Map<String, Set<ForkContext>> waiting = new ConcurrentHashMap<>();
     private final AtomicInteger count = new AtomicInteger();
 
     public ForkLateRouter(GatewaySettings gateway, ForkSettings settings, ContactMasquerader masquerader, BindingStore store,
-                          BindingTarget targets, PushDispatcher push, ScheduledExecutorService timers, MessageRelay messages) {
+                          BindingTarget targets, PushDispatcher push, ScheduledExecutorService timers, MessageRelay messages, CallTraces traces) {
         this.gateway = gateway;
         this.settings = settings;
         this.masquerader = masquerader;
@@ -55,6 +57,7 @@ public final class ForkLateRouter implements RequestStep {
         this.push = push;
         this.timers = timers;
         this.messages = messages;
+        this.traces = traces;
     }
 
     @Override
@@ -82,7 +85,8 @@ public final class ForkLateRouter implements RequestStep {
             ex.reply(503, "Too Many Waiting Calls");
             return;
         }
-        ForkContext ctx = new ForkContext(aor.get(), req, settings, targets, push, timers, this::finished);
+        ForkContext ctx = new ForkContext(aor.get(), req, settings, targets, push, timers, this::finished,
+                traces.begin(req.getCallId(), aor.get(), req.getFrom().getURI().toString()));
         count.incrementAndGet();
         waiting.computeIfAbsent(aor.get(), k -> ConcurrentHashMap.newKeySet()).add(ctx);
         req.getApplicationSession().setAttribute(ForkContext.class.getName(), ctx);

@@ -1,5 +1,6 @@
 package io.pushgate.gateway;
 
+import io.pushgate.metrics.Gauges;
 import io.pushgate.registrar.BindingRecord;
 import io.pushgate.push.PushParams;
 import java.util.Iterator;
@@ -28,6 +29,7 @@ public final class PendingRegistrations {
         this.max = max;
         this.ttlMs = ttlSeconds * 1000L;
         this.clock = clock;
+        Gauges.report("pushgate_gateway_pending_registrations", "REGISTERs relayed to the backend and waiting for its answer.", this::size);
     }
 
     public static String key(String callId, long cseq) {

@@ -1,5 +1,6 @@
 package io.pushgate.media;
 
+import io.prometheus.metrics.core.metrics.Counter;
 import io.pushgate.pipeline.Exchange;
 import io.pushgate.pipeline.RequestStep;
 import io.pushgate.registrar.BindingRecord;
@@ -25,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * the offer and the caller's ACK the answer.
  */
 public final class MediaAnchor implements RequestStep {
+    static final Counter FAILURES = Counter.builder().name("pushgate_media_relay_failures")
+            .help("rtpengine commands that failed or were refused, by command (offer, answer, delete).").labelNames("command").register();
+
     private static final Logger log = LoggerFactory.getLogger(MediaAnchor.class);
     private static final String CALL = MediaAnchor.class.getName();
 
@@ -76,6 +80,7 @@ public final class MediaAnchor implements RequestStep {
             result = ng.call(cmd);
             if (!"ok".equals(result.get("result"))) throw new IOException("rtpengine refused the offer: " + result.get("error-reason"));
         } catch (IOException e) {
+            FAILURES.labelValues("offer").inc();
             if (settings.proceedWithoutRelay()) {
                 log.warn("call {} goes on without media relay: {}", call.callId(), e.getMessage());
                 chain.proceed(ex);
@@ -139,6 +144,7 @@ public final class MediaAnchor implements RequestStep {
             m.setContent(((String) result.get("sdp")).getBytes(StandardCharsets.UTF_8), "application/sdp");
             return true;
         } catch (IOException e) {
+            FAILURES.labelValues(what.contains("answer") ? "answer" : "offer").inc();
             log.error("call {}: {} SDP relayed unchanged, media may not flow: {}", m.getCallId(), what, e.getMessage());
             return false;
         }
@@ -172,7 +178,10 @@ public final class MediaAnchor implements RequestStep {
         cmd.put("delete-delay", 0);
         // Not waited for: a lost delete only leaves a session that rtpengine's own timeout ends.
         ng.request(cmd).whenComplete((r, e) -> {
-            if (e != null) log.warn("call {}: media session not deleted: {}", call.callId(), e.getMessage());
+            if (e != null) {
+                FAILURES.labelValues("delete").inc();
+                log.warn("call {}: media session not deleted: {}", call.callId(), e.getMessage());
+            }
         });
     }
 

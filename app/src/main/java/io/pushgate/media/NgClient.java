@@ -1,5 +1,6 @@
 package io.pushgate.media;
 
+import io.pushgate.metrics.Gauges;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -87,6 +88,7 @@ public final class NgClient implements AutoCloseable {
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "pushgate-ng-timer"));
         this.receiver = daemon(this::receive, "pushgate-ng-receiver");
         receiver.start();
+        Gauges.report("pushgate_media_sessions", "Calls whose media rtpengine relays now.", this::callsTracked);
     }
 
     private static Thread daemon(Runnable r, String name) {

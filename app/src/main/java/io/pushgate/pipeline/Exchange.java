@@ -12,6 +12,7 @@ public final class Exchange {
     private boolean proxied;
     private boolean watchResponses;
     private boolean keepSessions;
+    private int finalStatus;
 
     public Exchange(SipServletRequest request) {
         this.request = request;
@@ -25,6 +26,9 @@ public final class Exchange {
     public void authenticatedAs(String user) { this.authenticatedUser = user; }
 
     public boolean answered() { return answered; }
+
+    /** The final status this application sent for the request itself, or 0 (not answered here, or not yet). */
+    public int finalStatus() { return finalStatus; }
 
     /** True once the request was handed to the container's proxy. */
     public boolean isProxied() { return proxied; }
@@ -42,6 +46,7 @@ public final class Exchange {
         answered = true;
         response.send();
         if (response.getStatus() < 200) return;
+        finalStatus = response.getStatus();
         if (!keepSessions) releaseSessions();
         // The dialog stays, but the container must not end this transaction with it: once the
         // subscription ends, the container invalidates the session when its last NOTIFY transaction

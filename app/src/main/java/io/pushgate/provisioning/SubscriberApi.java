@@ -187,18 +187,13 @@ public final class SubscriberApi {
     private static JsonObject device(String id, String contact) {
         JsonObject d = new JsonObject();
         d.addProperty("id", id);
-        d.addProperty("contact", redactedContact(contact));
+        d.addProperty("contact", PushParams.redacted(contact));
         try {
             PushParams.parseUri(contact).ifPresent(p -> d.addProperty("pushProvider", p.provider()));
         } catch (PushParams.InvalidPushParams e) {
             d.addProperty("pushProvider", "invalid");
         }
         return d;
-    }
-
-    /** A contact without its push token (pn-prid): a token is a credential of the device. */
-    static String redactedContact(String contact) {
-        return contact.replaceAll("(?i)(;pn-prid=)[^;?>]*", "$1***").replaceAll("(?i)(;pn-tok=)[^;?>]*", "$1***");
     }
 
     private ApiResponse removeDevice(ApiRequest r) {

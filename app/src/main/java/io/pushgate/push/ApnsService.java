@@ -156,7 +156,7 @@ public final class ApnsService implements PushService {
         CompletableFuture<PushOutcome> out = new CompletableFuture<>();
         client.sendNotification(push).whenComplete((response, failure) -> {
             if (failure != null) out.complete(PushOutcome.refused("apns", failure.toString()));
-            else if (response.isAccepted()) out.complete(PushOutcome.accepted("apns"));
+            else if (response.isAccepted()) out.complete(PushOutcome.accepted("apns", String.valueOf(response.getApnsId())));
             else if (response.getStatusCode() == 410 || response.getTokenInvalidationTimestamp().isPresent()) {
                 out.complete(PushOutcome.tokenGone("apns", response.getRejectionReason().orElse("Unregistered")));
             } else out.complete(PushOutcome.refused("apns", response.getRejectionReason().orElse("rejected")));

@@ -100,10 +100,20 @@ public final class FcmService implements PushService {
      * bare 404 can also be a wrong project or URL, which must not make the device forgotten.
      */
     private static PushOutcome outcome(HttpResponse<String> r) {
-        if (r.statusCode() == 200) return PushOutcome.accepted("fcm");
+        if (r.statusCode() == 200) return PushOutcome.accepted("fcm", messageName(r.body()));
         String reason = "HTTP " + r.statusCode() + " " + abbreviate(r.body());
         return r.body() != null && r.body().contains("\"UNREGISTERED\"")
                 ? PushOutcome.tokenGone("fcm", reason) : PushOutcome.refused("fcm", reason);
+    }
+
+    /** The message's name in FCM's answer ({"name": "projects/.../messages/..."}), or null. */
+    private static String messageName(String body) {
+        try {
+            com.google.gson.JsonElement name = com.google.gson.JsonParser.parseString(body).getAsJsonObject().get("name");
+            return name == null || !name.isJsonPrimitive() ? null : name.getAsString();
+        } catch (RuntimeException notJson) {
+            return null;
+        }
     }
 
     private HttpRequest request(PushNotification n, String accessToken) {

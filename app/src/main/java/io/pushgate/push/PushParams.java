@@ -150,4 +150,9 @@ public record PushParams(String provider, String prid, String param, String purr
         if (v == null || v.isBlank()) throw new InvalidPushParams("missing " + name, false);
         return v;
     }
+
+    /** A contact or URI without its push token (pn-prid, pn-tok): a token is a credential of the device. */
+    public static String redacted(String contact) {
+        return contact.replaceAll("(?i)(;pn-prid=)[^;?>]*", "$1***").replaceAll("(?i)(;pn-tok=)[^;?>]*", "$1***");
+    }
 }

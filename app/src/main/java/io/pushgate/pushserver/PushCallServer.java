@@ -1,5 +1,7 @@
 package io.pushgate.pushserver;
 
+import io.pushgate.trace.CallTrace;
+import io.pushgate.trace.CallTraces;
 import io.pushgate.pipeline.Exchange;
 import io.pushgate.pipeline.RequestStep;
 import io.pushgate.push.PushDispatcher;
@@ -49,15 +51,17 @@ public final class PushCallServer implements RequestStep {
     private final Address watcher;
     private final Map<String, RegWatch> watches = new ConcurrentHashMap<>();
     private final AtomicInteger waiting = new AtomicInteger();
+    private final CallTraces traces;
 
     public PushCallServer(PushServerSettings settings, SipFactory factory, PushDispatcher push, RtpStreamer streamer,
-                          ScheduledExecutorService timers, LongSupplier clock) throws ServletParseException {
+                          ScheduledExecutorService timers, CallTraces traces, LongSupplier clock) throws ServletParseException {
         this.settings = settings;
         this.factory = factory;
         this.push = push;
         this.streamer = streamer;
         this.timers = timers;
         this.clock = clock;
+        this.traces = traces;
         this.proxyRoute = factory.createAddress("<" + settings.proxyUri() + ";lr>");
         String proxyHost = ((javax.servlet.sip.SipURI) proxyRoute.getURI()).getHost();
         this.acceptFrom = settings.acceptFrom().isEmpty() ? List.of(proxyHost) : settings.acceptFrom();
@@ -104,7 +108,8 @@ public final class PushCallServer implements RequestStep {
         String callee = SipUris.aor(req.getRequestURI());
         long sdpSession = Math.abs(RANDOM.nextLong() % 1_000_000_000L);
         String answer = SdpAudio.answer(streamer.address(), media.localPort(), offer, sdpSession, 1);
-        WaitingCall call = new WaitingCall(this, req, callee, media, answer, sdpSession);
+        WaitingCall call = new WaitingCall(this, req, callee, media, answer, sdpSession,
+                traces.begin(req.getCallId(), callee, req.getFrom().getURI().toString()));
         req.getSession().setAttribute(WaitingCall.ATTRIBUTE, call);
         req.getApplicationSession().setExpires(settings.waitTimeoutSeconds() / 60 + 2);
         ex.keepSessions();
@@ -115,7 +120,7 @@ public final class PushCallServer implements RequestStep {
         call.timeoutIn(timers.schedule(call::onTimeout, settings.waitTimeoutSeconds(), TimeUnit.SECONDS));
         log.info("call {} for {} waits with early media ({} to {}:{})", req.getCallId(), callee, offer.law(), offer.address(), offer.port());
         watch(call);
-        pushDevices(req, callee, PushNotification.Kind.CALL, call);
+        pushDevices(req, callee, PushNotification.Kind.CALL, call, call.trace());
     }
 
     private void watch(WaitingCall call) {
@@ -135,7 +140,7 @@ public final class PushCallServer implements RequestStep {
     }
 
     /** Pushes every device named by the proxy; {@code call} (when waiting) hears of dead tokens. */
-    private void pushDevices(SipServletRequest req, String callee, PushNotification.Kind kind, WaitingCall call) {
+    private void pushDevices(SipServletRequest req, String callee, PushNotification.Kind kind, WaitingCall call, CallTrace trace) {
         List<String> devices = new ArrayList<>();
         for (ListIterator<String> it = req.getHeaders(SleepingCalleeRouter.DEVICE_HEADER); it.hasNext(); ) devices.add(it.next());
         if (devices.isEmpty()) log.info("call {} for {}: no push device known, waiting without a push", req.getCallId(), callee);
@@ -146,10 +151,14 @@ public final class PushCallServer implements RequestStep {
             if (uri.startsWith("<")) uri = uri.substring(1, uri.indexOf('>'));
             String device = uri;
             try {
-                PushParams.parseUri(uri).ifPresent(p -> sends.add(() -> push.send(new PushNotification(kind, p, caller, req.getCallId(),
-                        Duration.ofSeconds(settings.waitTimeoutSeconds()))).thenAccept(o -> {
-                            if (o.tokenGone() && call != null) call.deviceGone(device);
-                        })));
+                PushParams.parseUri(uri).ifPresent(p -> sends.add(() -> {
+                    trace.pushSent(kind, p.provider());
+                    push.send(new PushNotification(kind, p, caller, req.getCallId(), Duration.ofSeconds(settings.waitTimeoutSeconds())))
+                            .thenAccept(o -> {
+                                trace.pushAnswered(o);
+                                if (o.tokenGone() && call != null) call.deviceGone(device);
+                            });
+                }));
             } catch (PushParams.InvalidPushParams e) {
                 log.warn("call {} for {}: device {} has unusable push parameters: {}", req.getCallId(), callee, uri, e.getMessage());
             }
@@ -208,7 +217,7 @@ public final class PushCallServer implements RequestStep {
 
     void ended(WaitingCall call, boolean wasWaiting, boolean missed) {
         if (wasWaiting) release(call);
-        if (missed) pushDevices(call.callerInvite(), call.callee(), PushNotification.Kind.MISSED_CALL, null);
+        if (missed) pushDevices(call.callerInvite(), call.callee(), PushNotification.Kind.MISSED_CALL, null, call.trace());
     }
 
     private void release(WaitingCall call) {

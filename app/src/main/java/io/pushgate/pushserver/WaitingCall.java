@@ -1,5 +1,6 @@
 package io.pushgate.pushserver;
 
+import io.pushgate.trace.CallTrace;
 import io.pushgate.pipeline.FinishedTransactions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,16 +38,20 @@ final class WaitingCall {
     /** Devices pushed for this call, and those whose push service said the token is dead. */
     private int devicesPushed;
     private final java.util.List<String> devicesGone = new java.util.ArrayList<>();
+    private final CallTrace trace;
 
     WaitingCall(PushCallServer server, SipServletRequest callerInvite, String callee, RtpStreamer.Stream media,
-                String answerSdp, long sdpSessionId) {
+                String answerSdp, long sdpSessionId, CallTrace trace) {
         this.server = server;
         this.callerInvite = callerInvite;
         this.callee = callee;
         this.media = media;
         this.answerSdp = answerSdp;
         this.sdpSessionId = sdpSessionId;
+        this.trace = trace;
     }
+
+    CallTrace trace() { return trace; }
 
     String callee() { return callee; }
     String callId() { return callerInvite.getCallId(); }
@@ -58,6 +63,7 @@ final class WaitingCall {
     /** The callee registered: the call goes back to the proxy as a new leg with the caller's offer. */
     synchronized void handBack() {
         if (state != State.WAITING) return;
+        trace.registered(callee + " (registration event)");
         try {
             Address from = server.factory().createAddress(callerInvite.getFrom().getURI(), callerInvite.getFrom().getDisplayName());
             Address to = server.factory().createAddress(callerInvite.getTo().getURI(), callerInvite.getTo().getDisplayName());
@@ -70,6 +76,7 @@ final class WaitingCall {
             leg = out;
             state = State.HANDING_BACK;
             out.send();
+            trace.note("hand-back", "INVITE to the proxy " + server.proxyRoute().getURI());
             log.info("call {} for {} handed back to the proxy", callId(), callee);
         } catch (IOException | RuntimeException e) {
             log.warn("call {}: hand-back to the proxy failed: {}", callId(), e.toString());
@@ -90,6 +97,9 @@ final class WaitingCall {
         }
         if (status >= 300) {
             if (state != State.HANDING_BACK) return;
+            trace.branchAnswer("the proxy", status, resp.getReasonPhrase());
+            trace.end(status == 486 || status == 600 || status == 603 ? CallTrace.Outcome.DECLINED : CallTrace.Outcome.FAILED,
+                    "the callee answered " + status + " " + resp.getReasonPhrase());
             log.info("call {}: callee answered {} {}; relayed to the caller", callId(), status, resp.getReasonPhrase());
             SipServletResponse r = callerInvite.createResponse(status, resp.getReasonPhrase());
             copyIfPresent(resp, r, "Reason");
@@ -110,6 +120,8 @@ final class WaitingCall {
         SipServletResponse ok = callerInvite.createResponse(200);
         ok.setContent(answerSdp.getBytes(StandardCharsets.UTF_8), "application/sdp");
         ok.send();
+        trace.branchAnswer("the proxy", status, resp.getReasonPhrase());
+        trace.end(CallTrace.Outcome.ANSWERED, "answered after the hand-back");
         state = State.ANSWERING;
         server.connected(this);
     }
@@ -164,6 +176,7 @@ final class WaitingCall {
                 log.debug("call {}: leg not cancelled: {}", callId(), e.toString());
             }
         }
+        trace.end(CallTrace.Outcome.CANCELLED, "cancelled by the caller");
         log.info("call {} for {} cancelled by the caller", callId(), callee);
         end(true);
     }
@@ -178,6 +191,7 @@ final class WaitingCall {
         devicesGone.add(deviceUri);
         if (state != State.WAITING || devicesGone.size() < devicesPushed) return;
         unavailable("Push token no longer valid");
+        trace.end(CallTrace.Outcome.TOKEN_DEAD, "every pushed device's token is dead");
         log.info("call {} for {} ended: every push token is dead", callId(), callee);
         end(false);
     }
@@ -186,6 +200,7 @@ final class WaitingCall {
     synchronized void onTimeout() {
         if (state != State.WAITING) return;
         unavailable("Callee did not register within " + server.waitTimeoutSeconds() + " s");
+        trace.end(CallTrace.Outcome.TIMEOUT, "no registration within " + server.waitTimeoutSeconds() + " s");
         log.info("call {} for {} timed out waiting for a registration", callId(), callee);
         end(false);
     }
@@ -216,6 +231,7 @@ final class WaitingCall {
         state = State.ENDED;
         stopMedia();
         if (timeout != null) timeout.cancel(false);
+        trace.end(CallTrace.Outcome.FAILED, "ended");
         server.ended(this, wasWaiting, missed);
         try {
             callerInvite.getApplicationSession().setInvalidateWhenReady(true);

@@ -1,5 +1,6 @@
 package io.pushgate.registrar;
 
+import io.pushgate.metrics.Gauges;
 import io.pushgate.store.Database;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,6 +30,8 @@ public final class BindingStore implements AutoCloseable {
         this.clock = clock;
         this.writer = new BindingWriter(db, db.settings().connectTimeoutMs() + 3000L);
         for (int i = 0; i < locks.length; i++) locks[i] = new Object();
+        Gauges.report("pushgate_bindings", "Bindings (registered contacts) held, expired ones not yet purged included.", this::bindingCount);
+        Gauges.report("pushgate_aors", "Addresses of record with at least one binding.", this::aorCount);
     }
 
     /** Adds a listener told of every committed change (called while the AOR's lock is held, so in order). */

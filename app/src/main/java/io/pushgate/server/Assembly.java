@@ -10,6 +10,7 @@ import io.pushgate.routing.RouterSettings;
 import io.pushgate.sip.LocalDomain;
 import io.pushgate.store.Database;
 import io.pushgate.subscriber.SubscriberDirectory;
+import io.pushgate.trace.CallTraces;
 import io.pushgate.uac.ProviderRegistrations;
 import io.pushgate.uac.RemoteRegistrationTable;
 import io.pushgate.uac.UacSettings;
@@ -22,7 +23,7 @@ import javax.servlet.sip.SipFactory;
 record Assembly(Config config, SipFactory factory, LocalDomain domain, List<String[]> listeningAddresses, Database db,
                 SubscriberDirectory subscribers, BindingStore bindings, AuthSettings auth, RegistrarSettings registrar,
                 RouterSettings router, ProxyForwarder forwarder, BindingTarget targets, ScheduledExecutorService timers,
-                LongSupplier clock) {
+                CallTraces traces, LongSupplier clock) {
 
     /** The remote registrations with providers ([uac]), which the registrar and gateway roles both run. */
     ProviderRegistrations providerRegistrations() {

@@ -1,5 +1,6 @@
 package io.pushgate.server;
 
+import io.pushgate.metrics.RequestOutcomes;
 import io.pushgate.gateway.BackendForwarder;
 import io.pushgate.gateway.ContactMasquerader;
 import io.pushgate.gateway.FinishedRelays;
@@ -39,10 +40,11 @@ final class GatewayRole implements Role {
         for (String[] hostPort : a.listeningAddresses()) self.addListeningAddress(hostPort[0], Integer.parseInt(hostPort[1]));
         ContactMasquerader masquerader = new ContactMasquerader(StoredSetting.getOrCreate(a.db(), "masquerade-key", ContactMasquerader::newKey));
         this.messages = new MessageRelay(a.db(), a.factory(), a.targets(), push, fork.messageExpiresSeconds(), a.clock());
-        ForkLateRouter forkLate = new ForkLateRouter(gateway, fork, masquerader, a.bindings(), a.targets(), push, a.timers(), messages);
+        ForkLateRouter forkLate = new ForkLateRouter(gateway, fork, masquerader, a.bindings(), a.targets(), push, a.timers(), messages, a.traces());
         this.registrations = a.providerRegistrations();
         this.pipeline = new RequestPipeline(List.of(
                 new TransactionLinger(a.router().nonInviteLingerMs()),
+                new RequestOutcomes(),
                 new FinishedRelays(a.timers()),
                 new RequestSanity(self),
                 registrations,

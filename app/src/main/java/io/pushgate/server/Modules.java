@@ -1,5 +1,7 @@
 package io.pushgate.server;
 
+import io.pushgate.metrics.MetricsModule;
+import io.pushgate.trace.TraceModule;
 import io.pushgate.api.ApiModule;
 import io.pushgate.auth.AuthModule;
 import io.pushgate.provisioning.ProvisioningModule;
@@ -39,7 +41,9 @@ public final class Modules {
             new PushServerModule(),
             new UacModule(),
             new ApiModule(),
-            new ProvisioningModule());
+            new ProvisioningModule(),
+            new MetricsModule(),
+            new TraceModule());
 
     /** System property through which the launcher tells the application which file it started with. */
     public static final String CONFIG_PROPERTY = "pushgate.config";

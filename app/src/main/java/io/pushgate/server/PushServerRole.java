@@ -1,5 +1,6 @@
 package io.pushgate.server;
 
+import io.pushgate.metrics.RequestOutcomes;
 import io.pushgate.config.ConfigException;
 import io.pushgate.pipeline.RequestPipeline;
 import io.pushgate.pipeline.TransactionLinger;
@@ -31,13 +32,14 @@ final class PushServerRole implements Role {
         this.rtp = new RtpStreamer(audio, address, settings.rtpPortMin(), settings.rtpPortMax());
         PushCallServer calls;
         try {
-            calls = new PushCallServer(settings, a.factory(), push, rtp, a.timers(), a.clock());
+            calls = new PushCallServer(settings, a.factory(), push, rtp, a.timers(), a.traces(), a.clock());
         } catch (ServletParseException e) {
             close();
             throw new ConfigException("push-server.proxy", "not a SIP address: " + e.getMessage());
         }
         this.pipeline = new RequestPipeline(List.of(
                 new TransactionLinger(a.router().nonInviteLingerMs()),
+                new RequestOutcomes(),
                 new RequestSanity(a.domain()),
                 calls));
         log.info("push application server: calls from {} wait {} s with early media from {}, registrations watched at {}",

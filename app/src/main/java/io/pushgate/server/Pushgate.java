@@ -1,5 +1,7 @@
 package io.pushgate.server;
 
+import io.pushgate.trace.CallTraces;
+import io.pushgate.trace.TraceSettings;
 import io.pushgate.auth.AuthSettings;
 import io.pushgate.config.Config;
 import io.pushgate.pipeline.Exchange;
@@ -45,6 +47,7 @@ public final class Pushgate implements AutoCloseable {
     private final Role role;
     private final WebParts web;
     private final WebSocketDisconnects disconnects;
+    private final CallTraces traces;
 
     public Pushgate(Config config, SipFactory factory, List<String[]> listeningAddresses) {
         ServerRole which = Modules.check(config, log::warn);
@@ -70,7 +73,8 @@ public final class Pushgate implements AutoCloseable {
         });
         ProxyForwarder forwarder = new ProxyForwarder(router);
         Assembly a = new Assembly(config, factory, domain, listeningAddresses, db, subscribers, bindings, auth, registrar,
-                router, forwarder, new BindingTarget(factory, forwarder), housekeeping, clock);
+                router, forwarder, new BindingTarget(factory, forwarder), housekeeping, new CallTraces(TraceSettings.from(config), clock), clock);
+        this.traces = a.traces();
         this.role = switch (which) {
             case REGISTRAR -> new RegistrarRole(a);
             case GATEWAY -> new GatewayRole(a);
@@ -87,11 +91,13 @@ public final class Pushgate implements AutoCloseable {
     /** The application is deployed and can send: what the role starts on its own begins now. */
     public void started() {
         role.start();
+        web.started();
     }
 
     /** Runs an initial request through the pipeline; failures become the right final response. */
     public void handle(SipServletRequest req) {
         Exchange ex = new Exchange(req);
+        LogContext.enter(req);
         try {
             role.pipeline().run(ex);
         } catch (StoreUnavailableException e) {
@@ -104,6 +110,8 @@ public final class Pushgate implements AutoCloseable {
         } catch (IOException | ServletException | RuntimeException e) {
             log.error("{} {} failed", req.getMethod(), req.getRequestURI(), e);
             replyIfOpen(ex, 500, "Server Internal Error", false);
+        } finally {
+            LogContext.leave();
         }
     }
 
@@ -120,15 +128,23 @@ public final class Pushgate implements AutoCloseable {
 
     /** A response to something proxied or sent: every step of the pipeline sees it. */
     public void onResponse(SipServletResponse resp) {
-        role.pipeline().onResponse(resp);
+        LogContext.enter(resp);
+        try {
+            role.pipeline().onResponse(resp);
+        } finally {
+            LogContext.leave();
+        }
     }
 
     /** A request inside a dialog or transaction; when no step takes it, the container routes it on (proxied dialogs). */
     public void onSubsequent(SipServletRequest req) {
+        LogContext.enter(req);
         try {
             role.pipeline().onSubsequent(req);
         } catch (IOException | RuntimeException e) {
             log.warn("{} inside a dialog failed: {}", req.getMethod(), e.toString());
+        } finally {
+            LogContext.leave();
         }
     }
 
@@ -138,6 +154,7 @@ public final class Pushgate implements AutoCloseable {
             if (n > 0) log.info("purged {} expired bindings", n);
             role.purge();
             web.purge();
+            traces.purge();
         } catch (RuntimeException e) {
             log.warn("purge failed, will retry: {}", e.getMessage());
         }

@@ -1,5 +1,6 @@
 package io.pushgate.server;
 
+import io.pushgate.metrics.RequestOutcomes;
 import io.pushgate.auth.AuthSettings;
 import io.pushgate.auth.DigestAuthenticator;
 import io.pushgate.auth.FailureThrottle;
@@ -63,6 +64,7 @@ final class RegistrarRole implements Role {
         List<RequestStep> steps = new ArrayList<>();
         this.registrations = a.providerRegistrations();
         steps.add(new TransactionLinger(a.router().nonInviteLingerMs()));
+        steps.add(new RequestOutcomes());
         steps.add(new RequestSanity(domain));
         steps.add(registrations);
         steps.add(new RemoteLineLookup(registrations, a.factory()));

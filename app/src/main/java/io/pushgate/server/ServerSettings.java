@@ -10,7 +10,7 @@ import java.nio.file.Path;
 /** The [server] section: the role, and the listeners, deployment and shutdown of the embedded container. */
 public record ServerSettings(String address, int udpPort, int tcpPort, int tlsPort, int wsPort, int wssPort,
                              Path tlsCertificate, Path tlsKey, String httpAddress, int httpPort, Path deployDir, Path workDir,
-                             int stopGraceSeconds, int sipThreads, String logLevel, String collector, int pauseGoalMs) {
+                             int stopGraceSeconds, int sipThreads, String logLevel, boolean jsonLog, String collector, int pauseGoalMs) {
     public static final ConfigSection SECTION = new ConfigSection("server",
             "What this instance is, and the listeners of the embedded SIP Servlet container; a port of 0 turns that listener off.");
     static final ConfigKey<ServerRole> ROLE = SECTION.choice("role", ServerRole.REGISTRAR, ServerRole.class,
@@ -34,6 +34,11 @@ public record ServerSettings(String address, int udpPort, int tcpPort, int tlsPo
         if (!v.matches("(?i)error|warn|info|debug")) throw new IllegalArgumentException("expected error, warn, info or debug");
         return v.toUpperCase(java.util.Locale.ROOT);
     });
+    static final ConfigKey<String> LOG_FORMAT = SECTION.key("log-format", "plain",
+            "plain: one line per event; json: one JSON object per line (time, level, logger, thread, message, call-id, user) for log shippers.", v -> {
+        if (!v.matches("(?i)plain|json")) throw new IllegalArgumentException("expected plain or json");
+        return v.toLowerCase(java.util.Locale.ROOT);
+    });
     static final ConfigKey<String> COLLECTOR = SECTION.key("collector", "auto",
             "Garbage collector bin/pushgate starts Java with: g1, zgc, or auto (zgc for the push application server, g1 otherwise; docs/tuning.md).", v -> {
         if (!v.matches("(?i)auto|g1|zgc")) throw new IllegalArgumentException("expected auto, g1 or zgc");
@@ -46,7 +51,7 @@ public record ServerSettings(String address, int udpPort, int tcpPort, int tlsPo
     public static ServerSettings from(Config c) {
         ServerSettings s = new ServerSettings(c.get(ADDRESS), c.get(UDP), c.get(TCP), c.get(TLS), c.get(WS), c.get(WSS),
                 c.get(CERT), c.get(KEY), c.get(HTTP_ADDRESS), c.get(HTTP), c.get(DEPLOY), c.get(WORK), c.get(GRACE), c.get(THREADS), c.get(LOG_LEVEL),
-                c.get(COLLECTOR), c.get(PAUSE_GOAL));
+                c.get(LOG_FORMAT).equals("json"), c.get(COLLECTOR), c.get(PAUSE_GOAL));
         if (s.tlsPort > 0 || s.wssPort > 0) {
             requireFile(CERT, s.tlsCertificate);
             requireFile(KEY, s.tlsKey);

@@ -9,6 +9,8 @@ import io.pushgate.api.ApiServlet;
 import io.pushgate.api.ListenerGate;
 import io.pushgate.api.ManagementSettings;
 import io.pushgate.auth.FailureThrottle;
+import io.pushgate.metrics.MetricsEndpoint;
+import io.pushgate.metrics.MetricsSettings;
 import io.pushgate.provisioning.AccountRules;
 import io.pushgate.provisioning.ProvisioningLinks;
 import io.pushgate.provisioning.ProvisioningSettings;
@@ -18,6 +20,7 @@ import io.pushgate.provisioning.SignupChallenge;
 import io.pushgate.provisioning.SmtpMailer;
 import io.pushgate.provisioning.SubscriberApi;
 import io.pushgate.routing.AliasTable;
+import io.pushgate.trace.CallTraceApi;
 import io.pushgate.uac.RemoteRegistrationApi;
 import io.pushgate.uac.RemoteRegistrationTable;
 import java.io.IOException;
@@ -39,6 +42,7 @@ final class WebParts {
     private final ProvisioningLinks links;
     private final ProvisioningTokens tokens;
     private final ManagementSettings management;
+    private final Health health;
     /** Null unless [provisioning] signup is on. */
     private final Signup signup;
 
@@ -56,10 +60,14 @@ final class WebParts {
                 links, a.domain().canonical(), rules, a.clock());
         this.signup = !provisioning.signup() ? null : new Signup(provisioning, rules, a.subscribers(), links, new SmtpMailer(provisioning),
                 new SignupChallenge(a.clock()), new FailureThrottle(provisioning.signupPerHour(), 3600, 3600, a.clock()), a.domain().canonical());
+        this.health = new Health(a.db(), !a.listeningAddresses().isEmpty());
         this.router = new ApiRouter(new ApiKeys(a.db(), a.clock()),
                 new FailureThrottle(management.maxFailures(), 60, management.lockoutSeconds(), a.clock()))
                 .add(subscribers.routes())
                 .add(new RemoteRegistrationApi(new RemoteRegistrationTable(a.db())).routes())
+                .add(new CallTraceApi(a.traces()).routes())
+                .add(List.of(MetricsEndpoint.route(MetricsSettings.from(a.config()))))
+                .add(health.routes())
                 .add(List.of(new ApiRoute("GET", "/api/v1/openapi.json", null, WebParts::openApi)));
     }
 
@@ -74,6 +82,11 @@ final class WebParts {
     }
 
     ApiRouter router() { return router; }
+
+    /** The application runs on the container's listeners: ready, if the database answers too. */
+    void started() {
+        health.started();
+    }
 
     void purge() {
         tokens.purge();

@@ -1,5 +1,6 @@
 package io.pushgate.uac;
 
+import io.pushgate.metrics.Gauges;
 import io.pushgate.pipeline.Exchange;
 import io.pushgate.pipeline.RequestStep;
 import java.io.IOException;
@@ -48,6 +49,15 @@ public final class ProviderRegistrations implements RequestStep, AutoCloseable {
         this.defaultContactAddress = defaultContactAddress;
         this.timers = timers;
         this.clock = clock;
+        Gauges.report("pushgate_remote_registrations", "Remote registrations with providers by state (registered, retrying, wrong_credentials, ...).",
+                "state", this::byState);
+    }
+
+    private Map<String, Double> byState() {
+        Map<String, Double> m = new HashMap<>();
+        for (ProviderRegistration.State st : ProviderRegistration.State.values()) m.put(st.name().toLowerCase(java.util.Locale.ROOT), 0.0);
+        for (ProviderRegistration f : running.values()) m.merge(f.state().name().toLowerCase(java.util.Locale.ROOT), 1.0, Double::sum);
+        return m;
     }
 
     /** Starts the flows and the look at the table; called once the container can send. */

@@ -104,6 +104,9 @@ public class DigestAuthenticatorTest {
 
     @Test
     public void aWrongPasswordIsChallengedAgainAndRepeatedFailuresLockTheSourceOut() throws Exception {
+        double wrong = DigestAuthenticator.FAILURES.labelValues("wrong_password").get();
+        double lockedOut = DigestAuthenticator.FAILURES.labelValues("locked_out").get();
+        double lockouts = DigestAuthenticator.LOCKOUTS.get();
         for (int i = 0; i < 3; i++) {
             String nonce = nonceOf(register(1, null), "WWW-Authenticate");
             assertEquals(401, register(2, credentials("MD5", nonce, "00000001", "wrong", "REGISTER", "sip:example.com")).status());
@@ -111,6 +114,10 @@ public class DigestAuthenticatorTest {
         StepRun locked = register(3, null);
         assertEquals(403, locked.status());
         assertEquals("300", locked.response().getHeader("Retry-After"));
+        // the metrics say the same
+        assertEquals(3, DigestAuthenticator.FAILURES.labelValues("wrong_password").get() - wrong, 0);
+        assertEquals(1, DigestAuthenticator.FAILURES.labelValues("locked_out").get() - lockedOut, 0);
+        assertEquals(1, DigestAuthenticator.LOCKOUTS.get() - lockouts, 0);
     }
 
     @Test

@@ -30,7 +30,8 @@ public class PushCallServerTest {
         push = new PushDispatcher(PushSettings.from(c));
         rtp = new RtpStreamer(EarlyMediaAudio.load(null), "127.0.0.1", 46000, 46009);
         timers = Executors.newSingleThreadScheduledExecutor();
-        step = new PushCallServer(PushServerSettings.from(c), SipText.factory(), push, rtp, timers, System::currentTimeMillis);
+        step = new PushCallServer(PushServerSettings.from(c), SipText.factory(), push, rtp, timers,
+                new io.pushgate.trace.CallTraces(new io.pushgate.trace.TraceSettings(15, 100), System::currentTimeMillis), System::currentTimeMillis);
     }
 
     @After

@@ -207,6 +207,7 @@ public class PushServerTest {
         String log = server.log();
         assertTrue(PushgateProcess.tail(log), log.contains("handed back to the proxy"));
         assertFalse(PushgateProcess.tail(log), log.contains("Exception"));
+        assertTrace("bob", "answered", "invite", "push", "push-accepted", "register", "hand-back", "answer", "end");
     }
 
     /**
@@ -279,6 +280,7 @@ public class PushServerTest {
             assertNotNull(nextApns());
             assertEquals("early media stops with the call", 0, rtp.countFresh(500));
         }
+        assertTrace("carol", "timeout", "invite", "push", "push-accepted", "end");
     }
 
     @Test
@@ -296,6 +298,7 @@ public class PushServerTest {
             assertEquals("early media stops with the call", 0, rtp.countFresh(500));
         }
         assertTrue(PushgateProcess.tail(server.log()), server.log().contains("cancelled by the caller"));
+        assertTrace("dave", "cancelled", "invite", "push", "push-accepted", "end", "push");
     }
 
     /** The woken phone registers from {@code port}; whatever it does with the call is in its scenario. */
@@ -390,6 +393,7 @@ public class PushServerTest {
             assertTrue("480 long before the wait timeout, came after " + waited + " s", waited < WAIT_TIMEOUT - 1);
             assertEquals("REJECTED", nextApns().token());
         }
+        assertTrace("ivy", "token_dead", "invite", "push", "push-token-dead", "end");
         assertTrue(PushgateProcess.tail(proxy.log()), proxy.log().contains("push token is no longer valid"));
         // The device is forgotten: the next call is answered 480 by the proxy itself, without the application server.
         int before = (int) server.log().lines().filter(l -> l.contains("waits with early media")).count();
@@ -399,6 +403,31 @@ public class PushServerTest {
                 Sipp.send(invite("ivy", 2, auth("alice", "pw-alice"), 4000)), Sipp.optional(100),
                 Sipp.recv(480), Sipp.ackNon2xx("sip:ivy@[remote_ip]:[remote_port]"));
         assertEquals(before, server.log().lines().filter(l -> l.contains("waits with early media")).count());
+    }
+
+    /**
+     * The application server's trace of the newest call for {@code user}, read as an operator reads
+     * it ({@code pushgate trace}): it ended with {@code outcome}, and these events came in this order.
+     */
+    private static void assertTrace(String user, String outcome, String... types) throws Exception {
+        long deadline = System.currentTimeMillis() + 15_000;
+        String text = "";
+        while (System.currentTimeMillis() < deadline && !text.contains("outcome: " + outcome + " (")) {
+            String callId = server.command("trace", "--recent", "100").output().lines()
+                    .filter(l -> l.contains("\tsip:" + user + "@")).map(l -> l.split("\t")[0]).findFirst().orElse(null);
+            if (callId != null) text = server.command("trace", callId).output();
+            else Thread.sleep(200);
+        }
+        assertTrue(text, text.contains("outcome: " + outcome + " ("));
+        List<String> seen = new java.util.ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\s*[+-]\\d+ ms  (\\S+)").matcher(text);
+        while (m.find()) seen.add(m.group(1));
+        int at = -1;
+        for (String t : types) {
+            int i = seen.subList(at + 1, seen.size()).indexOf(t);
+            assertTrue(t + " expected after " + (at < 0 ? "the start" : seen.get(at)) + " in:\n" + text, i >= 0);
+            at += i + 1;
+        }
     }
 
     private static String[] concat(String[] head, String... tail) {

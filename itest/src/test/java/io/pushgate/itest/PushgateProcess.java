@@ -24,6 +24,8 @@ public final class PushgateProcess implements AutoCloseable {
     public final int managementPort;
     private final Path config;
     private Process process;
+    /** Extra environment of the server process (NOTIFY_SOCKET, say). */
+    public final java.util.Map<String, String> environment = new java.util.HashMap<>();
     private Path log;
     private int starts;
 
@@ -86,6 +88,7 @@ public final class PushgateProcess implements AutoCloseable {
         log = dir.resolve("server-" + starts + ".log");
         ProcessBuilder pb = new ProcessBuilder(javaCommand(List.of("run", "--config", config.toString())));
         pb.redirectErrorStream(true).redirectOutput(log.toFile()).directory(dir.toFile());
+        pb.environment().putAll(environment);
         process = pb.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {

@@ -49,6 +49,7 @@ public final class Launcher {
                    pushgate send-request METHOD REQUEST-URI [--from URI] [--to URI] [--header "N: v"]... [--proxy HOST:PORT]
                    pushgate api-key add NAME --scope admin|provision|read | revoke NAME | list         [--config FILE]
                    pushgate zero-config-link USER        the sip:carrier launcher link; the password on standard input
+                   pushgate trace CALL-ID | --recent [N] what happened to a call for a push-capable device     [--config FILE]
             """;
     /** Set by bin/pushgate: the Pushgate archive deployed when server.deploy-dir is empty. */
     static final String DEFAULT_ARCHIVE_PROPERTY = "pushgate.default-archive";
@@ -78,7 +79,7 @@ public final class Launcher {
             }
             Config config = configFile == null ? Config.defaults(Modules.sections()) : Modules.load(configFile);
             ServerSettings server = ServerSettings.from(config);
-            configureLogging(command.equals("run") ? server.logLevel() : "WARN");
+            configureLogging(command.equals("run") ? server.logLevel() : "WARN", command.equals("run") && server.jsonLog());
             switch (command) {
                 case "check-config" -> {
                     ServerRole role = Modules.check(config, w -> err.println("pushgate: warning: " + w));
@@ -106,6 +107,11 @@ public final class Launcher {
                 }
                 case "zero-config-link" -> {
                     return launcherLinkCommand(args, config, in, out, err);
+                }
+                case "trace" -> {
+                    try (Database db = openDatabase(config)) {
+                        return new TraceCommand(db, ManagementSettings.from(config), out, err).run(args);
+                    }
                 }
                 case "send-request" -> {
                     return new SendRequestCommand(out, err).run(args);
@@ -154,6 +160,7 @@ public final class Launcher {
                 + " tls=" + server.tlsPort() + " ws=" + server.wsPort() + " wss=" + server.wssPort() + ", http "
                 + server.httpAddress() + ":" + server.httpPort() + ", management " + (management.enabled()
                 ? (management.tls() ? "https " : "http ") + management.address() + ":" + management.port() : "off"));
+        SystemdNotifier.ready(management);
         try {
             Thread.currentThread().join();
         } catch (InterruptedException e) {
@@ -183,10 +190,11 @@ public final class Launcher {
         }
     }
 
-    static void configureLogging(String level) {
+    static void configureLogging(String level, boolean json) {
         Logger root = Logger.getRootLogger();
         root.removeAllAppenders();
-        root.addAppender(new ConsoleAppender(new PatternLayout("%d{ISO8601} %-5p [%t] %c{1} - %m%n"), ConsoleAppender.SYSTEM_ERR));
+        root.addAppender(new ConsoleAppender(json ? new JsonLogLayout() : new PatternLayout("%d{ISO8601} %-5p [%t] %c{1} - %m%n"),
+                ConsoleAppender.SYSTEM_ERR));
         root.setLevel(Level.WARN);
         Logger.getLogger("io.pushgate").setLevel(Level.toLevel(level));
         Logger.getLogger("org.hibernate").setLevel(Level.WARN);

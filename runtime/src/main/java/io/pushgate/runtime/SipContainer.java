@@ -68,7 +68,7 @@ public final class SipContainer {
         service.setSipApplicationDispatcherClassName(SipApplicationDispatcherImpl.class.getName());
         service.setDarConfigurationFileLocation(dar.toUri().toString());
         service.setCongestionControlCheckingInterval(-1);
-        service.setGatherStatistics(false); // otherwise the container reports to a vendor server after 24 h
+        service.setGatherStatistics(false); // counting is turned on by SipTraffic, once the vendor reporter is stopped
         service.setSipStackProperties(stackProperties(base));
         service.setUsePrettyEncoding(true);
 
@@ -108,6 +108,9 @@ public final class SipContainer {
             if (sipFailed || c.getState() != org.apache.catalina.LifecycleState.STARTED) {
                 throw new IllegalStateException("listener " + describe(c) + " did not start (address in use?); see the log above");
             }
+        }
+        if (service.getSipApplicationDispatcher() instanceof SipApplicationDispatcherImpl d) {
+            SipTraffic.publish(d, d.getSipStack() instanceof gov.nist.javax.sip.stack.SIPTransactionStack s ? s : null);
         }
         for (Path archive : archives) deploy(archive, base);
     }
@@ -199,6 +202,7 @@ public final class SipContainer {
         p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
         p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
         p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", WatchedProcessorFactory.class.getName());
+        p.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", RetransmissionCounter.class.getName());
         // The stack would rewrite a WebSocket client's ".invalid" Via and Contact to its socket address;
         // browsers (SIP.js) then drop every response, and the contact would not be stored as sent.
         // The registrar keeps the socket address beside the binding instead (RFC 7118 section 5).
