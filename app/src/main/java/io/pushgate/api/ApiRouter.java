@@ -100,6 +100,23 @@ public final class ApiRouter {
         log.info("api {} {} by key {} from {}: {}", method, path, key == null ? "-" : key.name(), source, status);
     }
 
+    /**
+     * A call made inside the server for someone the container already authenticated (the
+     * console's pages): the route's handler, without a key. Failures come back as their response.
+     */
+    public ApiResponse callInternally(String method, String path, Map<String, String> query) {
+        for (ApiRoute r : routes) {
+            Map<String, String> params = r.match(path);
+            if (params == null || !r.method().equals(method)) continue;
+            try {
+                return r.handler().handle(new ApiRequest(method, path, params, query, new JsonObject(), "console", null));
+            } catch (ApiResponse.Failure f) {
+                return f.response();
+            }
+        }
+        return ApiResponse.notFound("route " + path).response();
+    }
+
     private static String presentedKey(Map<String, String> headers) {
         String auth = headers.get("authorization");
         if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) return auth.substring(7).strip();

@@ -29,11 +29,11 @@ public final class DigestAuthenticator implements RequestStep {
     private final SubscriberDirectory subscribers;
     private final NonceIssuer nonces;
     private final FailureThrottle throttle;
-    static final Counter FAILURES = Counter.builder().name("pushgate_auth_failures")
+    static final Counter FAILURES = Counter.builder().withoutExemplars().name("pushgate_auth_failures")
             .help("Digest authentications that did not pass, by reason (wrong_password, unknown_user, stale_nonce, unknown_nonce, "
                     + "replayed_nonce, malformed, locked_out).")
             .labelNames("reason").register();
-    static final Counter LOCKOUTS = Counter.builder().name("pushgate_auth_lockouts")
+    static final Counter LOCKOUTS = Counter.builder().withoutExemplars().name("pushgate_auth_lockouts")
             .help("Source addresses locked out after too many failed authentications.").register();
 
     public DigestAuthenticator(AuthSettings settings, LocalDomain domain, SubscriberDirectory subscribers,

@@ -139,6 +139,18 @@ public final class MessageRelay {
         return true;
     }
 
+    /** Messages still waiting for their device, soonest to expire first. */
+    public List<StoredMessage> waiting(int limit) {
+        long now = clock.getAsLong();
+        return db.inTransaction(s -> s.createSelectionQuery("from StoredMessage where expiresAt > :now order by expiresAt", StoredMessage.class)
+                .setParameter("now", now).setMaxResults(limit).getResultList());
+    }
+
+    /** Deletes a waiting message (an operator's decision); false when there is none of that id. */
+    public boolean delete(String id) {
+        return db.inTransaction(s -> s.createMutationQuery("delete from StoredMessage where id = :id").setParameter("id", id).executeUpdate()) > 0;
+    }
+
     /** Drops messages past message-expires. */
     public int purgeExpired() {
         long now = clock.getAsLong();

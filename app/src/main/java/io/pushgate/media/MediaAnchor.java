@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * the offer and the caller's ACK the answer.
  */
 public final class MediaAnchor implements RequestStep {
-    static final Counter FAILURES = Counter.builder().name("pushgate_media_relay_failures")
+    static final Counter FAILURES = Counter.builder().withoutExemplars().name("pushgate_media_relay_failures")
             .help("rtpengine commands that failed or were refused, by command (offer, answer, delete).").labelNames("command").register();
 
     private static final Logger log = LoggerFactory.getLogger(MediaAnchor.class);

@@ -1,7 +1,14 @@
 package io.pushgate.metrics;
 
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmGarbageCollectorMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
+import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.pushgate.api.ApiResponse;
 import io.pushgate.api.ApiRoute;
@@ -28,9 +35,33 @@ public final class MetricsEndpoint {
 
     static synchronized void registerProcessMetrics() {
         if (jvmRegistered) return;
-        JvmMetrics.builder().register();
+        // every JVM group but the allocation counters, whose GC listener would keep each
+        // redeployed application's classes alive (docs/container.md)
+        JvmThreadsMetrics.builder().register();
+        JvmMemoryMetrics.builder().register();
+        JvmGarbageCollectorMetrics.builder().register();
+        JvmBufferPoolMetrics.builder().register();
+        JvmClassLoadingMetrics.builder().register();
+        JvmCompilationMetrics.builder().register();
+        JvmRuntimeInfoMetric.builder().register();
+        ProcessMetrics.builder().register();
         SipTrafficMetrics.register(PrometheusRegistry.defaultRegistry);
         jvmRegistered = true;
+    }
+
+    /**
+     * Ends the metrics client's scheduler thread, which it starts once per class loader and never
+     * stops: each redeployment through the container's Manager would leave one behind, holding the
+     * old application's classes.
+     */
+    public static void release() {
+        try {
+            java.lang.reflect.Field f = Class.forName("io.prometheus.metrics.core.util.Scheduler").getDeclaredField("executor");
+            f.setAccessible(true);
+            ((java.util.concurrent.ExecutorService) f.get(null)).shutdownNow();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(MetricsEndpoint.class).debug("metrics scheduler not stopped: {}", e.toString());
+        }
     }
 
     static ApiResponse scrape() {

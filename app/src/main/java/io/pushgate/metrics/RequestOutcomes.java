@@ -13,10 +13,10 @@ import javax.servlet.sip.SipServletResponse;
  * rejected). It changes nothing.
  */
 public final class RequestOutcomes implements RequestStep {
-    static final Counter ANSWERED = Counter.builder().name("pushgate_requests_answered")
+    static final Counter ANSWERED = Counter.builder().withoutExemplars().name("pushgate_requests_answered")
             .help("Initial requests by method and the status class of their final answer (Pushgate's own, or the relayed peer's).")
             .labelNames("method", "class").register();
-    static final Counter REGISTERS = Counter.builder().name("pushgate_registers")
+    static final Counter REGISTERS = Counter.builder().withoutExemplars().name("pushgate_registers")
             .help("REGISTERs by outcome: accepted (2xx), challenged (401/407), rejected (any other final answer).")
             .labelNames("outcome").register();
 

@@ -6,9 +6,7 @@ import io.pushgate.api.ApiRequest;
 import io.pushgate.api.ApiResponse;
 import io.pushgate.api.ApiRoute;
 import io.pushgate.api.ApiScope;
-import io.pushgate.push.PushParams;
 import io.pushgate.pushserver.PushDevices;
-import io.pushgate.registrar.BindingRecord;
 import io.pushgate.registrar.BindingStore;
 import io.pushgate.routing.Alias;
 import io.pushgate.routing.AliasTable;
@@ -17,7 +15,6 @@ import io.pushgate.subscriber.Subscriber;
 import io.pushgate.subscriber.SubscriberDirectory;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -37,6 +34,7 @@ public final class SubscriberApi {
     private final BindingStore bindings;
     /** Null outside the registrar role (the gateway keeps no device list of its own). */
     private final PushDevices devices;
+    private final DeviceList deviceList;
     private final ProvisioningLinks links;
     private final String domain;
     private final AccountRules rules;
@@ -50,6 +48,7 @@ public final class SubscriberApi {
         this.bindings = bindings;
         this.devices = devices;
         this.links = links;
+        this.deviceList = new DeviceList(db, bindings, devices, clock);
         this.domain = domain;
         this.rules = rules;
         this.clock = clock;
@@ -157,58 +156,14 @@ public final class SubscriberApi {
         return ApiResponse.noContent();
     }
 
-    /** Live bindings and the push devices known for the account (a sleeping phone has no live binding but is still reachable). */
     private ApiResponse devices(ApiRequest r) {
-        String aor = aor(subscriber(r).username());
-        Map<String, JsonObject> byId = new LinkedHashMap<>();
-        long now = clock.getAsLong();
-        for (BindingRecord b : bindings.current(aor)) {
-            JsonObject d = device(b.id(), b.contactUri());
-            d.addProperty("registered", true);
-            d.addProperty("expiresIn", b.remainingSeconds(now));
-            d.addProperty("transport", b.sourceTransport());
-            if (b.userAgent() != null) d.addProperty("userAgent", b.userAgent());
-            byId.put(b.id(), d);
-        }
-        if (devices != null) {
-            devices.byId(aor).forEach((id, uri) -> byId.computeIfAbsent(id, k -> {
-                JsonObject d = device(id, uri);
-                d.addProperty("registered", false);
-                return d;
-            }).addProperty("pushTokenAlive", true));
-        }
-        JsonArray a = new JsonArray();
-        byId.values().forEach(a::add);
         JsonObject o = new JsonObject();
-        o.add("devices", a);
+        o.add("devices", deviceList.of(aor(subscriber(r).username())));
         return ApiResponse.ok(o);
     }
 
-    private static JsonObject device(String id, String contact) {
-        JsonObject d = new JsonObject();
-        d.addProperty("id", id);
-        d.addProperty("contact", PushParams.redacted(contact));
-        try {
-            PushParams.parseUri(contact).ifPresent(p -> d.addProperty("pushProvider", p.provider()));
-        } catch (PushParams.InvalidPushParams e) {
-            d.addProperty("pushProvider", "invalid");
-        }
-        return d;
-    }
-
     private ApiResponse removeDevice(ApiRequest r) {
-        String aor = aor(subscriber(r).username());
-        String id = r.param("device");
-        boolean bound = bindings.current(aor).stream().anyMatch(b -> b.id().equals(id));
-        boolean known = devices != null && devices.byId(aor).containsKey(id);
-        if (!bound && !known) throw ApiResponse.notFound("device " + id);
-        db.inTransaction(s -> {
-            bindings.deleteIn(s, aor, id);
-            if (devices != null) devices.deleteIn(s, aor, id);
-            return null;
-        });
-        bindings.forgetDeleted(aor, id);
-        if (devices != null) devices.forgetDeleted(aor, id);
+        if (!deviceList.delete(aor(subscriber(r).username()), r.param("device"))) throw ApiResponse.notFound("device " + r.param("device"));
         return ApiResponse.noContent();
     }
 

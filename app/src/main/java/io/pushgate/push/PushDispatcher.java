@@ -15,14 +15,14 @@ import org.slf4j.LoggerFactory;
 public final class PushDispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PushDispatcher.class);
 
-    static final Counter PUSHES = Counter.builder().name("pushgate_pushes")
+    static final Counter PUSHES = Counter.builder().withoutExemplars().name("pushgate_pushes")
             .help("Pushes by provider, kind (call, missed_call, message) and outcome (accepted, refused, token_gone).")
             .labelNames("provider", "kind", "outcome").register();
-    static final Histogram LATENCY = Histogram.builder().name("pushgate_push_provider_seconds")
+    static final Histogram LATENCY = Histogram.builder().withoutExemplars().name("pushgate_push_provider_seconds")
             .help("Time from handing a push to its provider to the provider's answer (or the timeout).")
             .classicOnly().classicUpperBounds(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
             .labelNames("provider").register();
-    static final Counter TOKENS_GONE = Counter.builder().name("pushgate_push_tokens_invalidated")
+    static final Counter TOKENS_GONE = Counter.builder().withoutExemplars().name("pushgate_push_tokens_invalidated")
             .help("Push tokens the provider called dead (APNs Unregistered, FCM UNREGISTERED); the device is forgotten.")
             .labelNames("provider").register();
     private static final java.util.Set<String> PROVIDERS = java.util.Set.of("apns", "apns.dev", "fcm", "webpush");

@@ -199,6 +199,11 @@ public final class BindingStore implements AutoCloseable {
 
     public int aorCount() { return byAor.size(); }
 
+    /** Addresses of record with a binding whose text contains {@code part} (all when empty), in order, at most {@code limit}. */
+    public List<String> aors(String part, int limit) {
+        return byAor.keySet().stream().filter(a -> part.isEmpty() || a.contains(part)).sorted().limit(limit).toList();
+    }
+
     public int bindingCount() {
         int n = 0;
         for (List<BindingRecord> l : byAor.values()) n += l.size();

@@ -62,6 +62,9 @@ final class GatewayRole implements Role {
     public RequestPipeline pipeline() { return pipeline; }
 
     @Override
+    public MessageRelay messages() { return messages; }
+
+    @Override
     public void purge() {
         int m = messages.purgeExpired();
         if (m > 0) log.info("dropped {} stored messages past their expiry", m);

@@ -1,5 +1,6 @@
 package io.pushgate.server;
 
+import io.pushgate.console.ConsoleModule;
 import io.pushgate.metrics.MetricsModule;
 import io.pushgate.trace.TraceModule;
 import io.pushgate.api.ApiModule;
@@ -43,7 +44,8 @@ public final class Modules {
             new ApiModule(),
             new ProvisioningModule(),
             new MetricsModule(),
-            new TraceModule());
+            new TraceModule(),
+            new ConsoleModule());
 
     /** System property through which the launcher tells the application which file it started with. */
     public static final String CONFIG_PROPERTY = "pushgate.config";

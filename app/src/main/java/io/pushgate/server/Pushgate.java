@@ -1,5 +1,6 @@
 package io.pushgate.server;
 
+import io.pushgate.metrics.MetricsEndpoint;
 import io.pushgate.trace.CallTraces;
 import io.pushgate.trace.TraceSettings;
 import io.pushgate.auth.AuthSettings;
@@ -174,5 +175,6 @@ public final class Pushgate implements AutoCloseable {
         role.close();
         bindings.close();
         db.close();
+        MetricsEndpoint.release();
     }
 }

@@ -16,9 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one SIP servlet: every request and response goes to the role's pipeline ({@link Pushgate});
  * subsequent requests no step takes are forwarded by the container along the record-route.
+ * Declared in WEB-INF/sip.xml, with the application's name and session timeout.
  */
-@javax.servlet.sip.annotation.SipServlet(name = "pushgate", loadOnStartup = 1)
-@javax.servlet.sip.annotation.SipListener
 public class PushgateServlet extends SipServlet implements javax.servlet.sip.SipServletListener {
     private static final Logger log = LoggerFactory.getLogger(PushgateServlet.class);
     private static final String APP = Pushgate.class.getName();

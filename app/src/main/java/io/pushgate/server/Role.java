@@ -15,6 +15,9 @@ interface Role extends AutoCloseable {
     /** The push devices the role remembers for sleeping phones, or null when it keeps none. */
     default io.pushgate.pushserver.PushDevices pushDevices() { return null; }
 
+    /** The messages stored for sleeping devices (the gateway), or null. */
+    default io.pushgate.gateway.MessageRelay messages() { return null; }
+
     /** Periodic clean-up of what the role stores. */
     default void purge() {}
 

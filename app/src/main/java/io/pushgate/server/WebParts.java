@@ -9,9 +9,11 @@ import io.pushgate.api.ApiServlet;
 import io.pushgate.api.ListenerGate;
 import io.pushgate.api.ManagementSettings;
 import io.pushgate.auth.FailureThrottle;
+import io.pushgate.console.Console;
 import io.pushgate.metrics.MetricsEndpoint;
 import io.pushgate.metrics.MetricsSettings;
 import io.pushgate.provisioning.AccountRules;
+import io.pushgate.provisioning.DeviceList;
 import io.pushgate.provisioning.ProvisioningLinks;
 import io.pushgate.provisioning.ProvisioningSettings;
 import io.pushgate.provisioning.ProvisioningTokens;
@@ -43,6 +45,7 @@ final class WebParts {
     private final ProvisioningTokens tokens;
     private final ManagementSettings management;
     private final Health health;
+    private final Console console;
     /** Null unless [provisioning] signup is on. */
     private final Signup signup;
 
@@ -69,6 +72,8 @@ final class WebParts {
                 .add(List.of(MetricsEndpoint.route(MetricsSettings.from(a.config()))))
                 .add(health.routes())
                 .add(List.of(new ApiRoute("GET", "/api/v1/openapi.json", null, WebParts::openApi)));
+        this.console = new Console(a.bindings(), new DeviceList(a.db(), a.bindings(), role.pushDevices(), a.clock()), a.traces(), role.messages(),
+                router, a.domain().canonical(), a.clock());
     }
 
     /** Servlet context attributes: name -> what the web part's servlets and filter look up. */
@@ -77,6 +82,7 @@ final class WebParts {
         m.put(ApiServlet.ROUTER, router);
         m.put(ProvisioningLinks.class.getName(), links);
         if (signup != null) m.put(Signup.class.getName(), signup);
+        m.put(Console.class.getName(), console);
         if (management.enabled()) m.put(ListenerGate.MANAGEMENT_PORT, management.port());
         return m;
     }

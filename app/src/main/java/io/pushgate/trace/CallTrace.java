@@ -21,12 +21,12 @@ public final class CallTrace {
     /** How a traced call ended; the label values of pushgate_push_calls_total. */
     public enum Outcome { ANSWERED, DECLINED, TIMEOUT, CANCELLED, TOKEN_DEAD, FAILED }
 
-    static final Counter OUTCOMES = Counter.builder().name("pushgate_push_calls")
+    static final Counter OUTCOMES = Counter.builder().withoutExemplars().name("pushgate_push_calls")
             .help("Calls for push-capable devices, by outcome (answered, declined, timeout, cancelled, token_dead, failed).")
             .labelNames("outcome").register();
-    static final Gauge WAITING = Gauge.builder().name("pushgate_push_calls_waiting")
+    static final Gauge WAITING = Gauge.builder().withoutExemplars().name("pushgate_push_calls_waiting")
             .help("Calls for push-capable devices not answered or ended yet.").register();
-    static final Histogram WAKE_UP = Histogram.builder().name("pushgate_push_wake_up_seconds")
+    static final Histogram WAKE_UP = Histogram.builder().withoutExemplars().name("pushgate_push_wake_up_seconds")
             .help("From the first push a provider accepted for a call to the device's REGISTER.")
             .classicOnly().classicUpperBounds(0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 30).register();
 
@@ -54,7 +54,7 @@ public final class CallTrace {
     public String callId() { return callId; }
     public synchronized boolean ended() { return outcome != null; }
     synchronized long endedAt() { return endedAt; }
-    long startedAt() { return startedAt; }
+    public long startedAt() { return startedAt; }
 
     public synchronized void note(String type, String detail) {
         events.add(new Event(clock.getAsLong(), type, detail));

@@ -6,6 +6,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.log4j.Logger;
 import org.mobicents.servlet.sip.core.SipContext;
 
@@ -21,15 +22,15 @@ import org.mobicents.servlet.sip.core.SipContext;
 final class CancelledProxyTimers implements AutoCloseable {
     private static final Logger log = Logger.getLogger(CancelledProxyTimers.class);
 
-    private final List<? extends SipContext> contexts;
+    private final Supplier<List<? extends SipContext>> contexts;
     private final ScheduledExecutorService purger = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "pushgate-proxy-timer-purge");
         t.setDaemon(true);
         return t;
     });
 
-    /** contexts: the deployed applications, a list safe to read while deployment adds to it. */
-    CancelledProxyTimers(List<? extends SipContext> contexts) {
+    /** contexts: the applications deployed at the moment (the Manager deploys and undeploys them). */
+    CancelledProxyTimers(Supplier<List<? extends SipContext>> contexts) {
         this.contexts = contexts;
         purger.scheduleWithFixedDelay(this::purge, 1, 1, TimeUnit.SECONDS);
     }
@@ -37,7 +38,7 @@ final class CancelledProxyTimers implements AutoCloseable {
     /** Purges every application's proxy timer queue now; returns how many tasks it removed from java.util.Timer queues. */
     int purge() {
         int removed = 0;
-        for (SipContext c : contexts) {
+        for (SipContext c : contexts.get()) {
             try {
                 Object timers = c.getProxyTimerService();
                 if (timers instanceof Timer t) removed += t.purge();

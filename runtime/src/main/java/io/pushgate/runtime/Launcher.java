@@ -2,6 +2,8 @@ package io.pushgate.runtime;
 
 import io.pushgate.api.ApiKey;
 import io.pushgate.api.ApiKeys;
+import io.pushgate.console.ConsoleUser;
+import io.pushgate.console.ConsoleUsers;
 import io.pushgate.api.ApiScope;
 import io.pushgate.api.ManagementSettings;
 import io.pushgate.provisioning.LauncherLink;
@@ -49,6 +51,9 @@ public final class Launcher {
                    pushgate send-request METHOD REQUEST-URI [--from URI] [--to URI] [--header "N: v"]... [--proxy HOST:PORT]
                    pushgate api-key add NAME --scope admin|provision|read | revoke NAME | list         [--config FILE]
                    pushgate zero-config-link USER        the sip:carrier launcher link; the password on standard input
+                   pushgate console-user add NAME --roles R,R | remove NAME | list              [--config FILE]
+                                                        the consoles' users (password on standard input); roles:
+                                                        pushgate-console, manager-gui, manager-script, manager-jmx, manager-status
                    pushgate trace CALL-ID | --recent [N] what happened to a call for a push-capable device     [--config FILE]
             """;
     /** Set by bin/pushgate: the Pushgate archive deployed when server.deploy-dir is empty. */
@@ -108,6 +113,11 @@ public final class Launcher {
                 case "zero-config-link" -> {
                     return launcherLinkCommand(args, config, in, out, err);
                 }
+                case "console-user" -> {
+                    try (Database db = openDatabase(config)) {
+                        return consoleUserCommand(args, new ConsoleUsers(db, System::currentTimeMillis), in, out, err);
+                    }
+                }
                 case "trace" -> {
                     try (Database db = openDatabase(config)) {
                         return new TraceCommand(db, ManagementSettings.from(config), out, err).run(args);
@@ -141,18 +151,21 @@ public final class Launcher {
         Logger log = Logger.getLogger(Launcher.class);
         if (configFile != null) System.setProperty(Modules.CONFIG_PROPERTY, configFile.toAbsolutePath().toString());
         ManagementSettings management = ManagementSettings.from(config);
-        SipContainer container = new SipContainer(server, management);
+        Database consoleUsers = openDatabase(config);
+        SipContainer container = new SipContainer(server, management, new ConsoleRealm(new ConsoleUsers(consoleUsers, System::currentTimeMillis)));
         try {
             List<Path> archives = archives(server);
             container.start(archives);
         } catch (Exception e) {
             log.error("start-up failed: " + e.getMessage(), e);
             container.stop();
+            consoleUsers.close();
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping");
             container.stop();
+            consoleUsers.close();
             log.info("stopped");
         }, "pushgate-shutdown"));
         // Logged at WARN so that scripts and operators see it whatever log-level is set.
@@ -291,6 +304,42 @@ public final class Launcher {
             }
             return 0;
         }
+    }
+
+    /** Console users: the container's Manager and Pushgate's console log in with these. */
+    private static int consoleUserCommand(List<String> args, ConsoleUsers users, java.io.InputStream in, PrintStream out, PrintStream err) {
+        if (args.isEmpty()) return usage(err, "console-user needs add, remove or list");
+        switch (args.get(0)) {
+            case "add" -> {
+                if (args.size() != 4 || !args.get(2).equals("--roles")) return usage(err, "console-user add NAME --roles ROLE,ROLE (password on standard input)");
+                String password;
+                try {
+                    password = System.console() != null && in == System.in ? new String(System.console().readPassword("password of %s: ", args.get(1)))
+                            : new java.io.BufferedReader(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8)).readLine();
+                } catch (java.io.IOException e) {
+                    err.println("pushgate: cannot read the password: " + e.getMessage());
+                    return 1;
+                }
+                if (password == null) return usage(err, "the password is read from standard input");
+                if (!users.add(args.get(1), password, List.of(args.get(3).split(",")))) {
+                    err.println("pushgate: console user " + args.get(1) + " exists already");
+                    return 1;
+                }
+                out.println("added " + args.get(1) + " (" + args.get(3) + ")");
+            }
+            case "remove" -> {
+                if (args.size() != 2) return usage(err, "console-user remove NAME");
+                if (!users.remove(args.get(1))) return missing(err, "console user", args.get(1));
+                out.println("removed " + args.get(1));
+            }
+            case "list" -> {
+                for (ConsoleUser u : users.list()) out.println(u.name() + "\t" + String.join(",", u.roles()));
+            }
+            default -> {
+                return usage(err, "unknown console-user command " + args.get(0));
+            }
+        }
+        return 0;
     }
 
     private static int apiKeyCommand(List<String> args, Config config, PrintStream out, PrintStream err) {

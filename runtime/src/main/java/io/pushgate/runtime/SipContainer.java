@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.connector.Connector;
@@ -17,10 +16,9 @@ import org.apache.catalina.core.StandardHost;
 import org.mobicents.servlet.sip.catalina.SipHostConfig;
 import org.mobicents.servlet.sip.catalina.SipProtocolHandler;
 import org.mobicents.servlet.sip.catalina.SipStandardEngine;
-import org.mobicents.servlet.sip.catalina.SipStandardManager;
 import org.mobicents.servlet.sip.catalina.SipStandardService;
 import org.mobicents.servlet.sip.core.SipApplicationDispatcherImpl;
-import org.mobicents.servlet.sip.startup.SipContextConfig;
+import org.mobicents.servlet.sip.core.SipContext;
 import org.mobicents.servlet.sip.startup.SipStandardContext;
 import org.apache.log4j.Logger;
 
@@ -38,15 +36,18 @@ public final class SipContainer {
     private final ServerSettings settings;
     private SipStandardService service;
     private StandardHost host;
-    private final List<SipStandardContext> contexts = new CopyOnWriteArrayList<>();
+    private SipHostConfig hostConfig;
     private ManagementListener management;
-    private final CancelledProxyTimers proxyTimers = new CancelledProxyTimers(contexts);
+    private final CancelledProxyTimers proxyTimers = new CancelledProxyTimers(this::sipContexts);
 
     private final ManagementSettings managementSettings;
+    /** Null in tests that start no realm: the consoles then let nobody in. */
+    private final org.apache.catalina.Realm realm;
 
-    public SipContainer(ServerSettings settings, ManagementSettings management) {
+    public SipContainer(ServerSettings settings, ManagementSettings management, org.apache.catalina.Realm realm) {
         this.settings = settings;
         this.managementSettings = management;
+        this.realm = realm;
     }
 
     public void start(List<Path> archives) throws Exception {
@@ -77,6 +78,7 @@ public final class SipContainer {
         engine.setBaseDir(base.toString());
         engine.setDefaultHost("localhost");
         engine.setService(service);
+        if (realm != null) engine.setRealm(realm);
         service.setContainer(engine);
         service.init();
 
@@ -85,8 +87,10 @@ public final class SipContainer {
         host.setAppBase(base.resolve("webapps").toString());
         host.setAutoDeploy(false);
         host.setDeployOnStartup(false);
-        host.addLifecycleListener(new SipHostConfig());
+        hostConfig = new SipHostConfig();
+        host.addLifecycleListener(hostConfig);
         engine.addChild(host);
+        if (managementSettings.enabled()) host.addChild(ManagerApplication.create(base.resolve("manager"), managementSettings.port()));
 
         addSip("udp", settings.udpPort());
         addSip("tcp", settings.tcpPort());
@@ -111,6 +115,7 @@ public final class SipContainer {
         }
         if (service.getSipApplicationDispatcher() instanceof SipApplicationDispatcherImpl d) {
             SipTraffic.publish(d, d.getSipStack() instanceof gov.nist.javax.sip.stack.SIPTransactionStack s ? s : null);
+            ApplicationRouter.publish(d);
         }
         for (Path archive : archives) deploy(archive, base);
     }
@@ -125,27 +130,40 @@ public final class SipContainer {
         service.addConnector(c);
     }
 
+    /**
+     * Deploys an archive the way the container's Manager does, so that the Manager can undeploy
+     * and redeploy it: as {@code <name>.war} in the host's directory (it carries WEB-INF/sip.xml,
+     * which makes it a SIP application), deployed by the host's deployer. An archive deployed
+     * through the Manager since, newer than the one given, stays.
+     */
     private void deploy(Path archive, Path base) throws Exception {
         String name = archive.getFileName().toString().replaceFirst("\\.(sar|war)$", "");
-        Path unpacked = base.resolve("webapps").resolve(name);
-        deleteTree(unpacked); // the container silently reuses a stale unpacked directory
-        SipStandardContext ctx = new SipStandardContext();
-        ctx.setDocBase(archive.toAbsolutePath().toString());
-        ctx.setName(name);
-        ctx.setPath("/" + name);
-        ctx.addLifecycleListener(new SipContextConfig());
-        ctx.setManager(new SipStandardManager());
-        ctx.setParent(host);
-        ctx.setProcessTlds(false);
-        host.addChild(ctx);
-        if (!ctx.getAvailable()) throw new IllegalStateException("deployment of " + archive + " failed; see the log above");
+        Path webapps = base.resolve("webapps");
+        Path deployed = webapps.resolve(name + ".war");
+        if (!Files.exists(deployed) || Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(deployed)) > 0) {
+            Files.copy(archive, deployed, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } else {
+            log.warn("keeping " + deployed + ", deployed through the Manager after " + archive + " was built");
+        }
+        deleteTree(webapps.resolve(name)); // the container silently reuses a stale unpacked directory
+        hostConfig.check("/" + name);
+        if (!(host.findChild("/" + name) instanceof SipStandardContext ctx) || !ctx.getAvailable()) {
+            throw new IllegalStateException("deployment of " + archive + " failed; see the log above");
+        }
         for (org.apache.catalina.Container child : ctx.findChildren()) {
             if (child instanceof org.apache.catalina.Wrapper w && w.isUnavailable()) {
                 throw new IllegalStateException("servlet " + w.getName() + " of " + archive + " failed to start; see the log above");
             }
         }
-        contexts.add(ctx);
         log.info("deployed " + archive + " as /" + name);
+    }
+
+    /** The SIP applications deployed now; the Manager may have changed them since start. */
+    private List<SipContext> sipContexts() {
+        if (host == null) return List.of();
+        List<SipContext> out = new java.util.ArrayList<>();
+        for (org.apache.catalina.Container c : host.findChildren()) if (c instanceof SipContext sc) out.add(sc);
+        return out;
     }
 
     private static String describe(Connector c) {

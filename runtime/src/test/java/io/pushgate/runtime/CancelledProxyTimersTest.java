@@ -56,7 +56,7 @@ public class CancelledProxyTimersTest {
         timers.schedule(finished, 30_000);
         timers.schedule(waiting, 30_000);
         finished.cancel(); // what a branch does on its final response: the task stays queued
-        try (CancelledProxyTimers purge = new CancelledProxyTimers(List.of(contextWith(timers)))) {
+        try (CancelledProxyTimers purge = new CancelledProxyTimers(() -> List.of(contextWith(timers)))) {
             assertEquals("the cancelled timer is removed", 1, purge.purge());
             assertEquals("nothing left to remove; the live timer stays", 0, purge.purge());
             waiting.cancel();
