@@ -35,7 +35,7 @@ final class Browser implements AutoCloseable {
     /** npm install of SIP.js and playwright-core (versions pinned in browser/package.json). */
     static synchronized void install() throws Exception {
         Files.createDirectories(DIR);
-        for (String f : new String[] {"package.json", "drive.mjs", "redirect.mjs", "signup.mjs"}) {
+        for (String f : new String[] {"package.json", "drive.mjs", "redirect.mjs", "signup.mjs", "page.mjs"}) {
             try (var s = Browser.class.getResourceAsStream("/browser/" + f)) {
                 Files.copy(s, DIR.resolve(f), StandardCopyOption.REPLACE_EXISTING);
             }

@@ -25,6 +25,8 @@ public class PushServerTest {
     private static final String APNS_PARAMS = ";pn-provider=apns.dev;pn-prid=V0IPT0KEN:voip&REM0TET0KEN:remote"
             + ";pn-param=" + MockApns.TEAM + "." + MockApns.BUNDLE + ".voip&remote";
 
+    private static final String CONSOLE_PASSWORD = "console pass 123";
+    private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
     private static Path work;
     private static MockApns apns;
     private static PushgateProcess proxy;
@@ -61,10 +63,13 @@ public class PushServerTest {
                 wait-timeout = %d
                 rtp-ports = 42000-42099
                 """.formatted(proxy.uri(), WAIT_TIMEOUT) + apns.config(), java.nio.file.StandardOpenOption.APPEND);
-        for (String user : new String[] {"alice", "bob", "carol", "dave", "erin", "frank", "gina", "hal", "ivy"}) {
+        for (String user : new String[] {"alice", "bob", "carol", "dave", "erin", "frank", "gina", "hal", "ivy", "kim", "leo"}) {
             assertEquals(0, proxy.command("subscriber", "add", user, "pw-" + user).exit());
         }
         assertEquals(0, proxy.command("subscriber", "push", "gina", "on").exit());
+        for (PushgateProcess p : new PushgateProcess[] {proxy, server}) {
+            assertEquals(0, p.commandWithInput(CONSOLE_PASSWORD + "\n", "console-user", "add", "ops", "--roles", "pushgate-console").exit());
+        }
         proxy.start();
         server.start();
     }
@@ -403,6 +408,72 @@ public class PushServerTest {
                 Sipp.send(invite("ivy", 2, auth("alice", "pw-alice"), 4000)), Sipp.optional(100),
                 Sipp.recv(480), Sipp.ackNon2xx("sip:ivy@[remote_ip]:[remote_port]"));
         assertEquals(before, server.log().lines().filter(l -> l.contains("waits with early media")).count());
+    }
+
+    private static String console(PushgateProcess p, String view) {
+        return "http://127.0.0.1:" + p.managementPort + "/pushgate/console" + view;
+    }
+
+    /** Reloads a console page until the element's text contains {@code expected}; returns that text. */
+    private static String awaitOnPage(BrowserPage page, String url, String selector, String expected) throws Exception {
+        long deadline = System.currentTimeMillis() + 20_000;
+        String text;
+        do {
+            assertEquals(200, page.go(url));
+            text = page.text(selector);
+            if (text != null && text.contains(expected)) return text;
+            Thread.sleep(300);
+        } while (System.currentTimeMillis() < deadline);
+        throw new AssertionError(selector + " of " + url + " never showed " + expected + ": " + text);
+    }
+
+    /**
+     * The console as an operator uses it, in Chromium: a real phone (baresip) is found among the
+     * proxy's registrations, a pushed call shows on the application server as waiting, then as
+     * answered with its trace, and the phone's binding is deleted from the page (and from the store).
+     * Every page is saved as a screenshot under target/console-screenshots.
+     */
+    @Test
+    public void theConsoleShowsAPhoneAndAPushedCallAndDeletesABinding() throws Exception {
+        try (Baresip phone = new Baresip(work, "kim", "pw-kim", proxy.uri());
+             BrowserPage page = BrowserPage.open("ops", CONSOLE_PASSWORD)) {
+            phone.awaitRegistered(15);
+            String devices = awaitOnPage(page, console(proxy, "/registrations?user=kim"), "#devices", "baresip");
+            assertTrue(devices, devices.contains("udp"));
+            page.screenshot(SCREENSHOTS.resolve("registrations.png"));
+
+            registerThenSleep("leo", 1);
+            apns.drain();
+            try (RtpReceiver rtp = new RtpReceiver()) {
+                Sipp.Running caller = Sipp.start(work, Sipp.scenario(concat(callUntilConnected("leo", rtp.port()),
+                        Sipp.pause(300), Sipp.send(inDialog("leo", "BYE", 3)), Sipp.recv(200))), proxy.uri(), PushgateProcess.freePort());
+                awaitOnPage(page, console(server, "/calls"), "#waiting", "sip:leo@");
+                page.screenshot(SCREENSHOTS.resolve("calls-waiting.png"));
+                assertEquals("V0IPT0KEN", nextApns().token());
+                Sipp.Running woken = wakeUp("leo", Calls.uas(), PushgateProcess.freePort());
+                proxy.assertPassed(woken.await());
+                proxy.assertPassed(caller.await());
+            }
+            awaitOnPage(page, console(server, "/calls"), "#recent", "answered");
+            page.screenshot(SCREENSHOTS.resolve("calls-answered.png"));
+            assertEquals(200, page.click("#recent a"));
+            assertTrue(page.text("#events"), page.text("#events").contains("hand-back"));
+            page.screenshot(SCREENSHOTS.resolve("call-trace.png"));
+
+            assertEquals(200, page.go(console(proxy, "/registrations?user=kim")));
+            assertEquals(200, page.click("#devices button"));
+            assertTrue(page.text("#devices"), page.text("#devices").contains("none"));
+            page.screenshot(SCREENSHOTS.resolve("registrations-deleted.png"));
+            ManagementClient api = new ManagementClient(proxy);
+            String key = api.addKey("console-check", "read");
+            assertEquals("the store holds no binding of kim", "{\"devices\":[]}",
+                    api.call("GET", "/api/v1/subscribers/kim/devices", key, null).body());
+
+            for (String view : new String[] {"", "/subscribers", "/messages", "/remote-registrations"}) {
+                assertEquals(200, page.go(console(proxy, view)));
+                page.screenshot(SCREENSHOTS.resolve("proxy" + (view.isEmpty() ? "-overview" : view.replace('/', '-')) + ".png"));
+            }
+        }
     }
 
     /**
