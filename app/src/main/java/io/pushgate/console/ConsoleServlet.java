@@ -158,12 +158,13 @@ public class ConsoleServlet extends HttpServlet {
             for (JsonElement e : j.getAsJsonArray("events")) if (s(e.getAsJsonObject(), "type").equals("push")) pushes++;
             String link = ConsolePage.link(base + "/calls/trace?id=" + java.net.URLEncoder.encode(t.callId(), StandardCharsets.UTF_8), t.callId());
             if (!t.ended()) {
-                waiting.add(List.of(link, ConsolePage.esc(s(j, "callee")), Long.toString(pushes), Long.toString((now - t.startedAt()) / 1000), "waiting"));
+                waiting.add(List.of(link, ConsolePage.esc(s(j, "callee")), Long.toString(t.devicesPushed()), Long.toString(pushes),
+                        Long.toString((now - t.startedAt()) / 1000)));
             } else {
                 recent.add(List.of(link, ConsolePage.esc(s(j, "callee")), Long.toString(pushes), s(j, "outcome"), ConsolePage.esc(s(j, "reason"))));
             }
         }
-        return p.h2("Waiting for a device").table("waiting", List.of("call", "callee", "pushes sent", "waited (s)", "state"), waiting)
+        return p.h2("Waiting for a device").table("waiting", List.of("call", "callee", "devices pushed", "pushes sent", "waited (s)"), waiting)
                 .h2("Recent").table("recent", List.of("call", "callee", "pushes sent", "outcome", "reason"), recent);
     }
 

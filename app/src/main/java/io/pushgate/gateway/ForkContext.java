@@ -146,7 +146,7 @@ final class ForkContext {
         if (ended) return;
         pushed.put(b.id(), params);
         long left = settings.callForkTimeoutSeconds() * 1000L - (System.currentTimeMillis() - startedAt);
-        trace.pushSent(PushNotification.Kind.CALL, params.provider());
+        trace.pushSent(PushNotification.Kind.CALL, params.provider(), b.id());
         push.send(new PushNotification(PushNotification.Kind.CALL, params, request.getFrom().getURI().toString(), request.getCallId(),
                 Duration.ofMillis(Math.max(left, 1000)))).thenAccept(trace::pushAnswered);
     }
@@ -185,8 +185,9 @@ final class ForkContext {
     /** The container has cancelled the branches; the caller still needs its 487 if a device never answered. */
     synchronized void onCallerCancel() {
         if (ended) return;
-        for (PushParams p : pushed.values()) {
-            trace.pushSent(PushNotification.Kind.MISSED_CALL, p.provider());
+        for (Map.Entry<String, PushParams> device : pushed.entrySet()) {
+            PushParams p = device.getValue();
+            trace.pushSent(PushNotification.Kind.MISSED_CALL, p.provider(), device.getKey());
             push.send(new PushNotification(PushNotification.Kind.MISSED_CALL, p, request.getFrom().getURI().toString(),
                     request.getCallId(), Duration.ofHours(1))).thenAccept(trace::pushAnswered);
         }

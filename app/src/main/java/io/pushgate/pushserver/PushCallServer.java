@@ -152,7 +152,7 @@ public final class PushCallServer implements RequestStep {
             String device = uri;
             try {
                 PushParams.parseUri(uri).ifPresent(p -> sends.add(() -> {
-                    trace.pushSent(kind, p.provider());
+                    trace.pushSent(kind, p.provider(), Integer.toHexString(device.hashCode()));
                     push.send(new PushNotification(kind, p, caller, req.getCallId(), Duration.ofSeconds(settings.waitTimeoutSeconds())))
                             .thenAccept(o -> {
                                 trace.pushAnswered(o);

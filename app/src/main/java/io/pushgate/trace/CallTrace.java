@@ -66,8 +66,15 @@ public final class CallTrace {
 
     public void branchAnswer(String target, int status, String phrase) { note("answer", status + " " + phrase + " from " + target); }
 
-    public void pushSent(PushNotification.Kind kind, String provider) {
-        note("push", kind.name().toLowerCase(Locale.ROOT) + " push to " + provider);
+    /** {@code device} names the device among the call's (a binding id, never its token). */
+    public void pushSent(PushNotification.Kind kind, String provider, String device) {
+        note("push", kind.name().toLowerCase(Locale.ROOT) + " push to " + provider + ", device " + device);
+    }
+
+    /** How many devices were pushed for the call. */
+    public synchronized long devicesPushed() {
+        return events.stream().filter(e -> e.type().equals("push")).map(e -> e.detail().substring(e.detail().lastIndexOf(", device ") + 1))
+                .distinct().count();
     }
 
     /** The provider's answer to a push: its id when accepted, its words when not. */

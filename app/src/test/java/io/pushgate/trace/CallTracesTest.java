@@ -34,7 +34,7 @@ public class CallTracesTest {
         CallTrace t = traces.begin("c1@host", "sip:bob@example.com", "sip:alice@example.com");
         assertEquals(waiting + 1, CallTrace.WAITING.get(), 0);
         t.branch("sip:bob@192.0.2.1", false);
-        t.pushSent(PushNotification.Kind.CALL, "apns");
+        t.pushSent(PushNotification.Kind.CALL, "apns", "b1");
         now.addAndGet(100);
         t.pushAnswered(PushOutcome.accepted("apns", "id-1"));
         now.addAndGet(2_400);
@@ -54,12 +54,13 @@ public class CallTracesTest {
         assertEquals(wakeUps + 1, wake.getCount());
         assertTrue("about 2.4 s from the accepted push to the REGISTER", wake.getSum() >= 2.4);
         assertTrue(CallTrace.text(json).contains("outcome: answered (answered)"));
+        assertEquals(1, t.devicesPushed());
     }
 
     @Test
     public void aDeadTokenIsNamedAndTheTraceIsFoundByCallId() {
         CallTrace t = traces.begin("c2@host", "sip:carol@example.com", "sip:alice@example.com");
-        t.pushSent(PushNotification.Kind.CALL, "fcm");
+        t.pushSent(PushNotification.Kind.CALL, "fcm", "b2");
         t.pushAnswered(PushOutcome.tokenGone("fcm", "UNREGISTERED"));
         t.end(CallTrace.Outcome.TOKEN_DEAD, "every token dead");
         assertEquals(List.of("invite", "push", "push-token-dead", "end"), types(traces.find("c2@host").orElseThrow()));

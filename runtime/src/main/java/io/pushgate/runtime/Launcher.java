@@ -314,8 +314,7 @@ public final class Launcher {
                 if (args.size() != 4 || !args.get(2).equals("--roles")) return usage(err, "console-user add NAME --roles ROLE,ROLE (password on standard input)");
                 String password;
                 try {
-                    password = System.console() != null && in == System.in ? new String(System.console().readPassword("password of %s: ", args.get(1)))
-                            : new java.io.BufferedReader(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8)).readLine();
+                    password = SecretInput.read(in, "password of " + args.get(1));
                 } catch (java.io.IOException e) {
                     err.println("pushgate: cannot read the password: " + e.getMessage());
                     return 1;
@@ -381,8 +380,7 @@ public final class Launcher {
             if (!dir.exists(user)) return missing(err, "subscriber", user);
             String password;
             try {
-                password = System.console() != null && in == System.in ? new String(System.console().readPassword("password of %s: ", user))
-                        : new java.io.BufferedReader(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8)).readLine();
+                password = SecretInput.read(in, "password of " + user);
             } catch (java.io.IOException e) {
                 err.println("pushgate: cannot read the password: " + e.getMessage());
                 return 1;

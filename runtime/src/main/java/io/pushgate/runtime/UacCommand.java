@@ -4,10 +4,8 @@ import io.pushgate.store.Database;
 import io.pushgate.uac.RemoteRegistration;
 import io.pushgate.uac.RemoteRegistrationTable;
 import io.pushgate.uac.UacSettings;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -179,11 +177,7 @@ final class UacCommand {
     }
 
     private String readLine() throws IOException {
-        if (System.console() != null && in == System.in) {
-            char[] p = System.console().readPassword("password for the provider: ");
-            return p == null ? null : new String(p);
-        }
-        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
+        return SecretInput.read(in, "password for the provider");
     }
 
     /** A row from column values; numbers that do not parse are an IllegalArgumentException naming the column. */
