@@ -32,7 +32,7 @@ public class ConsoleServlet extends HttpServlet {
             case "/calls" -> calls(c, base);
             case "/calls/trace" -> trace(c, param(req, "id"));
             case "/messages" -> messages(c, base, req.getRemoteUser());
-            case "/subscribers" -> subscribers(c, base, param(req, "offset"));
+            case "/subscribers" -> subscribers(c, base, req.getRemoteUser(), param(req, "offset"));
             case "/remote-registrations" -> remoteRegistrations(c);
             default -> null;
         };
@@ -40,10 +40,15 @@ public class ConsoleServlet extends HttpServlet {
             resp.sendError(404);
             return;
         }
+        write(resp, page, req.getRemoteUser(), base);
+    }
+
+    private static void write(HttpServletResponse resp, ConsolePage page, String user, String base) throws IOException {
         resp.setContentType("text/html;charset=UTF-8");
         resp.setHeader("Cache-Control", "no-store");
-        resp.setHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
-        resp.getOutputStream().write(page.render(req.getRemoteUser(), base).getBytes(StandardCharsets.UTF_8));
+        resp.setHeader("Content-Security-Policy",
+                "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'");
+        resp.getOutputStream().write(page.render(user, base).getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
@@ -67,6 +72,20 @@ public class ConsoleServlet extends HttpServlet {
                     return;
                 }
                 seeOther(resp, base + "/registrations?user=" + java.net.URLEncoder.encode(aor, StandardCharsets.UTF_8));
+            }
+            case "/subscribers/provisioning-link" -> {
+                String user = String.valueOf(req.getParameter("user"));
+                ApiResponse link = c.api.callInternally("POST", "/api/v1/subscribers/" + user + "/provisioning-link", Map.of());
+                if (link.status() != 201) {
+                    resp.sendError(link.status(), String.valueOf(link.json()));
+                    return;
+                }
+                JsonObject o = link.json().getAsJsonObject();
+                ConsolePage page = new ConsolePage("Provisioning link for " + user)
+                        .p("Open it on the phone, or scan the code with Linphone, within [provisioning] link-lifetime minutes; it works once.")
+                        .html("<p id=\"link\">" + ConsolePage.esc(s(o, "url")) + "</p>")
+                        .html("<img id=\"qr\" alt=\"QR code of the link\" src=\"" + ConsolePage.esc(s(o, "qrPng")) + "\">");
+                write(resp, page, req.getRemoteUser(), base);
             }
             case "/messages/delete" -> {
                 if (c.messages == null || !c.messages.delete(String.valueOf(req.getParameter("id")))) {
@@ -193,7 +212,7 @@ public class ConsoleServlet extends HttpServlet {
         return p.table("messages", List.of("for", "from", "expires in (s)", ""), rows);
     }
 
-    private static ConsolePage subscribers(Console c, String base, String offsetText) {
+    private static ConsolePage subscribers(Console c, String base, String user, String offsetText) {
         int offset = offsetText.matches("\\d{1,9}") ? Integer.parseInt(offsetText) : 0;
         ApiResponse page = c.api.callInternally("GET", "/api/v1/subscribers", Map.of("offset", Integer.toString(offset), "limit", "50"));
         ConsolePage p = new ConsolePage("Subscribers");
@@ -206,12 +225,13 @@ public class ConsoleServlet extends HttpServlet {
             List<String> names = new ArrayList<>();
             if (aliases.status() == 200) aliases.json().getAsJsonObject().getAsJsonArray("aliases").forEach(a -> names.add(a.getAsString()));
             rows.add(List.of(ConsolePage.link(base + "/registrations?user=" + name, name), s(s, "registered"), s(s, "push"),
-                    ConsolePage.esc(s(s, "email")), ConsolePage.esc(String.join(", ", names))));
+                    ConsolePage.esc(s(s, "email")), ConsolePage.esc(String.join(", ", names)),
+                    ConsolePage.postButton(base + "/subscribers/provisioning-link", "Provisioning link", c.formToken(user), "user", name)));
         }
         int total = page.json().getAsJsonObject().get("total").getAsInt();
         p.p(total + " subscribers; " + (offset + 1) + " to " + Math.min(total, offset + 50) + " shown.");
         if (offset + 50 < total) p.html(ConsolePage.link(base + "/subscribers?offset=" + (offset + 50), "next"));
-        return p.table("subscribers", List.of("user", "registered", "push", "e-mail", "aliases"), rows);
+        return p.table("subscribers", List.of("user", "registered", "push", "e-mail", "aliases", ""), rows);
     }
 
     private static ConsolePage remoteRegistrations(Console c) {

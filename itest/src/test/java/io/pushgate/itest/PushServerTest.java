@@ -7,6 +7,9 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -468,6 +471,14 @@ public class PushServerTest {
             String key = api.addKey("console-check", "read");
             assertEquals("the store holds no binding of kim", "{\"devices\":[]}",
                     api.call("GET", "/api/v1/subscribers/kim/devices", key, null).body());
+
+            assertEquals(200, page.go(console(proxy, "/subscribers")));
+            assertEquals(200, page.click("#subscribers tr:has-text(\"kim\") button"));
+            String link = page.text("#link");
+            assertTrue(link, link.startsWith("http://") && link.contains("/provisioning/"));
+            HttpResponse<String> config = ManagementClient.HTTP.send(HttpRequest.newBuilder(URI.create(link)).build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue("the console's link gives kim's Linphone configuration", config.statusCode() == 200 && config.body().contains("kim"));
+            page.screenshot(SCREENSHOTS.resolve("provisioning-link.png"));
 
             for (String view : new String[] {"", "/subscribers", "/messages", "/remote-registrations"}) {
                 assertEquals(200, page.go(console(proxy, view)));
