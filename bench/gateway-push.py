@@ -140,9 +140,9 @@ backend = 127.0.0.1:{K_PORT}
 push-delay = {a.push_delay}
 call-fork-timeout = 600
 max-contexts = 10000000
-[push]
-fcm-dir = {fcm_dir}
-fcm-url = {base}
+[push-fcm]
+dir = {fcm_dir}
+url = {base}
 threads = 4
 """, pause_goal_ms=a.pause_goal)
     # The calls must outlive the backend's INVITE timers, so this run uses the test backend with longer

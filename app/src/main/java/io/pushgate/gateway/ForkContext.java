@@ -147,8 +147,28 @@ final class ForkContext {
         pushed.put(b.id(), params);
         long left = settings.callForkTimeoutSeconds() * 1000L - (System.currentTimeMillis() - startedAt);
         trace.pushSent(PushNotification.Kind.CALL, params.provider(), b.id());
-        push.send(new PushNotification(PushNotification.Kind.CALL, params, request.getFrom().getURI().toString(), request.getCallId(),
+        push.send(new PushNotification(PushNotification.Kind.CALL, params, request.getFrom().getURI().toString(), aor, request.getCallId(),
                 Duration.ofMillis(Math.max(left, 1000)))).thenAccept(trace::pushAnswered);
+    }
+
+    /**
+     * Tells every pushed device but the one that ended the call how it ended: iOS shows a call for
+     * each VoIP push (CallKit) and must be told to take it down, even if it never registered.
+     */
+    private void alertPushed(PushNotification.Kind kind, BindingRecord endedBy) {
+        String endedByToken = null;
+        try {
+            if (endedBy != null) endedByToken = PushParams.parseUri(endedBy.contactUri()).map(PushParams::prid).orElse(null);
+        } catch (PushParams.InvalidPushParams e) {
+            // not a push device
+        }
+        for (Map.Entry<String, PushParams> device : pushed.entrySet()) {
+            PushParams p = device.getValue();
+            if (endedBy != null && (device.getKey().equals(endedBy.id()) || p.prid().equals(endedByToken))) continue;
+            trace.pushSent(kind, p.provider(), device.getKey());
+            push.send(new PushNotification(kind, p, request.getFrom().getURI().toString(), aor, request.getCallId(),
+                    Duration.ofHours(1))).thenAccept(trace::pushAnswered);
+        }
     }
 
     /**
@@ -164,8 +184,10 @@ final class ForkContext {
         if (status >= 180) trace.branchAnswer(b == null ? "?" : PushParams.redacted(b.contactUri()), status, resp.getReasonPhrase());
         if (b != null && status >= 180) cancelPush(b.id());
         if (status >= 200 && status < 300) {
+            alertPushed(PushNotification.Kind.ANSWERED_ELSEWHERE, b);
             end(CallTrace.Outcome.ANSWERED, "answered by " + (b == null ? "?" : PushParams.redacted(b.contactUri())));
         } else if (DECISIONS.contains(status)) {
+            alertPushed(PushNotification.Kind.DECLINED_ELSEWHERE, b);
             cancelBranchesExcept(resp.getProxyBranch());
             holdOpen();
             answer.send(status, resp.getReasonPhrase(), resp.getHeader("Reason"));
@@ -176,24 +198,33 @@ final class ForkContext {
     private synchronized void onTimeout() {
         if (ended) return;
         cancelBranchesExcept(null);
+        alertPushed(PushNotification.Kind.MISSED_CALL, null);
         holdOpen();
         answer.send(480, "Temporarily Unavailable",
                 "SIP;cause=480;text=\"No answer from the device within " + settings.callForkTimeoutSeconds() + " s\"");
         end(CallTrace.Outcome.TIMEOUT, "no answer within " + settings.callForkTimeoutSeconds() + " s");
     }
 
-    /** The container has cancelled the branches; the caller still needs its 487 if a device never answered. */
-    synchronized void onCallerCancel() {
+    /**
+     * The container has cancelled the branches; the caller still needs its 487 if a device never
+     * answered. A forking proxy says why it cancels (RFC 3326): another device of the user took
+     * or declined the call.
+     */
+    synchronized void onCallerCancel(String reason) {
         if (ended) return;
-        for (Map.Entry<String, PushParams> device : pushed.entrySet()) {
-            PushParams p = device.getValue();
-            trace.pushSent(PushNotification.Kind.MISSED_CALL, p.provider(), device.getKey());
-            push.send(new PushNotification(PushNotification.Kind.MISSED_CALL, p, request.getFrom().getURI().toString(),
-                    request.getCallId(), Duration.ofHours(1))).thenAccept(trace::pushAnswered);
-        }
+        alertPushed(cancelledBecause(reason), null);
         holdOpen();
         answer.send(487, "Request Terminated", null);
         end(CallTrace.Outcome.CANCELLED, "cancelled by the caller");
+    }
+
+    static PushNotification.Kind cancelledBecause(String reason) {
+        java.util.regex.Matcher m = reason == null ? null
+                : java.util.regex.Pattern.compile("(?i)^\\s*SIP\\s*;.*\\bcause\\s*=\\s*(\\d{3})").matcher(reason);
+        if (m == null || !m.find()) return PushNotification.Kind.MISSED_CALL;
+        int cause = Integer.parseInt(m.group(1));
+        if (cause >= 200 && cause < 300) return PushNotification.Kind.ANSWERED_ELSEWHERE;
+        return cause == 600 || cause == 603 ? PushNotification.Kind.DECLINED_ELSEWHERE : PushNotification.Kind.MISSED_CALL;
     }
 
     /**

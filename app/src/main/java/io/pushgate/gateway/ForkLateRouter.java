@@ -173,7 +173,7 @@ public final class ForkLateRouter implements RequestStep {
     public boolean onSubsequent(SipServletRequest req) {
         if (!"CANCEL".equals(req.getMethod())) return false;
         ForkContext ctx = contextOf(req.getApplicationSession(false));
-        if (ctx != null) ctx.onCallerCancel();
+        if (ctx != null) ctx.onCallerCancel(req.getHeader("Reason"));
         return false;
     }
 

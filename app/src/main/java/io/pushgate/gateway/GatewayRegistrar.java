@@ -49,10 +49,12 @@ public final class GatewayRegistrar implements RequestStep {
     /** Told of every device binding saved on a 200, so calls waiting for the device go to it (fork-late). */
     private final BiConsumer<String, List<BindingRecord>> registered;
     private final LongSupplier clock;
+    private final java.util.function.Predicate<String> pushProviders;
 
     public GatewayRegistrar(GatewaySettings settings, RegistrarSettings registrar, ContactMasquerader masquerader,
                             PendingRegistrations pending, BindingStore store, LocalDomain self, SipFactory factory,
-                            BiConsumer<String, List<BindingRecord>> registered, LongSupplier clock) {
+                            BiConsumer<String, List<BindingRecord>> registered, java.util.function.Predicate<String> pushProviders,
+                            LongSupplier clock) {
         this.settings = settings;
         this.registrar = registrar;
         this.masquerader = masquerader;
@@ -62,6 +64,7 @@ public final class GatewayRegistrar implements RequestStep {
         this.factory = factory;
         this.registered = registered;
         this.clock = clock;
+        this.pushProviders = pushProviders;
     }
 
     /** Hex digits of the binding id that tell a user's devices apart with insert-domain. */
@@ -113,8 +116,11 @@ public final class GatewayRegistrar implements RequestStep {
             try {
                 push = PushParams.parse(contact.uriParams()).orElse(null);
             } catch (PushParams.InvalidPushParams e) {
-                if (e.unsupportedProvider()) ex.reply(555, "Push Notification Service Not Supported");
-                else ex.reply(400, "Bad Push Parameters: " + e.getMessage());
+                ex.reply(400, "Bad Push Parameters: " + e.getMessage());
+                return;
+            }
+            if (push != null && !pushProviders.test(push.provider())) {
+                ex.reply(555, "Push Notification Service Not Supported");
                 return;
             }
             BindingRecord draft = ContactBinding.of(aor, register, contact, 0, now, registrar.natRewrite());

@@ -71,7 +71,7 @@ public final class MessageRelay {
         for (BindingRecord b : bindings) {
             try {
                 PushParams.parseUri(b.contactUri()).ifPresent(p -> push.send(new PushNotification(PushNotification.Kind.MESSAGE, p,
-                        req.getFrom().getURI().toString(), req.getCallId(), Duration.ofSeconds(expiresSeconds))));
+                        req.getFrom().getURI().toString(), aor, req.getCallId(), Duration.ofSeconds(expiresSeconds))));
             } catch (PushParams.InvalidPushParams e) {
                 log.debug("no push for {}: {}", b.contactUri(), e.getMessage());
             }

@@ -9,48 +9,33 @@ import java.util.Optional;
  * The push parameters of one contact in RFC 8599 form. The legacy Linphone parameters (pn-type,
  * pn-tok, app-id) are translated on parsing. For APNs, {@code pn-prid} may carry two tokens,
  * {@code <voip-token>:voip&<remote-token>:remote}, with {@code pn-param} ending in {@code .voip&remote}.
+ * Linphone's {@code pn-call-str} and {@code pn-msg-str} (localization keys of the alerts) and
+ * {@code pn-silent} (background pushes only) are read in either form.
  */
-public record PushParams(String provider, String prid, String param, String purr) {
+public record PushParams(String provider, String prid, String param, String purr, String callStr, String msgStr, boolean silent) {
 
-    /** The providers this server can push through; anything else is 555. */
-    public enum Provider {
-        APNS("apns"), APNS_DEV("apns.dev"), FCM("fcm");
-
-        private final String token;
-
-        Provider(String token) { this.token = token; }
-
-        public String token() { return token; }
-
-        static Optional<Provider> of(String token) {
-            for (Provider p : values()) if (p.token.equalsIgnoreCase(token)) return Optional.of(p);
-            return Optional.empty();
-        }
+    public PushParams(String provider, String prid, String param, String purr) {
+        this(provider, prid, param, purr, null, null, false);
     }
 
     /** A contact whose push parameters are present but not usable. */
     public static final class InvalidPushParams extends Exception {
-        private final boolean unsupportedProvider;
-
-        InvalidPushParams(String message, boolean unsupportedProvider) {
+        InvalidPushParams(String message) {
             super(message);
-            this.unsupportedProvider = unsupportedProvider;
         }
-
-        /** True when the parameters are well formed but name a provider we cannot push through (555). */
-        public boolean unsupportedProvider() { return unsupportedProvider; }
     }
 
     /**
      * Reads the push parameters from a contact URI's parameters (names case-insensitive, values
-     * as found). Returns empty when the contact carries none.
+     * as found). Returns empty when the contact carries none. Any pn-provider token is read; whether
+     * one of the configured push services takes it is the caller's question (555).
      */
     public static Optional<PushParams> parse(Map<String, String> uriParams) throws InvalidPushParams {
         Map<String, String> p = new LinkedHashMap<>();
         uriParams.forEach((k, v) -> p.put(k.toLowerCase(Locale.ROOT), v));
         if (p.containsKey("pn-provider")) return Optional.of(rfc8599(p));
         if (p.containsKey("pn-type") || p.containsKey("pn-tok")) return Optional.of(legacy(p));
-        if (p.containsKey("pn-prid") || p.containsKey("pn-param")) throw new InvalidPushParams("pn-prid without pn-provider", false);
+        if (p.containsKey("pn-prid") || p.containsKey("pn-param")) throw new InvalidPushParams("pn-prid without pn-provider");
         return Optional.empty();
     }
 
@@ -60,11 +45,9 @@ public record PushParams(String provider, String prid, String param, String purr
     }
 
     private static PushParams rfc8599(Map<String, String> p) throws InvalidPushParams {
-        String provider = required(p, "pn-provider");
-        if (Provider.of(provider).isEmpty()) throw new InvalidPushParams("pn-provider " + provider + " not supported", true);
-        String prid = required(p, "pn-prid");
-        String param = p.get("pn-param");
-        PushParams params = new PushParams(provider.toLowerCase(Locale.ROOT), prid, param, p.get("pn-purr"));
+        String provider = required(p, "pn-provider").toLowerCase(Locale.ROOT);
+        if (!provider.matches("[a-z0-9][a-z0-9.+-]{0,63}")) throw new InvalidPushParams("pn-provider is not a token");
+        PushParams params = withLegacyStrings(new PushParams(provider, required(p, "pn-prid"), p.get("pn-param"), p.get("pn-purr")), p);
         params.validate();
         return params;
     }
@@ -84,11 +67,21 @@ public record PushParams(String provider, String prid, String param, String purr
                 params = new PushParams(dev ? "apns.dev" : "apns", token, bundle + "." + services, null);
             }
             case "firebase", "google", "fcm" -> params = new PushParams("fcm", token, appId, null);
-            default -> throw new InvalidPushParams("pn-type " + type + " not supported", true);
+            // kept as its own provider name: no configured service takes it, so REGISTER gets 555
+            default -> params = new PushParams(type, token, appId, null);
         }
+        params = withLegacyStrings(params, p);
         params.validate();
         return params;
     }
+
+    private static PushParams withLegacyStrings(PushParams params, Map<String, String> p) {
+        String silent = p.get("pn-silent");
+        return new PushParams(params.provider, params.prid, params.param, params.purr, blankToNull(p.get("pn-call-str")),
+                blankToNull(p.get("pn-msg-str")), silent != null && (silent.equals("1") || silent.equalsIgnoreCase("true")));
+    }
+
+    private static String blankToNull(String s) { return s == null || s.isBlank() ? null : s; }
 
     private static String servicesOf(String token) {
         boolean voip = token.contains(":voip"), remote = token.contains(":remote");
@@ -96,18 +89,16 @@ public record PushParams(String provider, String prid, String param, String purr
     }
 
     private void validate() throws InvalidPushParams {
-        if (prid.isBlank()) throw new InvalidPushParams("empty pn-prid", false);
+        if (prid.isBlank()) throw new InvalidPushParams("empty pn-prid");
         if (isApns()) {
-            if (param == null || param.isBlank()) throw new InvalidPushParams("APNs contact without pn-param", false);
-            if (voipToken().isEmpty() && remoteToken().isEmpty()) throw new InvalidPushParams("pn-prid has no usable token", false);
-        } else if (param == null || param.isBlank()) {
-            throw new InvalidPushParams("FCM contact without pn-param (the project id)", false);
+            if (param == null || param.isBlank()) throw new InvalidPushParams("APNs contact without pn-param");
+            if (voipToken().isEmpty() && remoteToken().isEmpty()) throw new InvalidPushParams("pn-prid has no usable token");
+        } else if (provider.equals("fcm") && (param == null || param.isBlank())) {
+            throw new InvalidPushParams("FCM contact without pn-param (the project id)");
         }
     }
 
-    public Provider providerKind() { return Provider.of(provider).orElseThrow(); }
-
-    public boolean isApns() { return provider.startsWith("apns"); }
+    public boolean isApns() { return provider.equals("apns") || provider.equals("apns.dev"); }
 
     /**
      * The APNs bundle id: pn-param is {@code [<team-id>.]<bundle-id>.<services>}. The team id is 10
@@ -147,7 +138,7 @@ public record PushParams(String provider, String prid, String param, String purr
 
     private static String required(Map<String, String> p, String name) throws InvalidPushParams {
         String v = p.get(name);
-        if (v == null || v.isBlank()) throw new InvalidPushParams("missing " + name, false);
+        if (v == null || v.isBlank()) throw new InvalidPushParams("missing " + name);
         return v;
     }
 

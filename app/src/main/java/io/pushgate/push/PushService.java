@@ -2,9 +2,13 @@ package io.pushgate.push;
 
 import java.util.concurrent.CompletableFuture;
 
-/** One push provider (APNs, FCM). Sending never blocks the caller; failures complete the future with a refusal. */
+/**
+ * One open push service (APNs, FCM, a webhook...). Sending never blocks the caller; every
+ * failure completes the future with an outcome that says what kind of failure it was, which the
+ * dispatcher acts on (retry, forget the token, raise the credentials alarm).
+ */
 public interface PushService extends AutoCloseable {
-    /** True when this service holds credentials for the app the target belongs to. */
+    /** True when this service can push to the target (its pn-provider, and credentials for its app). */
     boolean serves(PushParams target);
 
     CompletableFuture<PushOutcome> send(PushNotification notification);

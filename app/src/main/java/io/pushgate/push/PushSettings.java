@@ -3,33 +3,28 @@ package io.pushgate.push;
 import io.pushgate.config.Config;
 import io.pushgate.config.ConfigKey;
 import io.pushgate.config.ConfigSection;
-import java.nio.file.Path;
 
-/** The [push] section: credentials of the push services, one file per app. */
-public record PushSettings(Path apnsDir, String apnsServer, Path apnsTrust, Path fcmDir, String fcmUrl, int threads,
-                           int timeoutSeconds) {
+/** The [push] section: what every push service shares (threads, timeout, retries). */
+public record PushSettings(int threads, int timeoutSeconds, int attempts, int retryBaseMs, int retryMaxSeconds,
+                           int credentialsCheckSeconds) {
     public static final ConfigSection SECTION = new ConfigSection("push",
-            "Push services (APNs, FCM) that wake sleeping devices; see docs/push.md for the credential files.");
-    static final ConfigKey<Path> APNS_DIR = SECTION.path("apns-dir", "./push/apns",
-            "Directory of APNs apps: one <bundle-id>.properties per app (token or certificate auth, environment).");
-    static final ConfigKey<String> APNS_SERVER = SECTION.key("apns-server", "",
-            "host:port of the APNs server; empty picks Apple's production or development server per app.", v -> {
-                if (!v.isEmpty() && !v.matches("\\S+:\\d{1,5}")) throw new IllegalArgumentException("expected host:port");
-                return v;
-            });
-    static final ConfigKey<Path> APNS_TRUST = SECTION.path("apns-trust", "",
-            "PEM file of CA certificates to trust for the APNs server instead of the system's (private or test peers).");
-    static final ConfigKey<Path> FCM_DIR = SECTION.path("fcm-dir", "./push/fcm",
-            "Directory of FCM apps: one <project-id>.json Google service-account file per app.");
-    static final ConfigKey<String> FCM_URL = SECTION.string("fcm-url", "https://fcm.googleapis.com",
-            "Base URL of the FCM HTTP v1 API (messages are posted to <url>/v1/projects/<project>/messages:send).");
+            "Pushes that wake sleeping devices; each push service has a section of its own (docs/push.md).");
     static final ConfigKey<Integer> THREADS = SECTION.integer("threads", 2, 1, 64,
             "Threads that obtain OAuth2 tokens and hand pushes to the services; SIP threads never wait for a push.");
     static final ConfigKey<Integer> TIMEOUT = SECTION.integer("timeout", 10, 1, 120,
-            "Seconds a push request may take before it is counted as failed.");
+            "Seconds one push request may take before it is counted as a transient failure.");
+    static final ConfigKey<Integer> ATTEMPTS = SECTION.integer("attempts", 4, 1, 20,
+            "Tries of one push after transient failures (timeout, 429, 5xx, connection lost), within the push's time to live.");
+    static final ConfigKey<Integer> RETRY_BASE = SECTION.integer("retry-base", 500, 10, 60_000,
+            "Milliseconds before the first retry; each next one waits twice as long, with jitter, or what Retry-After says.");
+    static final ConfigKey<Integer> RETRY_MAX = SECTION.integer("retry-max", 30, 1, 3600,
+            "Longest wait in seconds between two tries, Retry-After included (a longer Retry-After ends the retries).");
+
+    static final ConfigKey<Integer> CREDENTIALS_CHECK = SECTION.integer("credentials-check", 30, 1, 3600,
+            "Seconds between looks at the credential files: a changed file is checked and its service reopened, without a restart.");
 
     public static PushSettings from(Config c) {
-        return new PushSettings(c.get(APNS_DIR), c.get(APNS_SERVER), c.get(APNS_TRUST), c.get(FCM_DIR), c.get(FCM_URL),
-                c.get(THREADS), c.get(TIMEOUT));
+        return new PushSettings(c.get(THREADS), c.get(TIMEOUT), c.get(ATTEMPTS), c.get(RETRY_BASE), c.get(RETRY_MAX),
+                c.get(CREDENTIALS_CHECK));
     }
 }

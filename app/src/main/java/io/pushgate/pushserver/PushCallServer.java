@@ -153,7 +153,7 @@ public final class PushCallServer implements RequestStep {
             try {
                 PushParams.parseUri(uri).ifPresent(p -> sends.add(() -> {
                     trace.pushSent(kind, p.provider(), Integer.toHexString(device.hashCode()));
-                    push.send(new PushNotification(kind, p, caller, req.getCallId(), Duration.ofSeconds(settings.waitTimeoutSeconds())))
+                    push.send(new PushNotification(kind, p, caller, callee, req.getCallId(), Duration.ofSeconds(settings.waitTimeoutSeconds())))
                             .thenAccept(o -> {
                                 trace.pushAnswered(o);
                                 if (o.tokenGone() && call != null) call.deviceGone(device);

@@ -13,7 +13,9 @@ import io.pushgate.gateway.PendingRegistrations;
 import io.pushgate.pipeline.RequestPipeline;
 import io.pushgate.pipeline.TransactionLinger;
 import io.pushgate.push.PushDispatcher;
-import io.pushgate.push.PushSettings;
+import io.pushgate.registrar.DeadTokenSweeper;
+import io.pushgate.wakeup.ExpiryWakeUp;
+import io.pushgate.wakeup.WakeUpSettings;
 import io.pushgate.routing.RequestSanity;
 import io.pushgate.sip.LocalDomain;
 import io.pushgate.store.StoredSetting;
@@ -31,10 +33,13 @@ final class GatewayRole implements Role {
     private final MessageRelay messages;
     private final RequestPipeline pipeline;
     private final ProviderRegistrations registrations;
+    private final ExpiryWakeUp wakeUp;
 
     GatewayRole(Assembly a) {
         GatewaySettings gateway = GatewaySettings.from(a.config());
-        this.push = new PushDispatcher(PushSettings.from(a.config()));
+        this.push = new PushDispatcher(a.config(), Modules.pushProviders());
+        push.onTokenGone(new DeadTokenSweeper(a.bindings()));
+        this.wakeUp = new ExpiryWakeUp(WakeUpSettings.from(a.config()), a.bindings(), push, a.timers(), a.traces(), a.clock());
         ForkSettings fork = ForkSettings.from(a.config());
         LocalDomain self = new LocalDomain(gateway.aliases().isEmpty() ? List.of("localhost") : gateway.aliases());
         for (String[] hostPort : a.listeningAddresses()) self.addListeningAddress(hostPort[0], Integer.parseInt(hostPort[1]));
@@ -52,7 +57,7 @@ final class GatewayRole implements Role {
                 forkLate,
                 new GatewayRegistrar(gateway, a.registrar(), masquerader,
                         new PendingRegistrations(gateway.pendingMax(), gateway.pendingTtlSeconds(), a.clock()), a.bindings(), self,
-                        a.factory(), forkLate::onRegistered, a.clock()),
+                        a.factory(), forkLate::onRegistered, push::supports, a.clock()),
                 new BackendForwarder(gateway, self, a.factory(), a.forwarder())));
         log.info("push gateway in front of {} ({} mode), contacts masqueraded as {}",
                 gateway.backend().isEmpty() ? "the Request-URI domain" : gateway.backend(), gateway.mode(), masquerader.paramName());
@@ -73,10 +78,12 @@ final class GatewayRole implements Role {
     @Override
     public void start() {
         registrations.start();
+        wakeUp.start();
     }
 
     @Override
     public void close() {
+        wakeUp.close();
         registrations.close();
         push.close();
     }

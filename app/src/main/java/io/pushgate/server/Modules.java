@@ -12,6 +12,11 @@ import io.pushgate.gateway.GatewayModule;
 import io.pushgate.media.MediaModule;
 import io.pushgate.pipeline.Module;
 import io.pushgate.push.PushModule;
+import io.pushgate.push.PushProvider;
+import io.pushgate.push.apns.ApnsProvider;
+import io.pushgate.push.fcm.FcmProvider;
+import io.pushgate.push.webhook.WebhookProvider;
+import io.pushgate.wakeup.WakeUpModule;
 import io.pushgate.pushserver.PushServerModule;
 import io.pushgate.regevent.RegEventModule;
 import io.pushgate.registrar.RegistrarModule;
@@ -38,6 +43,10 @@ public final class Modules {
             new RoutingModule(),
             new GatewayModule(),
             new PushModule(),
+            new ApnsProvider(),
+            new FcmProvider(),
+            new WebhookProvider(),
+            new WakeUpModule(),
             new MediaModule(),
             new PushServerModule(),
             new UacModule(),
@@ -51,6 +60,11 @@ public final class Modules {
     public static final String CONFIG_PROPERTY = "pushgate.config";
 
     private Modules() {}
+
+    /** The push services among the modules, in their order (a later one takes the pn-provider values it shares). */
+    public static List<PushProvider> pushProviders() {
+        return ALL.stream().filter(m -> m instanceof PushProvider).map(m -> (PushProvider) m).toList();
+    }
 
     /** Every configuration section: the server's own, then each module's. */
     public static List<ConfigSection> sections() {

@@ -5,7 +5,6 @@ import io.pushgate.config.ConfigException;
 import io.pushgate.pipeline.RequestPipeline;
 import io.pushgate.pipeline.TransactionLinger;
 import io.pushgate.push.PushDispatcher;
-import io.pushgate.push.PushSettings;
 import io.pushgate.pushserver.EarlyMediaAudio;
 import io.pushgate.pushserver.PushCallServer;
 import io.pushgate.pushserver.PushServerSettings;
@@ -28,7 +27,7 @@ final class PushServerRole implements Role {
         PushServerSettings settings = PushServerSettings.from(a.config());
         String address = settings.rtpAddress().isEmpty() ? a.domain().firstListeningHost() : settings.rtpAddress();
         EarlyMediaAudio audio = EarlyMediaAudio.load(settings.announcement());
-        this.push = new PushDispatcher(PushSettings.from(a.config()));
+        this.push = new PushDispatcher(a.config(), Modules.pushProviders());
         this.rtp = new RtpStreamer(audio, address, settings.rtpPortMin(), settings.rtpPortMax());
         PushCallServer calls;
         try {

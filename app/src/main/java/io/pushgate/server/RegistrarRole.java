@@ -12,7 +12,11 @@ import io.pushgate.media.NgClient;
 import io.pushgate.pipeline.RequestPipeline;
 import io.pushgate.pipeline.RequestStep;
 import io.pushgate.pipeline.TransactionLinger;
+import io.pushgate.push.PushDispatcher;
 import io.pushgate.pushserver.PushDevices;
+import io.pushgate.registrar.DeadTokenSweeper;
+import io.pushgate.wakeup.ExpiryWakeUp;
+import io.pushgate.wakeup.WakeUpSettings;
 import io.pushgate.pushserver.PushServerSettings;
 import io.pushgate.pushserver.SleepingCalleeRouter;
 import io.pushgate.regevent.RegEventServer;
@@ -47,6 +51,9 @@ final class RegistrarRole implements Role {
     private final NgClient ng;
     private final RequestPipeline pipeline;
     private final ProviderRegistrations registrations;
+    /** Sends the wake-up pushes before expiry; calls for sleeping phones are pushed by the push application server. */
+    private final PushDispatcher push;
+    private final ExpiryWakeUp wakeUp;
 
     RegistrarRole(Assembly a) {
         LocalDomain domain = a.domain();
@@ -60,6 +67,9 @@ final class RegistrarRole implements Role {
         a.bindings().addListener(webSocketFlows);
         a.bindings().addListener(pushDevices);
         this.ng = media.enabled() ? NgClient.open(media, a.clock()) : null;
+        this.push = new PushDispatcher(a.config(), Modules.pushProviders());
+        push.onTokenGone(new DeadTokenSweeper(a.bindings()));
+        this.wakeUp = new ExpiryWakeUp(WakeUpSettings.from(a.config()), a.bindings(), push, a.timers(), a.traces(), a.clock());
 
         List<RequestStep> steps = new ArrayList<>();
         this.registrations = a.providerRegistrations();
@@ -123,10 +133,13 @@ final class RegistrarRole implements Role {
     @Override
     public void start() {
         registrations.start();
+        wakeUp.start();
     }
 
     @Override
     public void close() {
+        wakeUp.close();
+        push.close();
         registrations.close();
         if (ng != null) ng.close();
     }

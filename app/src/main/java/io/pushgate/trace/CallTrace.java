@@ -18,8 +18,11 @@ import java.util.function.LongSupplier;
  * call ended. The same points feed the pushed-call metrics, so the trace and the counts agree.
  */
 public final class CallTrace {
-    /** How a traced call ended; the label values of pushgate_push_calls_total. */
-    public enum Outcome { ANSWERED, DECLINED, TIMEOUT, CANCELLED, TOKEN_DEAD, FAILED }
+    /**
+     * How a traced call ended (the label values of pushgate_push_calls_total), or a wake-up before
+     * expiry: the device REFRESHED its registration, or it EXPIRED.
+     */
+    public enum Outcome { ANSWERED, DECLINED, TIMEOUT, CANCELLED, TOKEN_DEAD, FAILED, REFRESHED, EXPIRED }
 
     static final Counter OUTCOMES = Counter.builder().withoutExemplars().name("pushgate_push_calls")
             .help("Calls for push-capable devices, by outcome (answered, declined, timeout, cancelled, token_dead, failed).")
@@ -42,13 +45,16 @@ public final class CallTrace {
     private Outcome outcome;
     private String reason;
     private long endedAt;
+    /** False for a wake-up before expiry, which is not a call and has its own metric. */
+    private final boolean call;
 
-    CallTrace(String callId, String callee, LongSupplier clock) {
+    CallTrace(String callId, String callee, LongSupplier clock, boolean call) {
         this.callId = callId;
         this.callee = callee;
         this.clock = clock;
+        this.call = call;
         this.startedAt = clock.getAsLong();
-        WAITING.inc();
+        if (call) WAITING.inc();
     }
 
     public String callId() { return callId; }
@@ -68,7 +74,7 @@ public final class CallTrace {
 
     /** {@code device} names the device among the call's (a binding id, never its token). */
     public void pushSent(PushNotification.Kind kind, String provider, String device) {
-        note("push", kind.name().toLowerCase(Locale.ROOT) + " push to " + provider + ", device " + device);
+        note("push", kind.token() + " push to " + provider + ", device " + device);
     }
 
     /** How many devices were pushed for the call. */
@@ -79,11 +85,17 @@ public final class CallTrace {
 
     /** The provider's answer to a push: its id when accepted, its words when not. */
     public synchronized void pushAnswered(PushOutcome o) {
+        String tries = o.attempts() > 1 ? " after " + o.attempts() + " tries" : "";
         if (o.accepted()) {
             if (firstPushAcceptedAt == 0) firstPushAcceptedAt = clock.getAsLong();
-            note("push-accepted", o.provider() + (o.id() == null ? "" : " id " + o.id()));
+            note("push-accepted", o.provider() + (o.id() == null ? "" : " id " + o.id()) + tries);
         } else {
-            note(o.tokenGone() ? "push-token-dead" : "push-refused", o.provider() + ": " + o.reason());
+            String type = switch (o.status()) {
+                case TOKEN_GONE -> "push-token-dead";
+                case CREDENTIALS -> "push-credentials-refused";
+                default -> "push-refused";
+            };
+            note(type, o.provider() + ": " + o.reason() + tries);
         }
     }
 
@@ -103,6 +115,7 @@ public final class CallTrace {
         this.reason = reason;
         this.endedAt = clock.getAsLong();
         note("end", outcome.name().toLowerCase(Locale.ROOT) + ": " + reason);
+        if (!call) return;
         OUTCOMES.labelValues(outcome.name().toLowerCase(Locale.ROOT)).inc();
         WAITING.dec();
     }

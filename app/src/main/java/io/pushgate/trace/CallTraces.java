@@ -28,11 +28,22 @@ public final class CallTraces {
     public synchronized CallTrace begin(String callId, String callee, String from) {
         CallTrace existing = traces.get(callId);
         if (existing != null && !existing.ended()) return existing;
-        evict();
-        CallTrace t = new CallTrace(callId, callee, clock);
-        traces.remove(callId);
-        traces.put(callId, t);
+        CallTrace t = add(new CallTrace(callId, callee, clock, true));
         t.invite(from);
+        return t;
+    }
+
+    /** A trace of the pushes that ask a device to register again before {@code expiresAt}; {@code id} names it. */
+    public synchronized CallTrace beginWakeUp(String id, String aor, String device, long expiresAt) {
+        CallTrace t = add(new CallTrace(id, aor, clock, false));
+        t.note("wake-up", "device " + device + " of " + aor + ", registration expires at " + java.time.Instant.ofEpochMilli(expiresAt));
+        return t;
+    }
+
+    private CallTrace add(CallTrace t) {
+        evict();
+        traces.remove(t.callId());
+        traces.put(t.callId(), t);
         return t;
     }
 

@@ -40,7 +40,8 @@ public class GatewayRegistrarTest {
         LocalDomain self = new LocalDomain(List.of("localhost"));
         self.addListeningAddress("192.0.2.1", 5060);
         step = new GatewayRegistrar(settings, new RegistrarSettings(60, 3600, 600, 10, true, 30), masquerader,
-                new PendingRegistrations(100, 32, now::get), store, self, SipText.factory(), (aor, saved) -> woken.add(saved), now::get);
+                new PendingRegistrations(100, 32, now::get), store, self, SipText.factory(), (aor, saved) -> woken.add(saved),
+                java.util.Set.of("apns", "fcm")::contains, now::get);
     }
 
     @After

@@ -27,7 +27,7 @@ public class PushCallServerTest {
     public void open() throws Exception {
         Config c = Config.parse("[push-server]\nproxy = 192.0.2.1:5060\nrtp-ports = 46000-46009\n",
                 List.of(PushServerSettings.SECTION, PushSettings.SECTION));
-        push = new PushDispatcher(PushSettings.from(c));
+        push = new PushDispatcher(c, List.of());
         rtp = new RtpStreamer(EarlyMediaAudio.load(null), "127.0.0.1", 46000, 46009);
         timers = Executors.newSingleThreadScheduledExecutor();
         step = new PushCallServer(PushServerSettings.from(c), SipText.factory(), push, rtp, timers,

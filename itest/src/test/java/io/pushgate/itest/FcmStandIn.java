@@ -21,12 +21,16 @@ public final class FcmStandIn implements AutoCloseable {
     public static final String PROJECT = "pushgate-test";
     private static final String ACCESS_TOKEN = "ya29.test-access-token";
 
-    /** One FCM send request: the path, the Authorization header and the JSON body. */
-    public record Message(String path, String authorization, String body) {}
+    /** One FCM send request: the path, the Authorization header, the JSON body and when it came (System.nanoTime). */
+    public record Message(String path, String authorization, String body, long receivedAt) {}
+
+    /** One scripted answer: an HTTP status and its Retry-After header (or null). */
+    private record Answer(int status, String retryAfter) {}
 
     private final HttpServer server;
     private final BlockingQueue<Message> received = new LinkedBlockingQueue<>();
     private volatile int status = 200;
+    private final java.util.Queue<Answer> next = new java.util.concurrent.ConcurrentLinkedQueue<>();
     public final Path appDir;
 
     private FcmStandIn(Path dir) throws Exception {
@@ -39,8 +43,10 @@ public final class FcmStandIn implements AutoCloseable {
         });
         server.createContext("/v1/projects/", ex -> {
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            received.add(new Message(ex.getRequestURI().getPath(), ex.getRequestHeaders().getFirst("Authorization"), body));
-            int s = status;
+            received.add(new Message(ex.getRequestURI().getPath(), ex.getRequestHeaders().getFirst("Authorization"), body, System.nanoTime()));
+            Answer scripted = next.poll();
+            int s = scripted == null ? status : scripted.status();
+            if (scripted != null && scripted.retryAfter() != null) ex.getResponseHeaders().set("Retry-After", scripted.retryAfter());
             reply(ex, s, s == 200 ? "{\"name\":\"projects/" + PROJECT + "/messages/1\"}"
                     : "{\"error\":{\"code\":" + s + ",\"message\":\"Internal error\",\"status\":\"INTERNAL\"}}");
         });
@@ -66,11 +72,14 @@ public final class FcmStandIn implements AutoCloseable {
 
     public String config() {
         return """
-                [push]
-                fcm-dir = %s
-                fcm-url = %s
+                [push-fcm]
+                dir = %s
+                url = %s
                 """.formatted(appDir, baseUrl());
     }
+
+    /** Answer the next FCM send with this status and Retry-After (null for none), then as before. */
+    public void answerOnce(int status, String retryAfter) { next.add(new Answer(status, retryAfter)); }
 
     /** Answer every FCM send with this HTTP status from now on. */
     public void answer(int status) { this.status = status; }

@@ -26,12 +26,16 @@ public class GatewayTest {
     private PushgateProcess gateway;
     private MockApns apns;
     private FcmStandIn fcm;
+    private WebhookReceiver webhook;
+    /** Appended to the gateway's configuration by start(). */
+    private String extraConfig = "";
 
     @Before
     public void setUp() throws Exception {
         work = Files.createTempDirectory("pushgate-gw");
         apns = MockApns.start(work);
         fcm = FcmStandIn.start(work);
+        webhook = new WebhookReceiver(work);
     }
 
     @After
@@ -40,6 +44,7 @@ public class GatewayTest {
         if (kamailio != null) kamailio.close();
         if (apns != null) apns.close();
         if (fcm != null) fcm.close();
+        if (webhook != null) webhook.close();
     }
 
     private void start(boolean pathMode, String extra) throws Exception {
@@ -59,14 +64,23 @@ public class GatewayTest {
                 push-delay = 300
                 call-fork-timeout = %s
                 """.formatted(kamailio.address(), pathMode ? "path" : "masquerade", extra == null ? "20" : extra)
-                + apns.config() + "\n" + fcm.config().replace("[push]\n", "")).start();
+                + apns.config() + "\n" + fcm.config() + "\n" + webhook.config() + "\n" + extraConfig).start();
     }
 
     /** REGISTER through the gateway, answering Kamailio's challenge; the 200 must show the device's own contact. */
     private void registerDevice(int contactPort, String pushParams, String... mustMatchIn200) throws Exception {
-        String contact = "<sip:dev@127.0.0.1:" + contactPort + pushParams + ">;+sip.instance=" + INSTANCE;
+        registerInstance(INSTANCE, contactPort, pushParams, mustMatchIn200);
+    }
+
+    /** One of several devices of the user: each has its own instance id. */
+    private static String instance(int n) {
+        return "\"<urn:uuid:00000000-0000-4000-8000-0000000000" + (10 + n) + ">\"";
+    }
+
+    private void registerInstance(String instance, int contactPort, String pushParams, String... mustMatchIn200) throws Exception {
+        String contact = "<sip:dev@127.0.0.1:" + contactPort + pushParams + ">;+sip.instance=" + instance;
         String[] checks = new String[mustMatchIn200.length + 1];
-        checks[0] = "Contact: *<sip:dev@127\\.0\\.0\\.1:" + contactPort;
+        checks[0] = "Contact:.*<sip:dev@127\\.0\\.0\\.1:" + contactPort; // other devices of the user may come first
         System.arraycopy(mustMatchIn200, 0, checks, 1, mustMatchIn200.length);
         gateway.sipp(
                 Sipp.send(register("dev", 1, contact, "")),
@@ -322,7 +336,8 @@ public class GatewayTest {
                 Sipp.ackNon2xx("sip:dev@example.org")), kamailio.address(), callerPort);
         assertNotNull("the push was attempted", nextFcm(10));
         gateway.assertPassed(caller.await());
-        assertTrue(PushgateProcess.tail(gateway.log()), gateway.log().contains("failed at fcm: HTTP 500"));
+        assertTrue("given up after its retries:\n" + PushgateProcess.tail(gateway.log()),
+                java.util.regex.Pattern.compile("failed at fcm after \\d tries: HTTP 500").matcher(gateway.log()).find());
     }
 
     @Test
@@ -411,6 +426,151 @@ public class GatewayTest {
                 java.nio.file.StandardOpenOption.APPEND);
         gateway.start();
         gateway.sipp(Sipp.send(register("dev", 1, "<sip:dev@127.0.0.1:5999>", "")), Sipp.recv(482));
+    }
+
+    private static final String WEBHOOK_PARAMS = ";pn-provider=webhook;pn-prid=backend-device-7";
+
+    /** The caller's INVITE ends in 480 at the fork timeout. */
+    private Sipp.Running callerTimingOut(int callerPort) throws Exception {
+        return Sipp.start(work, Sipp.scenario(
+                Sipp.send(INVITE),
+                Sipp.optional(100),
+                Sipp.recv(480),
+                Sipp.ackNon2xx("sip:dev@example.org")), kamailio.address(), callerPort);
+    }
+
+    /** The contacts the gateway holds, read from its database. */
+    private java.util.List<String> storedContacts() {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(gateway.jdbcUrl(), "pushgate", "");
+             java.sql.ResultSet r = c.createStatement().executeQuery("select contact_uri from binding")) {
+            java.util.List<String> out = new java.util.ArrayList<>();
+            while (r.next()) out.add(r.getString(1));
+            return out;
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The operator's own backend gets the call as a signed JSON document, and the woken device takes the call. */
+    @Test
+    public void webhookCarriesTheCallToTheOperatorsBackend() throws Exception {
+        start(false, null);
+        sleepingDeviceIsWokenAndAnswers(WEBHOOK_PARAMS, false, () -> {
+            try {
+                WebhookReceiver.Post post = webhook.next(10);
+                assertNotNull("no webhook POST:\n" + PushgateProcess.tail(gateway.log()), post);
+                assertTrue("the signature checks out: " + post.body(), post.signatureValid());
+                assertTrue(post.body(), post.body().contains("\"type\":\"call\""));
+                assertTrue(post.body(), post.body().contains("\"caller\":\"sip:caller@example.org\""));
+                assertTrue(post.body(), post.body().contains("\"callee\":\"sip:dev@example.org\""));
+                assertTrue(post.body(), post.body().contains("\"pn-prid\":\"backend-device-7\""));
+                assertTrue(post.body(), post.body().contains("\"call-id\":\""));
+            } catch (InterruptedException | java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
+    /**
+     * APNs calls one device's token dead: that binding goes and the other device's stays. FCM's
+     * 500s are retried, and a device whose service fails is kept.
+     */
+    @Test
+    public void aDeadTokenRemovesThatDeviceOnlyAndServerErrorsAreRetried() throws Exception {
+        start(false, "4");
+        apns.deadTokens.add("D3ADV0IP");
+        fcm.answer(500);
+        registerInstance(instance(2), PushgateProcess.freePort(), ";pn-provider=apns.dev;pn-prid=D3ADV0IP:voip;pn-param="
+                + MockApns.TEAM + "." + MockApns.BUNDLE + ".voip");
+        registerInstance(instance(3), PushgateProcess.freePort(), FCM_PARAMS);
+        assertEquals(storedContacts().toString(), 2, storedContacts().size());
+        Sipp.Running caller = callerTimingOut(registerCaller());
+        MockApns.Push refused = nextApns(10);
+        assertEquals("APNs refused the push: " + refused.pushType(), "REJECTED", refused.token());
+        Await.until("the dead device's binding is removed", 10, () -> storedContacts().stream().noneMatch(c -> c.contains("D3ADV0IP")));
+        nextFcm(10);
+        nextFcm(10); // the 500 is retried
+        gateway.assertPassed(caller.await());
+        assertTrue("the device whose service failed is kept: " + storedContacts(),
+                storedContacts().stream().anyMatch(c -> c.contains("fcm-device-token")));
+    }
+
+    /** FCM asks to come back in a second: the push is sent again no sooner, and the device still wakes. */
+    @Test
+    public void retryAfterIsHonoured() throws Exception {
+        start(true, null);
+        fcm.answerOnce(503, "1");
+        sleepingDeviceIsWokenAndAnswers(FCM_PARAMS, false, () -> {
+            FcmStandIn.Message first = nextFcm(10);
+            FcmStandIn.Message second = nextFcm(10);
+            long gapMs = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(second.receivedAt() - first.receivedAt());
+            assertTrue("sent again after " + gapMs + " ms", gapMs >= 1000);
+        });
+    }
+
+    /**
+     * One phone registered twice (two contacts, one token) is one device: one VoIP push for the
+     * call, one missed-call alert after it, though the call has two branches.
+     */
+    @Test
+    public void oneVoipPushPerCallAndDeviceAcrossBranches() throws Exception {
+        start(false, "4");
+        registerInstance(instance(4), PushgateProcess.freePort(), APNS_PARAMS);
+        registerInstance(instance(5), PushgateProcess.freePort(), APNS_PARAMS);
+        gateway.assertPassed(callerTimingOut(registerCaller()).await());
+        MockApns.Push voip = nextApns(10);
+        assertEquals("voip", voip.pushType());
+        MockApns.Push missed = nextApns(10);
+        assertEquals("alert", missed.pushType());
+        assertTrue(missed.payload(), missed.payload().contains("Missed call"));
+        MockApns.Push more = apns.next(2);
+        assertTrue("a second push for the same call and device: " + more, more == null);
+    }
+
+    /** An awake device answers; the device that was pushed meanwhile is told the call was answered elsewhere (CallKit). */
+    @Test
+    public void aPushedDeviceHearsTheCallWasAnsweredElsewhere() throws Exception {
+        start(false, null);
+        int awakePort = PushgateProcess.freePort();
+        Sipp.Running awake = Sipp.start(work, Sipp.scenario(
+                "<recv request=\"INVITE\" rrs=\"true\"/>",
+                Calls.answerWithoutBody("180 Ringing"),
+                Sipp.pause(1500),
+                Calls.answerWithSdp(),
+                "<recv request=\"ACK\"/>",
+                "<recv request=\"BYE\"/>",
+                Calls.okToLastRequest(),
+                "<timewait milliseconds=\"500\"/>"), null, awakePort);
+        registerInstance(instance(6), awakePort, "");
+        registerInstance(instance(7), PushgateProcess.freePort(), APNS_PARAMS);
+        Sipp.Running caller = Sipp.start(work, answeredCaller(true), kamailio.address(), registerCaller());
+        assertEquals("voip", nextApns(10).pushType());
+        gateway.assertPassed(caller.await());
+        gateway.assertPassed(awake.await());
+        MockApns.Push alert = nextApns(10);
+        assertEquals("REM0TET0KEN", alert.token());
+        assertTrue(alert.payload(), alert.payload().contains("answered_elsewhere"));
+    }
+
+    /**
+     * A device that relies on the gateway (+sip.pnsreg) is pushed before its binding expires, again
+     * when it does not come back, and no more once it has registered.
+     */
+    @Test
+    public void wakeUpPushBeforeExpiryAndAgainUntilTheDeviceRegisters() throws Exception {
+        extraConfig = "[wake-up]\nbefore = 597\nretry = 1\n"; // Expires is 600: the first push after 3 s
+        start(false, null);
+        int port = PushgateProcess.freePort();
+        registerInstance(INSTANCE + ";+sip.pnsreg", port, APNS_PARAMS);
+        MockApns.Push first = nextApns(10);
+        assertEquals("background", first.pushType());
+        assertEquals("a background push goes to the remote token", "REM0TET0KEN", first.token());
+        assertTrue(first.payload(), first.payload().contains("\"type\":\"refresh\""));
+        MockApns.Push again = nextApns(5);
+        assertEquals("the device did not register: pushed again", "background", again.pushType());
+        registerInstance(INSTANCE + ";+sip.pnsreg", port, APNS_PARAMS);
+        MockApns.Push after = apns.next(2);
+        assertTrue("pushed after it registered: " + after, after == null);
     }
 
     private MockApns.Push nextApns(int seconds) {

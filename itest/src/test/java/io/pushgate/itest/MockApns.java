@@ -82,13 +82,13 @@ public final class MockApns implements AutoCloseable {
         return new MockApns(dir);
     }
 
-    /** The [push] configuration that points Pushgate at this mock. */
+    /** The [push-apns] configuration that points Pushgate at this mock. */
     public String config() {
         return """
-                [push]
-                apns-dir = %s
-                apns-server = 127.0.0.1:%d
-                apns-trust = %s
+                [push-apns]
+                dir = %s
+                server = 127.0.0.1:%d
+                trust = %s
                 """.formatted(appDir, port, trust);
     }
 

@@ -95,11 +95,7 @@ public class UacTest {
     }
 
     private static void await(String what, int seconds, BooleanSupplier condition) throws Exception {
-        long deadline = System.currentTimeMillis() + seconds * 1000L;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) throw new AssertionError("not within " + seconds + " s: " + what);
-            Thread.sleep(100);
-        }
+        Await.until(what, seconds, condition);
     }
 
     private boolean quietly(CheckedCondition c) {

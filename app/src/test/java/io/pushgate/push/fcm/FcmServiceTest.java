@@ -1,4 +1,8 @@
-package io.pushgate.push;
+package io.pushgate.push.fcm;
+
+import io.pushgate.push.PushNotification;
+import io.pushgate.push.PushOutcome;
+import io.pushgate.push.PushParams;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
@@ -45,7 +49,13 @@ public class FcmServiceTest {
                 reply(ex, 404, NOT_FOUND + ",\"details\":[{\"@type\":\"type.googleapis.com/google.firebase.fcm.v1.FcmError\","
                         + "\"errorCode\":\"UNREGISTERED\"}]}}");
             } else if (body.contains("\"quota\"")) {
+                ex.getResponseHeaders().set("Retry-After", "7");
                 reply(ex, 429, "{\"error\":{\"code\":429,\"status\":\"RESOURCE_EXHAUSTED\"}}");
+            } else if (body.contains("\"garbage\"")) {
+                reply(ex, 400, "{\"error\":{\"code\":400,\"message\":\"The registration token is not a valid FCM registration token\","
+                        + "\"status\":\"INVALID_ARGUMENT\"}}");
+            } else if (body.contains("\"crash\"")) {
+                reply(ex, 503, "{\"error\":{\"code\":503,\"status\":\"UNAVAILABLE\"}}");
             } else if (ex.getRequestURI().getPath().contains("/" + PROJECT + "/")) {
                 reply(ex, 200, "{\"name\":\"projects/" + PROJECT + "/messages/1\"}");
             } else {
@@ -65,7 +75,7 @@ public class FcmServiceTest {
         // the same account under a second name whose URL the stand-in does not know
         Files.writeString(dir.resolve("other-project.json"), account.formatted(PROJECT, pem, PROJECT, base));
         executor = Executors.newFixedThreadPool(2);
-        fcm = new FcmService(new PushSettings(Path.of(""), "", Path.of(""), dir, base, 2, 5), executor);
+        fcm = new FcmService(new FcmSettings(dir, base), 5, executor);
     }
 
     @After
@@ -77,7 +87,7 @@ public class FcmServiceTest {
 
     private PushOutcome send(String project, String token) throws Exception {
         PushNotification n = new PushNotification(PushNotification.Kind.CALL, new PushParams("fcm", token, project, null),
-                "sip:alice@example.org", "call-1", Duration.ofSeconds(30));
+                "sip:alice@example.org", "sip:bob@example.org", "call-1", Duration.ofSeconds(30));
         return fcm.send(n).get(10, TimeUnit.SECONDS);
     }
 
@@ -103,12 +113,22 @@ public class FcmServiceTest {
     }
 
     @Test
-    public void otherErrorsAreRefusals() throws Exception {
+    public void quotaIsTransientWithItsRetryAfter() throws Exception {
         PushOutcome o = send(PROJECT, "quota");
-        assertFalse(o.accepted());
-        assertFalse(o.tokenGone());
+        assertEquals(PushOutcome.Status.TRANSIENT, o.status());
+        assertEquals(Duration.ofSeconds(7), o.retryAfter());
         assertEquals("fcm", o.provider());
         assertTrue(o.reason(), o.reason().startsWith("HTTP 429"));
+    }
+
+    @Test
+    public void unavailableIsTransient() throws Exception {
+        assertEquals(PushOutcome.Status.TRANSIENT, send(PROJECT, "crash").status());
+    }
+
+    @Test
+    public void aTokenThatNeverWasOneIsGone() throws Exception {
+        assertEquals(PushOutcome.Status.TOKEN_GONE, send(PROJECT, "garbage").status());
     }
 
     private static void reply(HttpExchange ex, int status, String json) throws IOException {

@@ -1,9 +1,13 @@
-package io.pushgate.push;
+package io.pushgate.push.fcm;
 
 import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.gson.JsonObject;
 import io.pushgate.config.ConfigException;
+import io.pushgate.push.PushNotification;
+import io.pushgate.push.PushOutcome;
+import io.pushgate.push.PushParams;
+import io.pushgate.push.PushService;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -24,10 +28,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * FCM HTTP v1: one Google service account per project ({@code <project-id>.json} in the fcm
- * directory). Access tokens come from Google's auth library, which caches and refreshes them;
+ * directory of [push-fcm]). Access tokens come from Google's auth library, which caches and refreshes them;
  * that call may block, so it runs on the push executor, never on a SIP thread.
  */
-public final class FcmService implements PushService {
+final class FcmService implements PushService {
     private static final Logger log = LoggerFactory.getLogger(FcmService.class);
     private static final String SCOPE = "https://www.googleapis.com/auth/firebase.messaging";
 
@@ -37,17 +41,17 @@ public final class FcmService implements PushService {
     private final ExecutorService executor;
     private final HttpClient http;
 
-    public FcmService(PushSettings settings, ExecutorService executor) {
-        this.baseUrl = settings.fcmUrl().replaceAll("/+$", "");
-        this.timeout = Duration.ofSeconds(settings.timeoutSeconds());
+    FcmService(FcmSettings settings, int timeoutSeconds, ExecutorService executor) {
+        this.baseUrl = settings.url().replaceAll("/+$", "");
+        this.timeout = Duration.ofSeconds(timeoutSeconds);
         this.executor = executor;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).executor(executor).build();
         projects.putAll(readProjects(settings));
     }
 
     /** Reads every service-account file (no token is fetched): what check-config verifies and the service uses. */
-    static Map<String, GoogleCredentials> readProjects(PushSettings settings) {
-        Path dir = settings.fcmDir();
+    static Map<String, GoogleCredentials> readProjects(FcmSettings settings) {
+        Path dir = settings.dir();
         Map<String, GoogleCredentials> found = new HashMap<>();
         if (dir.toString().isEmpty() || !Files.isDirectory(dir)) {
             log.info("FCM: no app directory at {}, FCM pushes disabled", dir);
@@ -59,19 +63,19 @@ public final class FcmService implements PushService {
                 try (InputStream in = Files.newInputStream(f)) {
                     found.put(project, GoogleCredentials.fromStream(in).createScoped(List.of(SCOPE)));
                 } catch (IOException | RuntimeException e) {
-                    throw new ConfigException("push.fcm-dir", f + ": not a service-account file: " + e.getMessage());
+                    throw new ConfigException(FcmSettings.DIR.qualifiedName(), f + ": not a service-account file: " + e.getMessage());
                 }
                 log.info("FCM: project {} ready", project);
             }
         } catch (IOException e) {
-            throw new ConfigException("push.fcm-dir", "cannot read " + dir + ": " + e.getMessage());
+            throw new ConfigException(FcmSettings.DIR.qualifiedName(), "cannot read " + dir + ": " + e.getMessage());
         }
         return found;
     }
 
     @Override
     public boolean serves(PushParams target) {
-        return target.providerKind() == PushParams.Provider.FCM && projects.containsKey(target.param());
+        return target.provider().equals("fcm") && projects.containsKey(target.param());
     }
 
     @Override
@@ -87,23 +91,37 @@ public final class FcmService implements PushService {
                         if (token == null) throw new IOException("no access token");
                         return token.getTokenValue();
                     } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
+                        throw new CredentialsRefused(e);
                     }
                 }, executor)
                 .thenCompose(token -> http.sendAsync(request(n, token), HttpResponse.BodyHandlers.ofString()))
                 .thenApply(FcmService::outcome)
-                .exceptionally(e -> PushOutcome.refused("fcm", rootMessage(e)));
+                .exceptionally(e -> e.getCause() instanceof CredentialsRefused c
+                        ? PushOutcome.credentials("fcm", "access token refused: " + rootMessage(c))
+                        : PushOutcome.transientFailure("fcm", rootMessage(e), null));
+    }
+
+    /** Google's token endpoint refused the service account (revoked key, wrong file). */
+    private static final class CredentialsRefused extends RuntimeException {
+        CredentialsRefused(IOException e) { super(e); }
     }
 
     /**
-     * HTTP v1 names a token that will never work again with errorCode UNREGISTERED (HTTP 404). A
-     * bare 404 can also be a wrong project or URL, which must not make the device forgotten.
+     * HTTP v1 names a token that will never work again with errorCode UNREGISTERED (HTTP 404), and
+     * a token that never was one with INVALID_ARGUMENT about the registration token. A bare 404
+     * can also be a wrong project or URL, which must not make the device forgotten. 401 is our
+     * service account; 429 and 5xx are retried, after Retry-After when given.
      */
     private static PushOutcome outcome(HttpResponse<String> r) {
         if (r.statusCode() == 200) return PushOutcome.accepted("fcm", messageName(r.body()));
-        String reason = "HTTP " + r.statusCode() + " " + abbreviate(r.body());
-        return r.body() != null && r.body().contains("\"UNREGISTERED\"")
-                ? PushOutcome.tokenGone("fcm", reason) : PushOutcome.refused("fcm", reason);
+        String body = r.body() == null ? "" : r.body();
+        String reason = "HTTP " + r.statusCode() + " " + abbreviate(body);
+        if (body.contains("\"UNREGISTERED\"")) return PushOutcome.tokenGone("fcm", reason);
+        if (r.statusCode() == 400 && body.contains("INVALID_ARGUMENT") && body.toLowerCase(java.util.Locale.ROOT).contains("registration token")) {
+            return PushOutcome.tokenGone("fcm", reason);
+        }
+        if (body.contains("THIRD_PARTY_AUTH_ERROR")) return PushOutcome.credentials("fcm", reason);
+        return PushOutcome.ofHttpStatus("fcm", r.statusCode(), reason, r.headers().firstValue("Retry-After").orElse(null));
     }
 
     /** The message's name in FCM's answer ({"name": "projects/.../messages/..."}), or null. */
@@ -118,11 +136,16 @@ public final class FcmService implements PushService {
 
     private HttpRequest request(PushNotification n, String accessToken) {
         JsonObject data = new JsonObject();
-        data.addProperty("type", n.kind().name().toLowerCase());
+        data.addProperty("type", n.kind().token());
+        String locKey = n.kind() == PushNotification.Kind.MESSAGE ? n.target().msgStr()
+                : n.kind() == PushNotification.Kind.CALL ? n.target().callStr() : null;
+        if (locKey != null) data.addProperty("loc-key", locKey);
         data.addProperty("call-id", n.callId());
         data.addProperty("caller", n.caller());
         JsonObject android = new JsonObject();
-        android.addProperty("priority", "high");
+        // Only what must ring now is high priority; Android rations high-priority messages per app.
+        boolean urgent = n.kind() == PushNotification.Kind.CALL || n.kind().endsCall();
+        android.addProperty("priority", urgent && !n.target().silent() ? "high" : "normal");
         android.addProperty("ttl", n.ttl().toSeconds() + "s");
         android.addProperty("collapse_key", n.collapseId());
         JsonObject message = new JsonObject();

@@ -1,0 +1,11 @@
+package io.pushgate.wakeup;
+
+import io.pushgate.config.ConfigSection;
+import io.pushgate.pipeline.Module;
+import java.util.List;
+
+/** Wake-up pushes before expiry: the [wake-up] section. */
+public final class WakeUpModule implements Module {
+    @Override
+    public List<ConfigSection> sections() { return List.of(WakeUpSettings.SECTION); }
+}
