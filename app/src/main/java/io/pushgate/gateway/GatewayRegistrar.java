@@ -2,6 +2,8 @@ package io.pushgate.gateway;
 
 import io.pushgate.pipeline.Exchange;
 import io.pushgate.pipeline.RequestStep;
+import io.pushgate.push.PushCapabilities;
+import io.pushgate.push.PushFeatureCaps;
 import io.pushgate.push.PushParams;
 import io.pushgate.registrar.BindingRecord;
 import io.pushgate.registrar.BindingStore;
@@ -49,11 +51,13 @@ public final class GatewayRegistrar implements RequestStep {
     /** Told of every device binding saved on a 200, so calls waiting for the device go to it (fork-late). */
     private final BiConsumer<String, List<BindingRecord>> registered;
     private final LongSupplier clock;
-    private final java.util.function.Predicate<String> pushProviders;
+    private final PushCapabilities push;
+    /** Seconds before expiry of the wake-up push promised to +sip.pnsreg devices; 0 for none. */
+    private final int pnsregSeconds;
 
     public GatewayRegistrar(GatewaySettings settings, RegistrarSettings registrar, ContactMasquerader masquerader,
                             PendingRegistrations pending, BindingStore store, LocalDomain self, SipFactory factory,
-                            BiConsumer<String, List<BindingRecord>> registered, java.util.function.Predicate<String> pushProviders,
+                            BiConsumer<String, List<BindingRecord>> registered, PushCapabilities push, int pnsregSeconds,
                             LongSupplier clock) {
         this.settings = settings;
         this.registrar = registrar;
@@ -64,7 +68,8 @@ public final class GatewayRegistrar implements RequestStep {
         this.factory = factory;
         this.registered = registered;
         this.clock = clock;
-        this.pushProviders = pushProviders;
+        this.push = push;
+        this.pnsregSeconds = pnsregSeconds;
     }
 
     /** Hex digits of the binding id that tell a user's devices apart with insert-domain. */
@@ -112,14 +117,15 @@ public final class GatewayRegistrar implements RequestStep {
                 ex.reply(482, "Loop Detected: Contact Already Masqueraded");
                 return;
             }
-            PushParams push;
+            PushParams pushParams;
             try {
-                push = PushParams.parse(contact.uriParams()).orElse(null);
+                pushParams = PushParams.parse(contact.uriParams()).orElse(null);
             } catch (PushParams.InvalidPushParams e) {
                 ex.reply(400, "Bad Push Parameters: " + e.getMessage());
                 return;
             }
-            if (push != null && !pushProviders.test(push.provider())) {
+            String provider = pushParams != null ? pushParams.provider() : PushParams.queriedProvider(contact.uriParams());
+            if (provider != null && !push.supports(provider)) {
                 ex.reply(555, "Push Notification Service Not Supported");
                 return;
             }
@@ -135,7 +141,7 @@ public final class GatewayRegistrar implements RequestStep {
             } else {
                 relayed.add(contact.header());
             }
-            devices.add(new PendingRegistrations.DeviceContact(draft, sent, contact.header(), push));
+            devices.add(new PendingRegistrations.DeviceContact(draft, sent, contact.header(), pushParams));
         }
         long cseq = register.cseq();
         if ((wildcard || !devices.isEmpty())
@@ -220,8 +226,14 @@ public final class GatewayRegistrar implements RequestStep {
         }
         restoreContacts(resp, listed, granted, originals, p.aor(), now);
         Set<String> providers = new LinkedHashSet<>();
-        for (PendingRegistrations.DeviceContact d : p.contacts()) if (d.push() != null) providers.add(d.push().provider());
-        for (String provider : providers) resp.addHeader("Feature-Caps", "*;+sip.pns=\"" + provider + "\"");
+        boolean pnsreg = false;
+        for (PendingRegistrations.DeviceContact d : p.contacts()) {
+            String provider = d.push() != null ? d.push().provider() : PushParams.queriedProvider(SipUris.parameters(d.draft().contactUri()));
+            if (provider == null) continue;
+            providers.add(provider);
+            if (d.originalHeader().toLowerCase(java.util.Locale.ROOT).contains("+sip.pnsreg")) pnsreg = true;
+        }
+        PushFeatureCaps.add(resp, push, providers, pnsreg ? pnsregSeconds : 0);
         if (!upserts.isEmpty()) registered.accept(p.aor(), upserts);
     }
 

@@ -14,6 +14,9 @@ public final class Exchange {
     private boolean keepSessions;
     private int finalStatus;
 
+    /** Null until a step asks: most requests have none. */
+    private java.util.List<java.util.function.Consumer<SipServletResponse>> decorators;
+
     public Exchange(SipServletRequest request) {
         this.request = request;
     }
@@ -42,8 +45,15 @@ public final class Exchange {
         return reason == null ? request.createResponse(status) : request.createResponse(status, reason);
     }
 
+    /** Lets an earlier step add to whatever response a later step sends for this request. */
+    public void beforeSend(java.util.function.Consumer<SipServletResponse> decorator) {
+        if (decorators == null) decorators = new java.util.ArrayList<>(1);
+        decorators.add(decorator);
+    }
+
     public void send(SipServletResponse response) throws IOException {
         answered = true;
+        if (decorators != null) for (java.util.function.Consumer<SipServletResponse> d : decorators) d.accept(response);
         response.send();
         if (response.getStatus() < 200) return;
         finalStatus = response.getStatus();

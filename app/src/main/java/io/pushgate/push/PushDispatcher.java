@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * and jitter (or after Retry-After) within the push's time to live; a dead token told to the
  * listeners that forget the device; refused credentials reported once, not per push.
  */
-public final class PushDispatcher implements AutoCloseable {
+public final class PushDispatcher implements PushCapabilities, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PushDispatcher.class);
 
     static final Counter PUSHES = Counter.builder().withoutExemplars().name("pushgate_pushes")
@@ -138,8 +138,14 @@ public final class PushDispatcher implements AutoCloseable {
         }
     }
 
-    /** True when a configured service takes this pn-provider value (else a REGISTER gets 555). */
+    @Override
     public boolean supports(String provider) { return providers.contains(provider); }
+
+    @Override
+    public List<String> featureCaps(String provider) {
+        for (Slot s : slots) if (s.provider.providers(config).contains(provider)) return s.service.featureCaps();
+        return List.of();
+    }
 
     public void onTokenGone(TokenGoneListener listener) { tokenListeners.add(listener); }
 

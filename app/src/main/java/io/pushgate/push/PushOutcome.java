@@ -44,6 +44,17 @@ public record PushOutcome(Status status, String provider, String reason, Duratio
         return Duration.ofSeconds(Long.parseLong(header.strip()));
     }
 
+    /**
+     * For services that name the device by URL (WebPush, the webhook): 404 and 410 say it is gone,
+     * 401 and 403 that our key is refused, the rest as {@link #ofHttpStatus}.
+     */
+    public static PushOutcome ofDeviceResource(String provider, int status, String retryAfterHeader) {
+        String reason = "HTTP " + status;
+        if (status == 404 || status == 410) return tokenGone(provider, reason);
+        if (status == 403) return credentials(provider, reason);
+        return ofHttpStatus(provider, status, reason, retryAfterHeader);
+    }
+
     /** How an HTTP status of a push API reads when the body says nothing more specific. */
     public static PushOutcome ofHttpStatus(String provider, int status, String reason, String retryAfterHeader) {
         if (status >= 200 && status < 300) return accepted(provider, null);

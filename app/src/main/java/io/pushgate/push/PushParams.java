@@ -27,16 +27,27 @@ public record PushParams(String provider, String prid, String param, String purr
 
     /**
      * Reads the push parameters from a contact URI's parameters (names case-insensitive, values
-     * as found). Returns empty when the contact carries none. Any pn-provider token is read; whether
-     * one of the configured push services takes it is the caller's question (555).
+     * as found). Returns empty when the contact carries none, or only pn-provider (a query). Any
+     * pn-provider token is read; whether one of the configured push services takes it is the
+     * caller's question (555, see {@link #queriedProvider}).
      */
     public static Optional<PushParams> parse(Map<String, String> uriParams) throws InvalidPushParams {
         Map<String, String> p = new LinkedHashMap<>();
         uriParams.forEach((k, v) -> p.put(k.toLowerCase(Locale.ROOT), v));
+        // pn-provider alone asks whether the service is there, and for its VAPID key (RFC 8599): no device yet
+        if (p.containsKey("pn-provider") && !p.containsKey("pn-prid")) return Optional.empty();
         if (p.containsKey("pn-provider")) return Optional.of(rfc8599(p));
         if (p.containsKey("pn-type") || p.containsKey("pn-tok")) return Optional.of(legacy(p));
         if (p.containsKey("pn-prid") || p.containsKey("pn-param")) throw new InvalidPushParams("pn-prid without pn-provider");
         return Optional.empty();
+    }
+
+    /** The pn-provider a contact names, lower-cased, with or without a device token; null when none. */
+    public static String queriedProvider(Map<String, String> uriParams) {
+        for (Map.Entry<String, String> e : uriParams.entrySet()) {
+            if (e.getKey().equalsIgnoreCase("pn-provider") && e.getValue() != null) return e.getValue().toLowerCase(Locale.ROOT);
+        }
+        return null;
     }
 
     /** Parses the parameters of a URI given as text ({@code sip:u@h;a=b;c}). */
@@ -95,7 +106,19 @@ public record PushParams(String provider, String prid, String param, String purr
             if (voipToken().isEmpty() && remoteToken().isEmpty()) throw new InvalidPushParams("pn-prid has no usable token");
         } else if (provider.equals("fcm") && (param == null || param.isBlank())) {
             throw new InvalidPushParams("FCM contact without pn-param (the project id)");
+        } else if (provider.equals("webpush")) {
+            if (!endpoint().startsWith("https://") && !endpoint().startsWith("http://")) {
+                throw new InvalidPushParams("WebPush pn-prid is not the subscription's URL");
+            }
+            if (param == null || !param.matches("[A-Za-z0-9_-]{80,100}\\.[A-Za-z0-9_-]{16,32}")) {
+                throw new InvalidPushParams("WebPush pn-param is not <p256dh>.<auth> in base64url");
+            }
         }
+    }
+
+    /** WebPush: the subscription's push resource URL, which pn-prid carries %-escaped. */
+    public String endpoint() {
+        return java.net.URLDecoder.decode(prid.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     public boolean isApns() { return provider.equals("apns") || provider.equals("apns.dev"); }

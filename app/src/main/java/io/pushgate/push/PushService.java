@@ -13,6 +13,9 @@ public interface PushService extends AutoCloseable {
 
     CompletableFuture<PushOutcome> send(PushNotification notification);
 
+    /** Feature-Caps indicators its devices are told at REGISTER (RFC 8599), as {@code +sip.vapid="<key>"}. */
+    default java.util.List<String> featureCaps() { return java.util.List.of(); }
+
     @Override
     void close();
 }

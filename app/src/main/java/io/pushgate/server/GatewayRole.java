@@ -39,7 +39,8 @@ final class GatewayRole implements Role {
         GatewaySettings gateway = GatewaySettings.from(a.config());
         this.push = new PushDispatcher(a.config(), Modules.pushProviders());
         push.onTokenGone(new DeadTokenSweeper(a.bindings()));
-        this.wakeUp = new ExpiryWakeUp(WakeUpSettings.from(a.config()), a.bindings(), push, a.timers(), a.traces(), a.clock());
+        WakeUpSettings wakeUpSettings = WakeUpSettings.from(a.config());
+        this.wakeUp = new ExpiryWakeUp(wakeUpSettings, a.bindings(), push, a.timers(), a.traces(), a.clock());
         ForkSettings fork = ForkSettings.from(a.config());
         LocalDomain self = new LocalDomain(gateway.aliases().isEmpty() ? List.of("localhost") : gateway.aliases());
         for (String[] hostPort : a.listeningAddresses()) self.addListeningAddress(hostPort[0], Integer.parseInt(hostPort[1]));
@@ -57,7 +58,7 @@ final class GatewayRole implements Role {
                 forkLate,
                 new GatewayRegistrar(gateway, a.registrar(), masquerader,
                         new PendingRegistrations(gateway.pendingMax(), gateway.pendingTtlSeconds(), a.clock()), a.bindings(), self,
-                        a.factory(), forkLate::onRegistered, push::supports, a.clock()),
+                        a.factory(), forkLate::onRegistered, push, wakeUpSettings.beforeSeconds(), a.clock()),
                 new BackendForwarder(gateway, self, a.factory(), a.forwarder())));
         log.info("push gateway in front of {} ({} mode), contacts masqueraded as {}",
                 gateway.backend().isEmpty() ? "the Request-URI domain" : gateway.backend(), gateway.mode(), masquerader.paramName());

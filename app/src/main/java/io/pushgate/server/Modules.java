@@ -16,6 +16,7 @@ import io.pushgate.push.PushProvider;
 import io.pushgate.push.apns.ApnsProvider;
 import io.pushgate.push.fcm.FcmProvider;
 import io.pushgate.push.webhook.WebhookProvider;
+import io.pushgate.push.webpush.WebPushProvider;
 import io.pushgate.wakeup.WakeUpModule;
 import io.pushgate.pushserver.PushServerModule;
 import io.pushgate.regevent.RegEventModule;
@@ -45,6 +46,7 @@ public final class Modules {
             new PushModule(),
             new ApnsProvider(),
             new FcmProvider(),
+            new WebPushProvider(),
             new WebhookProvider(),
             new WakeUpModule(),
             new MediaModule(),

@@ -16,6 +16,7 @@ import io.pushgate.push.PushDispatcher;
 import io.pushgate.pushserver.PushDevices;
 import io.pushgate.registrar.DeadTokenSweeper;
 import io.pushgate.wakeup.ExpiryWakeUp;
+import io.pushgate.push.PushFeatureCaps;
 import io.pushgate.wakeup.WakeUpSettings;
 import io.pushgate.pushserver.PushServerSettings;
 import io.pushgate.pushserver.SleepingCalleeRouter;
@@ -83,6 +84,7 @@ final class RegistrarRole implements Role {
                 new NonceIssuer(auth.nonceLifetimeSeconds(), auth.nonceCacheSize(), a.clock()),
                 new FailureThrottle(auth.maxFailures(), auth.failureWindowSeconds(), auth.lockoutSeconds(), a.clock())));
         steps.add(new IdentityCheck(domain));
+        steps.add(new PushFeatureCaps(push, WakeUpSettings.from(a.config()).beforeSeconds()));
         steps.add(new Registrar(a.registrar(), domain, a.subscribers(), a.bindings(), a.clock()));
         if (regEventSettings.enabled()) {
             steps.add(new RegEventServer(regEventSettings, domain, a.subscribers(), a.bindings(), auth.trustedPeers(), a.timers(), a.clock()));

@@ -41,7 +41,10 @@ public class GatewayRegistrarTest {
         self.addListeningAddress("192.0.2.1", 5060);
         step = new GatewayRegistrar(settings, new RegistrarSettings(60, 3600, 600, 10, true, 30), masquerader,
                 new PendingRegistrations(100, 32, now::get), store, self, SipText.factory(), (aor, saved) -> woken.add(saved),
-                java.util.Set.of("apns", "fcm")::contains, now::get);
+                new io.pushgate.push.PushCapabilities() {
+                    @Override public boolean supports(String provider) { return provider.equals("apns") || provider.equals("fcm"); }
+                    @Override public List<String> featureCaps(String provider) { return List.of(); }
+                }, 0, now::get);
     }
 
     @After

@@ -170,6 +170,21 @@ public class PushDispatcherTest {
         assertTrue(!before.equals(CredentialDirectory.stamp(dir)));
     }
 
+    /** Refused credentials are one alarm per app, not one per push, and clear with the first push that gets through. */
+    @Test
+    public void refusedCredentialsRaiseOneAlarmThatClearsOnSuccess() throws Exception {
+        ScriptedService s = new ScriptedService(PushOutcome.credentials("scripted", "ExpiredProviderToken"),
+                PushOutcome.credentials("scripted", "ExpiredProviderToken"), PushOutcome.accepted("scripted", "id"));
+        open(s, "");
+        double before = PushDispatcher.CREDENTIALS_FAILING.labelValues("scripted").get();
+        dispatcher.send(call("c1", DEVICE, Duration.ofSeconds(5))).get(5, TimeUnit.SECONDS);
+        dispatcher.send(call("c2", DEVICE, Duration.ofSeconds(5))).get(5, TimeUnit.SECONDS);
+        assertEquals("one alarm for the app", before + 1, PushDispatcher.CREDENTIALS_FAILING.labelValues("scripted").get(), 0);
+        assertEquals("not retried", 2, s.sentAt.size());
+        dispatcher.send(call("c3", DEVICE, Duration.ofSeconds(5))).get(5, TimeUnit.SECONDS);
+        assertEquals(before, PushDispatcher.CREDENTIALS_FAILING.labelValues("scripted").get(), 0);
+    }
+
     @Test
     public void aProviderWithoutServiceIsRefusedAtOnce() throws Exception {
         open(new ScriptedService(), "");

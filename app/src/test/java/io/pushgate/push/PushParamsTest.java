@@ -76,6 +76,14 @@ public class PushParamsTest {
         expectInvalid("sip:a@h;pn-provider=a%20b;pn-prid=x");
     }
 
+    /** RFC 8599: pn-provider alone asks whether the service is there (and for its VAPID key); no device yet. */
+    @Test
+    public void aProviderAloneIsAQueryNotADevice() throws Exception {
+        assertFalse(PushParams.parseUri("sip:a@h;pn-provider=webpush").isPresent());
+        assertFalse(PushParams.parseUri("sip:a@h;pn-provider=apns;pn-param=T.org.x.voip").isPresent());
+        assertEquals("webpush", PushParams.queriedProvider(io.pushgate.sip.SipUris.parameters("sip:a@h;PN-Provider=WebPush")));
+    }
+
     @Test
     public void legacyAlertStringsAndSilentAreRead() throws Exception {
         PushParams p = parse("sip:a@h;pn-type=apple;pn-tok=abc:remote;app-id=org.x.prod;pn-msg-str=IM_MSG;pn-call-str=IC_MSG;pn-silent=1");
@@ -89,8 +97,7 @@ public class PushParamsTest {
 
     @Test
     public void malformedParametersAreRefused() {
-        expectInvalid("sip:a@h;pn-provider=apns;pn-param=T.org.x.voip");
-        expectInvalid("sip:a@h;pn-provider=apns;pn-prid=;pn-param=T.org.x.voip");
+                expectInvalid("sip:a@h;pn-provider=apns;pn-prid=;pn-param=T.org.x.voip");
         expectInvalid("sip:a@h;pn-provider=apns;pn-prid=abc");
         expectInvalid("sip:a@h;pn-provider=fcm;pn-prid=abc");
         expectInvalid("sip:a@h;pn-prid=abc;pn-param=p");

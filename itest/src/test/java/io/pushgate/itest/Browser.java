@@ -32,7 +32,7 @@ final class Browser implements AutoCloseable {
         this.in = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
     }
 
-    /** npm install of SIP.js and playwright-core (versions pinned in browser/package.json). */
+    /** npm install of playwright-core (version pinned in browser/package.json); the page's SIP.js comes with the archive. */
     static synchronized void install() throws Exception {
         Files.createDirectories(DIR);
         for (String f : new String[] {"package.json", "drive.mjs", "redirect.mjs", "signup.mjs", "page.mjs"}) {
@@ -40,7 +40,7 @@ final class Browser implements AutoCloseable {
                 Files.copy(s, DIR.resolve(f), StandardCopyOption.REPLACE_EXISTING);
             }
         }
-        if (Files.isDirectory(DIR.resolve("node_modules/sip.js/lib"))) return;
+        if (Files.isDirectory(DIR.resolve("node_modules/playwright-core"))) return;
         Process p = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund").directory(DIR.toFile()).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) throw new IllegalStateException("npm install failed:\n" + output);
@@ -52,6 +52,16 @@ final class Browser implements AutoCloseable {
         return launch(pageUrl, wsUrl, user, password, domain, target == null ? "answer" : "call", target, logDir);
     }
 
+    /**
+     * Opens the page, which subscribes to WebPush as the subscription given ({@code endpoint}, its
+     * keys), registers with it and sleeps; {@code command("push " + data)} then wakes it as the
+     * browser's push service would.
+     */
+    static Browser startWithPush(String pageUrl, String wsUrl, String user, String password, String domain, String endpoint,
+                                 String p256dh, String auth, Path logDir) throws Exception {
+        return launch(pageUrl, wsUrl, user, password, domain, "push", endpoint, logDir, p256dh, auth);
+    }
+
     /** Opens the page and calls {@code target} over {@code wsUrl} without ever registering. */
     static Browser callWithoutRegistering(String pageUrl, String wsUrl, String user, String password, String domain, String target,
                                           Path logDir) throws Exception {
@@ -59,10 +69,11 @@ final class Browser implements AutoCloseable {
     }
 
     private static Browser launch(String pageUrl, String wsUrl, String user, String password, String domain, String mode, String target,
-                                  Path logDir) throws Exception {
+                                  Path logDir, String... more) throws Exception {
         install();
         List<String> cmd = new ArrayList<>(List.of("node", DIR.resolve("drive.mjs").toString(), pageUrl, wsUrl, user, password, domain, mode));
         if (target != null) cmd.add(target);
+        cmd.addAll(List.of(more));
         Path log = Files.createTempFile(logDir, "browser", ".log");
         return new Browser(new ProcessBuilder(cmd).redirectError(log.toFile()).start(), log);
     }

@@ -31,6 +31,9 @@ public final class FcmStandIn implements AutoCloseable {
     private final BlockingQueue<Message> received = new LinkedBlockingQueue<>();
     private volatile int status = 200;
     private final java.util.Queue<Answer> next = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Device tokens answered 404 UNREGISTERED, as for an app that was uninstalled. */
+    public final java.util.Set<String> deadTokens = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.List<String> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
     public final Path appDir;
 
     private FcmStandIn(Path dir) throws Exception {
@@ -43,7 +46,13 @@ public final class FcmStandIn implements AutoCloseable {
         });
         server.createContext("/v1/projects/", ex -> {
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            bodies.add(body);
             received.add(new Message(ex.getRequestURI().getPath(), ex.getRequestHeaders().getFirst("Authorization"), body, System.nanoTime()));
+            if (deadTokens.stream().anyMatch(t -> body.contains("\"token\":\"" + t + "\""))) {
+                reply(ex, 404, "{\"error\":{\"code\":404,\"message\":\"Requested entity was not found.\",\"status\":\"NOT_FOUND\","
+                        + "\"details\":[{\"@type\":\"type.googleapis.com/google.firebase.fcm.v1.FcmError\",\"errorCode\":\"UNREGISTERED\"}]}}");
+                return;
+            }
             Answer scripted = next.poll();
             int s = scripted == null ? status : scripted.status();
             if (scripted != null && scripted.retryAfter() != null) ex.getResponseHeaders().set("Retry-After", scripted.retryAfter());
@@ -83,6 +92,11 @@ public final class FcmStandIn implements AutoCloseable {
 
     /** Answer every FCM send with this HTTP status from now on. */
     public void answer(int status) { this.status = status; }
+
+    /** How many sends for this device token arrived so far. */
+    public long count(String token) {
+        return bodies.stream().filter(b -> b.contains("\"token\":\"" + token + "\"")).count();
+    }
 
     public Message next(long seconds) throws InterruptedException {
         return received.poll(seconds, TimeUnit.SECONDS);

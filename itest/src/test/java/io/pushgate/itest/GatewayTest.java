@@ -27,6 +27,7 @@ public class GatewayTest {
     private MockApns apns;
     private FcmStandIn fcm;
     private WebhookReceiver webhook;
+    private WebPushStandIn webPush;
     /** Appended to the gateway's configuration by start(). */
     private String extraConfig = "";
 
@@ -36,6 +37,7 @@ public class GatewayTest {
         apns = MockApns.start(work);
         fcm = FcmStandIn.start(work);
         webhook = new WebhookReceiver(work);
+        webPush = new WebPushStandIn();
     }
 
     @After
@@ -45,6 +47,7 @@ public class GatewayTest {
         if (apns != null) apns.close();
         if (fcm != null) fcm.close();
         if (webhook != null) webhook.close();
+        if (webPush != null) webPush.close();
     }
 
     private void start(boolean pathMode, String extra) throws Exception {
@@ -64,7 +67,8 @@ public class GatewayTest {
                 push-delay = 300
                 call-fork-timeout = %s
                 """.formatted(kamailio.address(), pathMode ? "path" : "masquerade", extra == null ? "20" : extra)
-                + apns.config() + "\n" + fcm.config() + "\n" + webhook.config() + "\n" + extraConfig).start();
+                + apns.config() + "\n" + fcm.config() + "\n" + webhook.config() + "\n[push-webpush]\nvapid-key-file = " + work.resolve("vapid.keys")
+                + "\nsubject = mailto:ops@example.org\n" + extraConfig).start();
     }
 
     /** REGISTER through the gateway, answering Kamailio's challenge; the 200 must show the device's own contact. */
@@ -386,10 +390,12 @@ public class GatewayTest {
     @Test
     public void badPushParametersAreRefusedAndNothingReachesTheBackend() throws Exception {
         start(false, null);
-        String unknown = "<sip:dev@127.0.0.1:5999;pn-provider=webpush;pn-prid=x;pn-param=y>";
-        String malformed = "<sip:dev@127.0.0.1:5999;pn-provider=apns;pn-param=T.org.x.voip>";
+        String unknown = "<sip:dev@127.0.0.1:5999;pn-provider=carrier-pigeon;pn-prid=x;pn-param=y>";
+        String unknownQuery = "<sip:dev@127.0.0.1:5999;pn-provider=carrier-pigeon>";
+        String malformed = "<sip:dev@127.0.0.1:5999;pn-provider=apns;pn-prid=abc>";
         gateway.sipp(Sipp.send(register("dev", 1, unknown, "")), Sipp.recv(555));
-        gateway.sipp(Sipp.send(register("dev", 1, malformed, "")), Sipp.recv(400, "pn-prid"));
+        gateway.sipp(Sipp.send(register("dev", 1, unknownQuery, "")), Sipp.recv(555));
+        gateway.sipp(Sipp.send(register("dev", 1, malformed, "")), Sipp.recv(400, "pn-param"));
     }
 
     @Test
@@ -472,8 +478,31 @@ public class GatewayTest {
     }
 
     /**
-     * APNs calls one device's token dead: that binding goes and the other device's stays. FCM's
-     * 500s are retried, and a device whose service fails is kept.
+     * A browser's subscription: told the VAPID key at REGISTER, pushed with a payload that only the
+     * subscription's keys decrypt and a VAPID token the push service can check; then it takes the call.
+     */
+    @Test
+    public void webPushCarriesAnEncryptedSignedCallPush() throws Exception {
+        start(false, null);
+        String params = webPush.contactParams("browser-1");
+        int sleepingPort = PushgateProcess.freePort();
+        registerDevice(sleepingPort, params, "Feature-Caps: *\\*;\\+sip\\.vapid=\"B[A-Za-z0-9_-]{86}\"");
+        Sipp.Running caller = Sipp.start(work, answeredCaller(true), kamailio.address(), registerCaller());
+        WebPushStandIn.Push push = webPush.next(10);
+        assertNotNull("no WebPush POST:\n" + PushgateProcess.tail(gateway.log()), push);
+        assertEquals("browser-1", push.subscription());
+        assertTrue("the VAPID token checks out", push.vapidValid());
+        assertNotNull("the payload decrypts with the subscription's keys", push.payload());
+        assertTrue(push.payload(), push.payload().contains("\"type\":\"call\""));
+        assertTrue(push.payload(), push.payload().contains("\"caller\":\"sip:caller@example.org\""));
+        assertEquals("high", push.urgency());
+        deviceWakesAndTakesTheCall(caller, params, false);
+    }
+
+    /**
+     * APNs, FCM (UNREGISTERED) and a WebPush service each call one device's token dead: those
+     * bindings go and the other device's stays. FCM's 500s are retried, and a device whose service
+     * fails is kept.
      */
     @Test
     public void aDeadTokenRemovesThatDeviceOnlyAndServerErrorsAreRetried() throws Exception {
@@ -483,13 +512,18 @@ public class GatewayTest {
         registerInstance(instance(2), PushgateProcess.freePort(), ";pn-provider=apns.dev;pn-prid=D3ADV0IP:voip;pn-param="
                 + MockApns.TEAM + "." + MockApns.BUNDLE + ".voip");
         registerInstance(instance(3), PushgateProcess.freePort(), FCM_PARAMS);
-        assertEquals(storedContacts().toString(), 2, storedContacts().size());
+        webPush.answer("gone-browser", 410);
+        registerInstance(instance(8), PushgateProcess.freePort(), webPush.contactParams("gone-browser"));
+        fcm.deadTokens.add("uninstalled-fcm");
+        registerInstance(instance(9), PushgateProcess.freePort(), ";pn-provider=fcm;pn-prid=uninstalled-fcm;pn-param=" + FcmStandIn.PROJECT);
+        assertEquals(storedContacts().toString(), 4, storedContacts().size());
         Sipp.Running caller = callerTimingOut(registerCaller());
         MockApns.Push refused = nextApns(10);
         assertEquals("APNs refused the push: " + refused.pushType(), "REJECTED", refused.token());
-        Await.until("the dead device's binding is removed", 10, () -> storedContacts().stream().noneMatch(c -> c.contains("D3ADV0IP")));
-        nextFcm(10);
-        nextFcm(10); // the 500 is retried
+        assertEquals("gone-browser", webPush.next(10).subscription());
+        Await.until("the dead devices' bindings are removed", 10, () -> storedContacts().stream()
+                .noneMatch(c -> c.contains("D3ADV0IP") || c.contains("gone-browser") || c.contains("uninstalled-fcm")));
+        Await.until("the 500 is retried", 10, () -> fcm.count("fcm-device-token") >= 2);
         gateway.assertPassed(caller.await());
         assertTrue("the device whose service failed is kept: " + storedContacts(),
                 storedContacts().stream().anyMatch(c -> c.contains("fcm-device-token")));
@@ -553,6 +587,31 @@ public class GatewayTest {
     }
 
     /**
+     * A legacy Linphone device with only a remote token gets its call as an alert with its own
+     * localization key (pn-call-str), and pn-silent asks for background pushes instead.
+     */
+    @Test
+    public void legacyLinphoneAlertStringsAndSilentAreHonoured() throws Exception {
+        start(false, "4");
+        registerInstance(instance(10), PushgateProcess.freePort(),
+                ";pn-type=apple;pn-tok=L3GACYT0KEN:remote;app-id=" + MockApns.BUNDLE + ".dev;pn-call-str=IC_MSG;pn-msg-str=IM_MSG");
+        gateway.assertPassed(callerTimingOut(registerCaller()).await());
+        MockApns.Push call = nextApns(10);
+        assertEquals("L3GACYT0KEN", call.token());
+        assertEquals("alert", call.pushType());
+        assertTrue(call.payload(), call.payload().contains("\"loc-key\":\"IC_MSG\""));
+
+        registerInstance(instance(11), PushgateProcess.freePort(), ";pn-type=apple;pn-tok=S1LENTT0KEN:remote;app-id="
+                + MockApns.BUNDLE + ".dev;pn-silent=1");
+        apns.drain();
+        gateway.assertPassed(callerTimingOut(registerCaller()).await());
+        java.util.List<MockApns.Push> silent = new java.util.ArrayList<>();
+        for (MockApns.Push p = apns.next(5); p != null; p = apns.next(2)) if (p.token().equals("S1LENTT0KEN")) silent.add(p);
+        assertFalse("pushed", silent.isEmpty());
+        for (MockApns.Push p : silent) assertEquals(p.payload(), "background", p.pushType());
+    }
+
+    /**
      * A device that relies on the gateway (+sip.pnsreg) is pushed before its binding expires, again
      * when it does not come back, and no more once it has registered.
      */
@@ -561,7 +620,7 @@ public class GatewayTest {
         extraConfig = "[wake-up]\nbefore = 597\nretry = 1\n"; // Expires is 600: the first push after 3 s
         start(false, null);
         int port = PushgateProcess.freePort();
-        registerInstance(INSTANCE + ";+sip.pnsreg", port, APNS_PARAMS);
+        registerInstance(INSTANCE + ";+sip.pnsreg", port, APNS_PARAMS, "Feature-Caps: *\\*;\\+sip\\.pnsreg=\"597\"");
         MockApns.Push first = nextApns(10);
         assertEquals("background", first.pushType());
         assertEquals("a background push goes to the remote token", "REM0TET0KEN", first.token());

@@ -45,8 +45,10 @@ final class FcmService implements PushService {
         this.baseUrl = settings.url().replaceAll("/+$", "");
         this.timeout = Duration.ofSeconds(timeoutSeconds);
         this.executor = executor;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).executor(executor).build();
         projects.putAll(readProjects(settings));
+        // A client only for apps that exist: on Java 17 it cannot be closed, its selector thread
+        // lives until the client is collected, and most roles have no FCM app.
+        this.http = projects.isEmpty() ? null : HttpClient.newBuilder().connectTimeout(timeout).executor(executor).build();
     }
 
     /** Reads every service-account file (no token is fetched): what check-config verifies and the service uses. */

@@ -63,10 +63,7 @@ final class WebhookService implements PushService {
     }
 
     static PushOutcome outcome(int status, String retryAfter) {
-        String reason = "HTTP " + status;
-        if (status == 404 || status == 410) return PushOutcome.tokenGone("webhook", reason);
-        if (status == 403) return PushOutcome.credentials("webhook", reason);
-        return PushOutcome.ofHttpStatus("webhook", status, reason, retryAfter);
+        return PushOutcome.ofDeviceResource("webhook", status, retryAfter);
     }
 
     static JsonObject document(PushNotification n) {

@@ -1,0 +1,91 @@
+package io.pushgate.itest;
+
+import static io.pushgate.itest.Requests.auth;
+
+/**
+ * alice's side of a call through the registrar/proxy to a sleeping user, handled by the push
+ * application server: the 407 round, its 183 with early media, and once the callee registered,
+ * its 200 and its re-INVITE with the callee's media.
+ */
+final class PushedCalls {
+    private PushedCalls() {}
+
+    static String invite(String callee, int cseq, String authLine, int rtpPort) {
+        return """
+                INVITE sip:%1$s@[remote_ip]:[remote_port] SIP/2.0
+                Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                Max-Forwards: 70
+                From: <sip:alice@[remote_ip]>;tag=[pid]c[call_number]
+                To: <sip:%1$s@[remote_ip]>
+                Call-ID: [call_id]
+                CSeq: %2$d INVITE
+                Contact: <sip:alice@[local_ip]:[local_port]>
+                %3$s
+                Content-Type: application/sdp
+                Content-Length: [len]
+
+                v=0
+                o=alice 1 1 IN IP4 127.0.0.1
+                s=-
+                c=IN IP4 127.0.0.1
+                t=0 0
+                m=audio %4$d RTP/AVP 0 8
+                a=rtpmap:0 PCMU/8000
+                a=rtpmap:8 PCMA/8000
+                """.formatted(callee, cseq, authLine, rtpPort);
+    }
+
+    static String inDialog(String callee, String method, int cseq) {
+        return """
+                %2$s [next_url] SIP/2.0
+                Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                [routes]
+                Max-Forwards: 70
+                From: <sip:alice@[remote_ip]>;tag=[pid]c[call_number]
+                To: <sip:%1$s@[remote_ip]>[peer_tag_param]
+                Call-ID: [call_id]
+                CSeq: %3$d %2$s
+                Content-Length: 0
+                """.formatted(callee, method, cseq);
+    }
+
+    /** alice's INVITE with the 407 round; ends having received the 183 with our SDP answer. */
+    static String[] callUntilEarlyMedia(String callee, int rtpPort) {
+        return callUntilEarlyMedia(callee, rtpPort, false);
+    }
+
+    /** The same; {@code relayed}: the proxy anchors media in rtpengine, whose address the 183 then carries. */
+    static String[] callUntilEarlyMedia(String callee, int rtpPort, boolean relayed) {
+        String[] checks = relayed ? new String[] {"m=audio [0-9]+ RTP/AVP 0"}
+                : new String[] {"m=audio [0-9]+ RTP/AVP 0", "c=IN IP4 127\\.0\\.0\\.2", "a=sendonly"};
+        return new String[] {
+                Sipp.send(invite(callee, 1, "", rtpPort)),
+                Sipp.optional(100),
+                Sipp.recv(407),
+                Sipp.ackNon2xx("sip:" + callee + "@[remote_ip]:[remote_port]"),
+                Sipp.send(invite(callee, 2, auth("alice", "pw-alice"), rtpPort)),
+                Sipp.optional(100),
+                Sipp.recv(183, checks)};
+    }
+
+    /** The same, then our 200 and, once acknowledged, our re-INVITE with the callee's media (answered). */
+    static String[] callUntilConnected(String callee, int rtpPort) {
+        return callUntilConnected(callee, rtpPort, false);
+    }
+
+    static String[] callUntilConnected(String callee, int rtpPort, boolean relayed) {
+        return concat(callUntilEarlyMedia(callee, rtpPort, relayed),
+                Sipp.optional(180),
+                "<recv response=\"200\" rrs=\"true\"/>",
+                Sipp.sendOnce(inDialog(callee, "ACK", 2)),
+                "<recv request=\"INVITE\"><action><ereg regexp=\"o=pushgate [0-9]+ 2 \" search_in=\"body\" check_it=\"true\" assign_to=\"o\"/></action></recv>",
+                Calls.answerWithSdp().replace(";tag=[pid]s[call_number]", ""),
+                "<recv request=\"ACK\"/>");
+    }
+
+    static String[] concat(String[] head, String... tail) {
+        String[] out = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, out, head.length, tail.length);
+        return out;
+    }
+}
