@@ -101,7 +101,7 @@ final class ForkContext {
             try {
                 startBranch(b, true);
             } catch (RuntimeException | javax.servlet.sip.ServletParseException e) {
-                log.warn("call {}: cannot fork to re-registered {}: {}", request.getCallId(), b.contactUri(), e.toString());
+                log.warn("call {}: cannot fork to re-registered {}: {}", request.getCallId(), PushParams.redacted(b.contactUri()), e.toString());
             }
         }
     }
@@ -116,7 +116,7 @@ final class ForkContext {
         t.routeOnto(branch.getRequest());
         branches.put(branch, b);
         ((MobicentsProxyBranch) branch).start();
-        log.info("call {} for {}: {} branch to {}", request.getCallId(), aor, late ? "fork-late" : "first", t.uri());
+        log.info("call {} for {}: {} branch to {}", request.getCallId(), aor, late ? "fork-late" : "first", PushParams.redacted(t.uri().toString()));
         trace.branch(PushParams.redacted(t.uri().toString()), late);
         if (!late) schedulePush(b);
     }
@@ -132,7 +132,7 @@ final class ForkContext {
         try {
             params = PushParams.parseUri(b.contactUri()).orElse(null);
         } catch (PushParams.InvalidPushParams e) {
-            log.warn("binding {} has unusable push parameters: {}", b.contactUri(), e.getMessage());
+            log.warn("binding {} has unusable push parameters: {}", PushParams.redacted(b.contactUri()), e.getMessage());
             return;
         }
         if (params == null) return;

@@ -73,7 +73,7 @@ public final class MessageRelay {
                 PushParams.parseUri(b.contactUri()).ifPresent(p -> push.send(new PushNotification(PushNotification.Kind.MESSAGE, p,
                         req.getFrom().getURI().toString(), aor, req.getCallId(), Duration.ofSeconds(expiresSeconds))));
             } catch (PushParams.InvalidPushParams e) {
-                log.debug("no push for {}: {}", b.contactUri(), e.getMessage());
+                log.debug("no push for {}: {}", PushParams.redacted(b.contactUri()), e.getMessage());
             }
         }
         deliver(m, bindings);
@@ -114,7 +114,7 @@ public final class MessageRelay {
                 if (m.body().length > 0) out.setContent(m.body(), m.contentType());
                 out.send();
             } catch (IOException | javax.servlet.ServletException | RuntimeException e) {
-                log.warn("stored message {} not sent to {}: {}", m.id(), b.contactUri(), e.toString());
+                log.warn("stored message {} not sent to {}: {}", m.id(), PushParams.redacted(b.contactUri()), e.toString());
             }
         }
     }

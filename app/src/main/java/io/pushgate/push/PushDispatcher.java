@@ -162,7 +162,7 @@ public final class PushDispatcher implements PushCapabilities, AutoCloseable {
         Sent first = sent.putIfAbsent(key, fresh);
         if (first != null && first.until() - now > 0) {
             DEDUPLICATED.labelValues(n.kind().token()).inc();
-            log.info("{} push for call {} to {} already sent, not again", n.kind(), n.callId(), n.target().param());
+            log.info("{} push for call {} to {} already sent, not again", n.kind(), n.callId(), n.target().app());
             return first.outcome();
         }
         if (first != null) sent.put(key, fresh);
@@ -170,7 +170,7 @@ public final class PushDispatcher implements PushCapabilities, AutoCloseable {
         for (Slot s : slots) if (service == null && s.service.serves(n.target())) service = s.service;
         CompletableFuture<PushOutcome> result = service == null
                 ? CompletableFuture.completedFuture(PushOutcome.refused(n.target().provider(), "no push service for "
-                        + n.target().provider() + " " + n.target().param()))
+                        + n.target().provider() + " " + n.target().app()))
                 : attempt(service, n, now + n.ttl().toNanos(), 1);
         result.handle((o, e) -> o != null ? o : PushOutcome.refused(n.target().provider(), String.valueOf(e))).thenAccept(o -> {
             try {
@@ -198,7 +198,7 @@ public final class PushDispatcher implements PushCapabilities, AutoCloseable {
                         return CompletableFuture.completedFuture(o.afterAttempts(attempt));
                     }
                     RETRIES.labelValues(label(n)).inc();
-                    log.info("{} push for call {} to {}: {} ({}), try {} in {} ms", n.kind(), n.callId(), n.target().param(),
+                    log.info("{} push for call {} to {}: {} ({}), try {} in {} ms", n.kind(), n.callId(), n.target().app(),
                             o.provider(), o.reason(), attempt + 1, delayMs);
                     return CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS, executor))
                             .thenCompose(x -> attempt(service, n, deadline, attempt + 1));
@@ -215,7 +215,7 @@ public final class PushDispatcher implements PushCapabilities, AutoCloseable {
 
     private void finished(PushNotification n, PushOutcome o, long nanos) {
         String provider = label(n);
-        String app = o.provider() + " " + n.target().param();
+        String app = o.provider() + " " + n.target().app();
         PUSHES.labelValues(provider, n.kind().token(), o.status().name().toLowerCase(Locale.ROOT)).inc();
         LATENCY.labelValues(provider).observe(nanos / 1e9);
         switch (o.status()) {
@@ -224,7 +224,7 @@ public final class PushDispatcher implements PushCapabilities, AutoCloseable {
                     CREDENTIALS_FAILING.labelValues(provider).dec();
                     log.info("credentials of {} work again", app);
                 }
-                log.info("{} push for call {} to {} accepted by {}{}", n.kind(), n.callId(), n.target().param(), o.provider(), tries(o));
+                log.info("{} push for call {} to {} accepted by {}{}", n.kind(), n.callId(), n.target().app(), o.provider(), tries(o));
             }
             case CREDENTIALS -> {
                 if (failingCredentials.add(app)) {
@@ -235,7 +235,7 @@ public final class PushDispatcher implements PushCapabilities, AutoCloseable {
             case TOKEN_GONE -> {
                 TOKENS_GONE.labelValues(provider).inc();
                 log.warn("{} push for call {} to {} failed at {}: token no longer valid ({}); the device is forgotten",
-                        n.kind(), n.callId(), n.target().param(), o.provider(), o.reason());
+                        n.kind(), n.callId(), n.target().app(), o.provider(), o.reason());
                 for (TokenGoneListener l : tokenListeners) {
                     try {
                         l.accept(n, o);
@@ -244,7 +244,7 @@ public final class PushDispatcher implements PushCapabilities, AutoCloseable {
                     }
                 }
             }
-            default -> log.warn("{} push for call {} to {} failed at {}{}: {}", n.kind(), n.callId(), n.target().param(),
+            default -> log.warn("{} push for call {} to {} failed at {}{}: {}", n.kind(), n.callId(), n.target().app(),
                     o.provider(), tries(o), o.reason());
         }
     }

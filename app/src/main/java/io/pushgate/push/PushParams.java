@@ -121,6 +121,23 @@ public record PushParams(String provider, String prid, String param, String purr
         return java.net.URLDecoder.decode(prid.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /**
+     * The app a push goes to, safe for logs and metrics: the APNs bundle, the FCM project, the
+     * WebPush service's host. Never the token, nor WebPush's pn-param (the subscription's secret).
+     */
+    public String app() {
+        if (isApns()) return bundleId();
+        if (provider.equals("fcm")) return param;
+        if (provider.equals("webpush")) {
+            try {
+                return String.valueOf(java.net.URI.create(endpoint()).getHost());
+            } catch (IllegalArgumentException e) {
+                return "webpush";
+            }
+        }
+        return provider;
+    }
+
     public boolean isApns() { return provider.equals("apns") || provider.equals("apns.dev"); }
 
     /**
@@ -165,8 +182,12 @@ public record PushParams(String provider, String prid, String param, String purr
         return v;
     }
 
-    /** A contact or URI without its push token (pn-prid, pn-tok): a token is a credential of the device. */
+    /**
+     * A contact or URI without its push token (pn-prid, pn-tok), nor a WebPush subscription's keys
+     * (its pn-param): they are credentials of the device.
+     */
     public static String redacted(String contact) {
-        return contact.replaceAll("(?i)(;pn-prid=)[^;?>]*", "$1***").replaceAll("(?i)(;pn-tok=)[^;?>]*", "$1***");
+        String r = contact.replaceAll("(?i)(;pn-prid=)[^;?>]*", "$1***").replaceAll("(?i)(;pn-tok=)[^;?>]*", "$1***");
+        return r.toLowerCase(Locale.ROOT).contains("pn-provider=webpush") ? r.replaceAll("(?i)(;pn-param=)[^;?>]*", "$1***") : r;
     }
 }

@@ -160,7 +160,7 @@ public final class PushCallServer implements RequestStep {
                             });
                 }));
             } catch (PushParams.InvalidPushParams e) {
-                log.warn("call {} for {}: device {} has unusable push parameters: {}", req.getCallId(), callee, uri, e.getMessage());
+                log.warn("call {} for {}: device {} has unusable push parameters: {}", req.getCallId(), callee, PushParams.redacted(uri), e.getMessage());
             }
         }
         if (call != null) call.devicesPushed(sends.size());

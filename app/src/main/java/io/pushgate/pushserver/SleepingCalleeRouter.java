@@ -84,7 +84,7 @@ public final class SleepingCalleeRouter implements RequestStep {
             for (ListIterator<String> it = resp.getHeaders(DEVICE_GONE_HEADER); it.hasNext(); ) {
                 String uri = it.next().trim();
                 if (uri.startsWith("<") && uri.indexOf('>') > 0) uri = uri.substring(1, uri.indexOf('>'));
-                if (devices.forget(aor, uri)) log.info("push device {} of {} forgotten: its push token is no longer valid", uri, aor);
+                if (devices.forget(aor, uri)) log.info("push device {} of {} forgotten: its push token is no longer valid", io.pushgate.push.PushParams.redacted(uri), aor);
             }
         }
         resp.removeHeader(DEVICE_GONE_HEADER);

@@ -76,6 +76,17 @@ public class PushParamsTest {
         expectInvalid("sip:a@h;pn-provider=a%20b;pn-prid=x");
     }
 
+    /** What reaches a log or a trace: never a token, nor a WebPush subscription's keys. */
+    @Test
+    public void redactedAndAppHideTheDevicesSecrets() throws Exception {
+        String keys = "B".repeat(87) + "." + "A".repeat(22);
+        String web = "sip:a@h;pn-provider=webpush;pn-prid=https://push.example/s/1;pn-param=" + keys;
+        assertEquals("sip:a@h;pn-provider=webpush;pn-prid=***;pn-param=***", PushParams.redacted(web));
+        assertEquals("push.example", PushParams.parseUri(web).orElseThrow().app());
+        assertEquals("sip:a@h;pn-provider=fcm;pn-prid=***;pn-param=proj", PushParams.redacted("sip:a@h;pn-provider=fcm;pn-prid=tok;pn-param=proj"));
+        assertEquals("org.x", parse("sip:a@h;pn-provider=apns;pn-prid=tok;pn-param=TEAM123456.org.x.voip").app());
+    }
+
     /** RFC 8599: pn-provider alone asks whether the service is there (and for its VAPID key); no device yet. */
     @Test
     public void aProviderAloneIsAQueryNotADevice() throws Exception {
