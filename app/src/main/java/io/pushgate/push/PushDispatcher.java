@@ -58,11 +58,14 @@ public final class PushDispatcher implements PushCapabilities, AutoCloseable {
     /** One provider and the service it opened from the credential files as they were when stamped. */
     private static final class Slot {
         final PushProvider provider;
+        /** The pn-provider values it takes: fixed by the configuration, read once. */
+        final Set<String> takes;
         volatile PushService service;
         volatile String stamp;
 
-        Slot(PushProvider provider, PushService service, String stamp) {
+        Slot(PushProvider provider, Set<String> takes, PushService service, String stamp) {
             this.provider = provider;
+            this.takes = takes;
             this.service = service;
             this.stamp = stamp;
         }
@@ -78,6 +81,8 @@ public final class PushDispatcher implements PushCapabilities, AutoCloseable {
     private final Set<String> providers = new HashSet<>();
     private final PushSettings settings;
     private final Map<String, Sent> sent = new ConcurrentHashMap<>();
+    /** Size of {@link #sent} at which expired entries are next swept out; doubles with what stays. */
+    private volatile int sweepAt = 1024;
     private final Set<String> failingCredentials = ConcurrentHashMap.newKeySet();
     private final List<TokenGoneListener> tokenListeners = new CopyOnWriteArrayList<>();
 
@@ -92,8 +97,9 @@ public final class PushDispatcher implements PushCapabilities, AutoCloseable {
             return t;
         });
         for (PushProvider p : pushProviders) {
-            slots.add(0, new Slot(p, p.open(config, executor), p.credentialsStamp(config)));
-            providers.addAll(p.providers(config));
+            Set<String> takes = Set.copyOf(p.providers(config));
+            slots.add(0, new Slot(p, takes, p.open(config, executor), p.credentialsStamp(config)));
+            providers.addAll(takes);
         }
         this.watcher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "pushgate-push-credentials");
@@ -120,7 +126,7 @@ public final class PushDispatcher implements PushCapabilities, AutoCloseable {
             }
             PushService old = slot.service;
             slot.service = fresh;
-            log.info("push credentials re-read for {}", slot.provider.providers(config));
+            log.info("push credentials re-read for {}", slot.takes);
             // pushes already handed to the old service finish there
             watcher.schedule(old::close, settings.timeoutSeconds(), TimeUnit.SECONDS);
         }
@@ -143,7 +149,7 @@ public final class PushDispatcher implements PushCapabilities, AutoCloseable {
 
     @Override
     public List<String> featureCaps(String provider) {
-        for (Slot s : slots) if (s.provider.providers(config).contains(provider)) return s.service.featureCaps();
+        for (Slot s : slots) if (s.takes.contains(provider)) return s.service.featureCaps();
         return List.of();
     }
 
@@ -157,7 +163,11 @@ public final class PushDispatcher implements PushCapabilities, AutoCloseable {
     public CompletableFuture<PushOutcome> send(PushNotification n) {
         long now = System.nanoTime();
         String key = n.kind() + "\n" + n.callId() + "\n" + n.target().provider() + "\n" + n.target().prid();
-        if (sent.size() > 1024) sent.values().removeIf(s -> s.until() - now < 0);
+        if (sent.size() > sweepAt) {
+            // not on every push: with many calls live, a sweep that frees nothing would run each time
+            sent.values().removeIf(s -> s.until() - now < 0);
+            sweepAt = Math.max(1024, 2 * sent.size());
+        }
         Sent fresh = new Sent(new CompletableFuture<>(), now + n.ttl().toNanos());
         Sent first = sent.putIfAbsent(key, fresh);
         if (first != null && first.until() - now > 0) {
