@@ -84,16 +84,15 @@ public final class PushgateProcess implements AutoCloseable {
     public String uri() { return "127.0.0.1:" + sipPort; }
 
     /** Thread names of the running server (jstack), numbered pools folded: "name x count" per line. */
-    public String threadNames() throws Exception {
+    /** Live threads of the server by name, numbered pool members counted under one name (from jstack). */
+    public java.util.SortedMap<String, Integer> threadCounts() throws Exception {
         Process p = new ProcessBuilder("jstack", Long.toString(process.pid())).redirectErrorStream(true).start();
-        java.util.Map<String, Integer> names = new java.util.TreeMap<>();
+        java.util.SortedMap<String, Integer> names = new java.util.TreeMap<>();
         for (String line : new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList()) {
             if (line.startsWith("\"")) names.merge(line.substring(1, line.indexOf('"', 1)).replaceAll("-?\\d+$", ""), 1, Integer::sum);
         }
         p.waitFor();
-        StringBuilder b = new StringBuilder();
-        names.forEach((n, c) -> b.append(n).append(" x").append(c).append('\n'));
-        return b.toString();
+        return names;
     }
 
     public PushgateProcess start() throws Exception {
