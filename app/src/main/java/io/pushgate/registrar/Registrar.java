@@ -51,6 +51,13 @@ public final class Registrar implements RequestStep {
             ex.reply(404, "Unknown User");
             return;
         }
+        String unsupported = unsupportedRequirements(req);
+        if (!unsupported.isEmpty()) {
+            SipServletResponse r = ex.response(420, "Bad Extension");
+            r.setHeader("Unsupported", unsupported);
+            ex.send(r);
+            return;
+        }
         String aor = domain.aor(user);
         RegisterRequest register = RegisterRequest.of(req);
         int tooBrief = settings.tooBrief(register);
@@ -94,5 +101,14 @@ public final class Registrar implements RequestStep {
             store.update(aor, upserts, removals, register.wildcard(), settings.maxContacts());
             return true;
         }
+    }
+
+    /** Option tags in Require that this registrar does not implement (RFC 3261 section 8.2.2.3): only Path (RFC 3327). */
+    private static String unsupportedRequirements(SipServletRequest req) {
+        java.util.List<String> unsupported = new java.util.ArrayList<>();
+        req.getHeaders("Require").forEachRemaining(value -> {
+            for (String tag : value.split(",")) if (!tag.isBlank() && !tag.trim().equalsIgnoreCase("path")) unsupported.add(tag.trim());
+        });
+        return String.join(", ", unsupported);
     }
 }

@@ -48,6 +48,15 @@ public final class StackHeaders {
         }
     }
 
+    /** Header lines the stack could not parse and kept aside (it drops them from the servlet API's view). */
+    public static java.util.List<String> unparsed(SipServletMessage message) {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        if (message instanceof MobicentsSipServletMessage m && m.getMessage() instanceof gov.nist.javax.sip.message.SIPMessage s) {
+            s.getUnrecognizedHeaders().forEachRemaining(lines::add);
+        }
+        return lines;
+    }
+
     private static HeaderFactory headerFactory() {
         try {
             return javax.sip.SipFactory.getInstance().createHeaderFactory();

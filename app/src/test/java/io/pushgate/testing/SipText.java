@@ -1,5 +1,15 @@
 package io.pushgate.testing;
 
+import gov.nist.javax.sip.header.CSeq;
+import gov.nist.javax.sip.header.CallID;
+import gov.nist.javax.sip.header.ContentLength;
+import gov.nist.javax.sip.header.From;
+import gov.nist.javax.sip.header.RequestLine;
+import gov.nist.javax.sip.header.StatusLine;
+import gov.nist.javax.sip.header.To;
+import gov.nist.javax.sip.header.Via;
+import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.parser.StringMsgParser;
 import java.text.ParseException;
 import javax.sip.PeerUnavailableException;
 import javax.sip.message.Request;
@@ -45,10 +55,16 @@ public final class SipText {
         }
     }
 
-    /** Parses a request; lines may end in \n, a Content-Length is added when missing. */
+    /**
+     * Parses a request as the stack does on arrival: a header that does not parse is kept aside
+     * as unrecognized, except the ones a transaction needs (From, To, CSeq, Via, Call-ID,
+     * Content-Length), whose failure fails the message. Lines may end in \n; a Content-Length is
+     * added when missing.
+     */
     static Request request(String text) {
         try {
-            return SipFactoryImpl.messageFactory.createRequest(normalize(text));
+            return (Request) new StringMsgParser().parseSIPMessage(normalize(text).getBytes(java.nio.charset.StandardCharsets.UTF_8), true,
+                    false, SipText::asTheStackDoes);
         } catch (ParseException e) {
             throw new IllegalArgumentException("not a SIP request: " + e.getMessage() + "\n" + text, e);
         }
@@ -60,6 +76,14 @@ public final class SipText {
         } catch (ParseException e) {
             throw new IllegalArgumentException(e);
         }
+    }
+
+    private static final java.util.Set<Class<?>> ESSENTIAL = java.util.Set.of(From.class, To.class, CSeq.class, Via.class, CallID.class,
+            ContentLength.class, RequestLine.class, StatusLine.class);
+
+    private static void asTheStackDoes(ParseException e, SIPMessage message, Class<?> header, String line, String raw) throws ParseException {
+        if (header != null && ESSENTIAL.contains(header)) throw e;
+        message.addUnparsed(line);
     }
 
     private static String normalize(String text) {

@@ -96,12 +96,7 @@ public final class PushgateProcess implements AutoCloseable {
     }
 
     public PushgateProcess start() throws Exception {
-        starts++;
-        log = dir.resolve("server-" + starts + ".log");
-        ProcessBuilder pb = new ProcessBuilder(javaCommand(List.of("run", "--config", config.toString())));
-        pb.redirectErrorStream(true).redirectOutput(log.toFile()).directory(dir.toFile());
-        pb.environment().putAll(environment);
-        process = pb.start();
+        launch();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {
             String out = Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
@@ -110,6 +105,26 @@ public final class PushgateProcess implements AutoCloseable {
             Thread.sleep(100);
         }
         throw new IllegalStateException("Pushgate not ready after 90 s:\n" + tail(log()));
+    }
+
+    /** Starts the server without waiting for it to be ready. */
+    public PushgateProcess launch() throws IOException {
+        starts++;
+        log = dir.resolve("server-" + starts + ".log");
+        ProcessBuilder pb = new ProcessBuilder(javaCommand(List.of("run", "--config", config.toString())));
+        pb.redirectErrorStream(true).redirectOutput(log.toFile()).directory(dir.toFile());
+        pb.environment().putAll(environment);
+        process = pb.start();
+        return this;
+    }
+
+    /** Asks the server to stop (SIGTERM) without waiting for it. */
+    public void requestStop() {
+        if (process != null) process.destroy();
+    }
+
+    public boolean alive() {
+        return process != null && process.isAlive();
     }
 
     /** Runs a command of the launcher (subscriber, alias, ...) against this server's configuration. */

@@ -30,7 +30,8 @@ import org.apache.log4j.Logger;
 public final class SipContainer {
     private static final Logger log = Logger.getLogger(SipContainer.class);
     /** Every method the default application router hands to our application. */
-    private static final String[] ROUTED_METHODS = {
+    /** The methods the application router hands to the application; EarlyRefusals answers the others 405. */
+    static final String[] ROUTED_METHODS = {
             "REGISTER", "INVITE", "MESSAGE", "OPTIONS", "SUBSCRIBE", "NOTIFY", "PUBLISH", "REFER", "INFO", "UPDATE", "PRACK", "BYE"};
 
     private final ServerSettings settings;
@@ -117,6 +118,7 @@ public final class SipContainer {
             SipTraffic.publish(d, d.getSipStack() instanceof gov.nist.javax.sip.stack.SIPTransactionStack s ? s : null);
             ApplicationRouter.publish(d);
         }
+        ServiceGate.servingWhen(() -> sipContexts().stream().anyMatch(c -> c instanceof org.apache.catalina.core.StandardContext sc && sc.getAvailable()));
         for (Path archive : archives) deploy(archive, base);
     }
 
@@ -174,6 +176,7 @@ public final class SipContainer {
     }
 
     public void stop() {
+        ServiceGate.stopping();
         proxyTimers.close();
         if (management != null) management.close();
         if (service == null) return;
@@ -220,7 +223,8 @@ public final class SipContainer {
         p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
         p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
         p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", WatchedProcessorFactory.class.getName());
-        p.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", RetransmissionCounter.class.getName());
+        p.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", StackValves.class.getName());
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", StrictMessageParser.Factory.class.getName());
         // The stack would rewrite a WebSocket client's ".invalid" Via and Contact to its socket address;
         // browsers (SIP.js) then drop every response, and the contact would not be stored as sent.
         // The registrar keeps the socket address beside the binding instead (RFC 7118 section 5).

@@ -1,0 +1,59 @@
+package io.pushgate.runtime;
+
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.stack.MessageChannel;
+import gov.nist.javax.sip.stack.SIPMessageValve;
+import javax.sip.SipStack;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+/**
+ * What must be refused before the container sees it: a request of another SIP version than 2.0
+ * (marked by {@link StrictMessageParser}) gets 505; an INVITE without Contact (RFC 2543 allowed
+ * it) gets 400, where the container would fail to make its transaction and answer 500; a method
+ * the application router does not route gets 405, where the container would relay it itself,
+ * past every check of the application (an open relay for any unknown method).
+ */
+final class EarlyRefusals implements SIPMessageValve {
+    private static final String MARK = StrictMessageParser.VERSION_MARK + ":";
+    private static final java.util.Set<String> ALLOWED = allowed();
+    private static final String ALLOW = String.join(", ", new java.util.TreeSet<>(ALLOWED));
+
+    private static java.util.Set<String> allowed() {
+        java.util.Set<String> methods = new java.util.HashSet<>(java.util.List.of(SipContainer.ROUTED_METHODS));
+        methods.add(Request.ACK);
+        methods.add(Request.CANCEL);
+        return java.util.Set.copyOf(methods);
+    }
+
+    @Override
+    public boolean processRequest(SIPRequest request, MessageChannel channel) {
+        var unparsed = request.getUnrecognizedHeaders();
+        while (unparsed.hasNext()) {
+            if (unparsed.next().regionMatches(true, 0, MARK, 0, MARK.length())) {
+                StackValves.answer(request, channel, Response.VERSION_NOT_SUPPORTED, "Version Not Supported", null, null);
+                return false;
+            }
+        }
+        if (!ALLOWED.contains(request.getMethod())) {
+            StackValves.answer(request, channel, Response.METHOD_NOT_ALLOWED, "Method Not Allowed", "Allow", ALLOW);
+            return false;
+        }
+        if (Request.INVITE.equals(request.getMethod()) && request.getHeader("Contact") == null) {
+            StackValves.answer(request, channel, Response.BAD_REQUEST, "Missing Contact", null, null);
+            return false;
+        }
+        return true;
+    }
+
+    @Override
+    public boolean processResponse(Response response, MessageChannel channel) {
+        return true;
+    }
+
+    @Override
+    public void init(SipStack stack) {}
+
+    @Override
+    public void destroy() {}
+}

@@ -1,0 +1,92 @@
+package io.pushgate.runtime;
+
+import gov.nist.javax.sip.header.CSeq;
+import gov.nist.javax.sip.header.CallID;
+import gov.nist.javax.sip.header.ContentLength;
+import gov.nist.javax.sip.header.ContentType;
+import gov.nist.javax.sip.header.Expires;
+import gov.nist.javax.sip.header.From;
+import gov.nist.javax.sip.header.MaxForwards;
+import gov.nist.javax.sip.header.NameMap;
+import gov.nist.javax.sip.header.RequestLine;
+import gov.nist.javax.sip.header.StatusLine;
+import gov.nist.javax.sip.header.To;
+import gov.nist.javax.sip.header.Via;
+import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.parser.Lexer;
+import gov.nist.javax.sip.parser.MessageParser;
+import gov.nist.javax.sip.parser.MessageParserFactory;
+import gov.nist.javax.sip.parser.ParseExceptionListener;
+import gov.nist.javax.sip.parser.StringMsgParser;
+import gov.nist.javax.sip.stack.SIPTransactionStack;
+import java.text.ParseException;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The stack's parser, with two things it lets pass that RFC 3261 does not (RFC 4475 sections
+ * 3.1.2.16 and 3.3.8): a request line of another SIP version, which it would read as SIP/2.0,
+ * and a second value of a header that takes one, which it would silently keep or drop. The
+ * version is kept on the message for {@link EarlyRefusals} to answer 505; a repeated header
+ * is reported as a header that does not parse, which the stack answers 400 (To, From, Call-ID,
+ * CSeq, Content-Length) or hands to the application as unparsed (the others, refused there).
+ */
+public final class StrictMessageParser extends StringMsgParser {
+    /** The unparsed line carrying a request line's version other than SIP/2.0. */
+    static final String VERSION_MARK = "Pushgate-Received-Version";
+
+    // Not Content-Length, which every message is made with before its headers are read: counted
+    // instead, per message (a parser reads one message at a time).
+    private static final Map<Class<?>, String> SINGLE = Map.of(To.class, "To", From.class, "From", CallID.class, "Call-ID",
+            CSeq.class, "CSeq", MaxForwards.class, "Max-Forwards", ContentType.class, "Content-Type", Expires.class, "Expires");
+
+    /** Named by the stack's MESSAGE_PARSER_FACTORY property. */
+    public static final class Factory implements MessageParserFactory {
+        @Override
+        public MessageParser createMessageParser(SIPTransactionStack stack) {
+            return new StrictMessageParser();
+        }
+    }
+
+    // The UDP channel's policy for a header that does not parse; the stream channels pass no
+    // listener, and the header would vanish without a word.
+    private static final Set<Class<?>> ESSENTIAL = Set.of(From.class, To.class, CSeq.class, Via.class, CallID.class,
+            ContentLength.class, RequestLine.class, StatusLine.class);
+
+    private static void asTheUdpChannelDoes(ParseException e, SIPMessage message, Class<?> header, String line, String raw) throws ParseException {
+        if (header != null && ESSENTIAL.contains(header)) throw e;
+        message.addUnparsed(line);
+    }
+
+    private int contentLengths;
+
+    @Override
+    public SIPMessage parseSIPMessage(byte[] message, boolean readBody, boolean strict, ParseExceptionListener listener) throws ParseException {
+        return super.parseSIPMessage(message, readBody, strict, listener != null ? listener : StrictMessageParser::asTheUdpChannelDoes);
+    }
+
+    @Override
+    protected SIPMessage processFirstLine(String line, ParseExceptionListener listener, byte[] raw) throws ParseException {
+        contentLengths = 0;
+        SIPMessage message = super.processFirstLine(line, listener, raw);
+        String version = line.strip();
+        version = version.substring(version.lastIndexOf(' ') + 1);
+        if (!line.startsWith("SIP/") && !version.equalsIgnoreCase("SIP/2.0")) message.addUnparsed(VERSION_MARK + ": " + version);
+        return message;
+    }
+
+    @Override
+    protected void processHeader(String header, SIPMessage message, ParseExceptionListener listener, byte[] raw) throws ParseException {
+        if (header != null && !header.isEmpty()) {
+            Class<?> type = NameMap.getClassFromName(Lexer.getHeaderName(header));
+            String name = type == null ? null : type == ContentLength.class ? "Content-Length" : SINGLE.get(type);
+            boolean repeated = type == ContentLength.class ? ++contentLengths > 1 : name != null && message.getHeader(name) != null;
+            if (repeated) {
+                listener.handleException(new ParseException("a second " + name, 0), message, type, header,
+                        raw == null ? null : new String(raw, java.nio.charset.StandardCharsets.UTF_8));
+                return;
+            }
+        }
+        super.processHeader(header, message, listener, raw);
+    }
+}
