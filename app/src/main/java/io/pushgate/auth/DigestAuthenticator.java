@@ -54,7 +54,10 @@ public final class DigestAuthenticator implements RequestStep {
         }
         boolean register = "REGISTER".equals(req.getMethod());
         String source = req.getInitialRemoteAddr();
-        long locked = throttle.lockedFor(source);
+        // Failures count per account and source together: a sender spoofing a victim's address
+        // over UDP locks out only the account it names from there, not everyone behind it.
+        String throttled = claimedUser(req, register) + " from " + source;
+        long locked = throttle.lockedFor(throttled);
         if (locked > 0) {
             FAILURES.labelValues("locked_out").inc();
             SipServletResponse r = ex.response(403, "Too Many Failed Authentications");
@@ -75,6 +78,11 @@ public final class DigestAuthenticator implements RequestStep {
             ex.reply(400, "Malformed Credentials");
             return;
         }
+        if (!creds.madeFor(req.getRequestURI().toString())) { // RFC 2617 section 3.2.2.5
+            FAILURES.labelValues("uri_mismatch").inc();
+            ex.reply(400, "Credentials Made For Another URI");
+            return;
+        }
         switch (nonces.verify(creds.nonce())) {
             case INVALID -> { FAILURES.labelValues("unknown_nonce").inc(); challenge(ex, register, false); return; }
             case STALE -> { FAILURES.labelValues("stale_nonce").inc(); challenge(ex, register, true); return; }
@@ -85,7 +93,7 @@ public final class DigestAuthenticator implements RequestStep {
         String expected = ha1 == null ? null : creds.expectedResponse(alg, ha1, req.getMethod());
         if (expected == null || !java.security.MessageDigest.isEqual(expected.getBytes(), creds.response().toLowerCase().getBytes())) {
             FAILURES.labelValues(subscriber.isEmpty() ? "unknown_user" : "wrong_password").inc();
-            if (throttle.failed(source)) LOCKOUTS.inc();
+            if (throttle.failed(throttled)) LOCKOUTS.inc();
             log.info("auth failure user={} source={} method={}", creds.username(), source, req.getMethod());
             challenge(ex, register, false);
             return;
@@ -97,10 +105,16 @@ public final class DigestAuthenticator implements RequestStep {
             challenge(ex, register, true);
             return;
         }
-        throttle.succeeded(source);
+        throttle.succeeded(throttled);
         removeOurCredentials(req, headerName);
         ex.authenticatedAs(creds.username());
         chain.proceed(ex);
+    }
+
+    /** The user a request claims to be, before its credentials say: the To of a REGISTER, the From of the others. */
+    private static String claimedUser(SipServletRequest req, boolean register) {
+        javax.servlet.sip.URI uri = (register ? req.getTo() : req.getFrom()).getURI();
+        return uri instanceof javax.servlet.sip.SipURI sip && sip.getUser() != null ? sip.getUser() : "";
     }
 
     private boolean needsAuthentication(SipServletRequest req) {

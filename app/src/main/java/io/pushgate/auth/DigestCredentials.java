@@ -50,6 +50,21 @@ public record DigestCredentials(Map<String, String> params) {
     public String realm() { return params.get("realm"); }
     public String nonce() { return params.get("nonce"); }
     public String uri() { return params.get("uri"); }
+
+    /** Whether these credentials were made for this Request-URI: the same user, host and port; parameters aside. */
+    public boolean madeFor(String requestUri) {
+        return uri() != null && core(uri()).equals(core(requestUri));
+    }
+
+    private static String core(String uri) {
+        String u = uri.trim();
+        int end = u.length();
+        for (char c : new char[] {';', '?'}) {
+            int i = u.indexOf(c, u.indexOf(':') + 1);
+            if (i >= 0 && i < end) end = i;
+        }
+        return u.substring(0, end).toLowerCase(java.util.Locale.ROOT);
+    }
     public String response() { return params.get("response"); }
     public String algorithm() { return params.get("algorithm"); }
     public String qop() { return params.get("qop"); }

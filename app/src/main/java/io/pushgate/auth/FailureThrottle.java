@@ -5,11 +5,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Counts failed authentications per source address and locks a source out for a while once it
- * fails too often, so the server cannot be used to guess passwords.
+ * Counts failed authentications per key (a source address, or an account and a source) and
+ * locks a key out for a while once it fails too often, so the server cannot be used to guess
+ * passwords. It tracks at most a fixed number of keys whatever a remote party sends: past that,
+ * keys not locked out are forgotten first, and a new key is not tracked while all are locked.
  */
 public final class FailureThrottle {
-    private static final int MAX_TRACKED = 100_000;
+    static final int MAX_TRACKED = 100_000;
+    private final int maxTracked;
     private final int maxFailures;
     private final long windowMs;
     private final long lockoutMs;
@@ -19,6 +22,11 @@ public final class FailureThrottle {
     private record Window(long start, int failures, long lockedUntil) {}
 
     public FailureThrottle(int maxFailures, int windowSeconds, int lockoutSeconds, LongSupplier clock) {
+        this(maxFailures, windowSeconds, lockoutSeconds, clock, MAX_TRACKED);
+    }
+
+    FailureThrottle(int maxFailures, int windowSeconds, int lockoutSeconds, LongSupplier clock, int maxTracked) {
+        this.maxTracked = maxTracked;
         this.maxFailures = maxFailures;
         this.windowMs = windowSeconds * 1000L;
         this.lockoutMs = lockoutSeconds * 1000L;
@@ -36,7 +44,13 @@ public final class FailureThrottle {
     /** Counts a failure; true when this one locks the source out. */
     public boolean failed(String source) {
         long now = clock.getAsLong();
-        if (sources.size() >= MAX_TRACKED) sources.values().removeIf(w -> w.lockedUntil <= now && now - w.start > windowMs);
+        if (!sources.containsKey(source) && sources.size() >= maxTracked) {
+            sources.values().removeIf(w -> w.lockedUntil <= now && now - w.start > windowMs);
+            for (var it = sources.values().iterator(); sources.size() >= maxTracked && it.hasNext(); ) {
+                if (it.next().lockedUntil <= now) it.remove();
+            }
+            if (sources.size() >= maxTracked) return false;
+        }
         Window after = sources.compute(source, (s, w) -> {
             if (w == null || now - w.start > windowMs) w = new Window(now, 0, 0);
             int failures = w.failures + 1;

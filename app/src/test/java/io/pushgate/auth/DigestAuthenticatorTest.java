@@ -121,6 +121,29 @@ public class DigestAuthenticatorTest {
     }
 
     @Test
+    public void credentialsMadeForAnotherUriAreRefusedEvenWithTheRightPassword() throws Exception {
+        String nonce = nonceOf(register(1, null), "WWW-Authenticate");
+        StepRun r = register(2, credentials("MD5", nonce, "00000001", "secret", "REGISTER", "sip:other.example.net"));
+        assertEquals(400, r.status());
+        assertFalse(r.proceeded());
+        assertTrue("parameters aside, the same URI passes",
+                register(3, credentials("MD5", nonce, "00000002", "secret", "REGISTER", "sip:example.com;transport=tcp")).proceeded());
+    }
+
+    @Test
+    public void aLockOutHoldsForTheAccountFromThatSourceNotForOthersThere() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            String nonce = nonceOf(register(1, null), "WWW-Authenticate");
+            register(2, credentials("MD5", nonce, "00000001", "wrong", "REGISTER", "sip:example.com"));
+        }
+        assertEquals(403, register(3, null).status());
+        StepRun bob = StepRun.of(TestRequest.of(REGISTER.formatted(4).replace("alice", "bob")), step);
+        assertEquals("another account from the same address is still challenged", 401, bob.status());
+        StepRun elsewhere = StepRun.of(TestRequest.of(REGISTER.formatted(5)).from("192.0.2.77", 5060, "UDP"), step);
+        assertEquals("the same account from another address is still challenged", 401, elsewhere.status());
+    }
+
+    @Test
     public void anExpiredNonceIsStaleAndAReplayedCountIsRefused() throws Exception {
         String nonce = nonceOf(register(1, null), "WWW-Authenticate");
         assertTrue(register(2, credentials("MD5", nonce, "00000001", "secret", "REGISTER", "sip:example.com")).proceeded());

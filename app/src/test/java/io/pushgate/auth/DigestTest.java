@@ -79,4 +79,25 @@ public class DigestTest {
         t.failed("192.0.2.1");
         assertEquals(0, t.lockedFor("192.0.2.1"));
     }
+
+    @Test
+    public void theThrottleTracksAtMostItsCapForgettingKeysNotLockedOutFirst() {
+        AtomicLong now = new AtomicLong(0);
+        FailureThrottle t = new FailureThrottle(2, 60, 300, now::get, 3);
+        t.failed("a");
+        t.failed("a"); // locked
+        t.failed("b");
+        t.failed("c");
+        t.failed("d"); // full: b or c is forgotten, never a
+        assertEquals(300, t.lockedFor("a"));
+        t.failed("d");
+        assertEquals("d counts once it is tracked", 300, t.lockedFor("d"));
+        t.failed("e");
+        t.failed("e");
+        t.failed("f");
+        t.failed("f"); // a, d and e locked: nothing left to forget, f is not tracked
+        assertEquals(300, t.lockedFor("a"));
+        assertEquals(300, t.lockedFor("e"));
+        assertEquals(0, t.lockedFor("f"));
+    }
 }
