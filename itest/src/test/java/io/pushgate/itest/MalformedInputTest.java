@@ -88,6 +88,20 @@ public class MalformedInputTest {
         assertEquals(server.sipPort, from[0]);
     }
 
+    /** Every TCP port the server opens, its embedded database's included, is on the configured loopback address. */
+    @Test
+    public void noListeningSocketIsOnAWildcardAddress() throws Exception {
+        Process ss = new ProcessBuilder("ss", "-ltnpH").redirectErrorStream(true).start();
+        java.util.List<String> ours = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+                .filter(l -> l.contains("pid=" + server.pid() + ",")).toList();
+        ss.waitFor();
+        assertTrue("found no socket of the server: " + ours, ours.size() >= 3);
+        for (String line : ours) {
+            String local = line.trim().split("\\s+")[3];
+            assertTrue(line, local.startsWith("127.0.0.1:") || local.startsWith("[::ffff:127.0.0.1]:"));
+        }
+    }
+
     /**
      * A REGISTER sent again after its answer (its 401 was lost, say) gets that same answer from the
      * finished transaction: the same nonce, where a second challenge would carry a new one. The

@@ -123,6 +123,10 @@ public final class PushgateProcess implements AutoCloseable {
         if (process != null) process.destroy();
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean alive() {
         return process != null && process.isAlive();
     }

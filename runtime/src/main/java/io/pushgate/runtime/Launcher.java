@@ -60,6 +60,9 @@ public final class Launcher {
     static final String DEFAULT_ARCHIVE_PROPERTY = "pushgate.default-archive";
 
     public static void main(String[] args) {
+        // H2's AUTO_SERVER (the embedded default, so that the CLI works while the server runs)
+        // opens a TCP port; on every interface unless told otherwise.
+        if (System.getProperty("h2.bindAddress") == null) System.setProperty("h2.bindAddress", "127.0.0.1");
         System.exit(run(args, System.out, System.err));
     }
 
