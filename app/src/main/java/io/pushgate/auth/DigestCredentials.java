@@ -51,19 +51,33 @@ public record DigestCredentials(Map<String, String> params) {
     public String nonce() { return params.get("nonce"); }
     public String uri() { return params.get("uri"); }
 
-    /** Whether these credentials were made for this Request-URI: the same user, host and port; parameters aside. */
+    /**
+     * Whether these credentials were made for this Request-URI (RFC 2617 section 3.2.2.5): the
+     * same scheme, host and port, parameters aside, and the same user when the digest-uri names
+     * one. A digest-uri without a user names the server only (sipp sends that), which still
+     * keeps credentials made for another server from being taken here.
+     */
     public boolean madeFor(String requestUri) {
-        return uri() != null && core(uri()).equals(core(requestUri));
+        if (uri() == null) return false;
+        String[] made = userAndServer(uri());
+        String[] request = userAndServer(requestUri);
+        return made[1].equals(request[1]) && (made[0] == null || made[0].equals(request[0]));
     }
 
-    private static String core(String uri) {
+    /** {user or null, scheme:host[:port] lower-cased}, parameters and headers left out. */
+    private static String[] userAndServer(String uri) {
         String u = uri.trim();
-        int end = u.length();
+        int colon = u.indexOf(':');
+        String scheme = u.substring(0, colon + 1).toLowerCase(java.util.Locale.ROOT);
+        String rest = u.substring(colon + 1);
+        int at = rest.lastIndexOf('@');
+        String user = at < 0 ? null : rest.substring(0, at);
+        String server = at < 0 ? rest : rest.substring(at + 1);
         for (char c : new char[] {';', '?'}) {
-            int i = u.indexOf(c, u.indexOf(':') + 1);
-            if (i >= 0 && i < end) end = i;
+            int i = server.indexOf(c);
+            if (i >= 0) server = server.substring(0, i);
         }
-        return u.substring(0, end).toLowerCase(java.util.Locale.ROOT);
+        return new String[] {user, scheme + server.toLowerCase(java.util.Locale.ROOT)};
     }
     public String response() { return params.get("response"); }
     public String algorithm() { return params.get("algorithm"); }

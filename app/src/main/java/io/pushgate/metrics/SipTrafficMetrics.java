@@ -41,6 +41,11 @@ final class SipTrafficMetrics {
         CounterWithCallback.builder().name("pushgate_sip_retransmissions_received")
                 .help("Requests that arrived again for a transaction already under way (the peer did not hear an answer in time).")
                 .callback(cb -> cb.call(number(server, name, "RetransmissionsReceived"))).register(registry);
+        CounterWithCallback.builder().name("pushgate_flood_dropped")
+                .help("Requests dropped unanswered because their source sent faster than [flood] allows.")
+                .callback(cb -> cb.call(number(server, name, "FloodDropped"))).register(registry);
+        GaugeWithCallback.builder().name("pushgate_flood_blocked_sources").help("Source addresses [flood] ignores now.")
+                .callback(cb -> cb.call(number(server, name, "FloodBlockedSources"))).register(registry);
         GaugeWithCallback.builder().name("pushgate_sip_transactions").help("SIP transactions in progress in the stack.").labelNames("side")
                 .callback(cb -> {
                     cb.call(number(server, name, "ServerTransactions"), "server");

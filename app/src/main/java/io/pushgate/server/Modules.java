@@ -8,6 +8,7 @@ import io.pushgate.auth.AuthModule;
 import io.pushgate.provisioning.ProvisioningModule;
 import io.pushgate.config.Config;
 import io.pushgate.config.ConfigSection;
+import io.pushgate.flood.FloodModule;
 import io.pushgate.gateway.GatewayModule;
 import io.pushgate.media.MediaModule;
 import io.pushgate.pipeline.Module;
@@ -39,6 +40,7 @@ public final class Modules {
     public static final List<Module> ALL = List.of(
             new SubscriberModule(),
             new AuthModule(),
+            new FloodModule(),
             new RegistrarModule(),
             new RegEventModule(),
             new RoutingModule(),

@@ -126,8 +126,10 @@ public class DigestAuthenticatorTest {
         StepRun r = register(2, credentials("MD5", nonce, "00000001", "secret", "REGISTER", "sip:other.example.net"));
         assertEquals(400, r.status());
         assertFalse(r.proceeded());
+        assertEquals("another user at the same server", 400,
+                register(3, credentials("MD5", nonce, "00000002", "secret", "REGISTER", "sip:bob@example.com")).status());
         assertTrue("parameters aside, the same URI passes",
-                register(3, credentials("MD5", nonce, "00000002", "secret", "REGISTER", "sip:example.com;transport=tcp")).proceeded());
+                register(4, credentials("MD5", nonce, "00000003", "secret", "REGISTER", "sip:example.com;transport=tcp")).proceeded());
     }
 
     @Test

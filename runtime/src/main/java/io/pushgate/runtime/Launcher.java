@@ -10,6 +10,8 @@ import io.pushgate.provisioning.LauncherLink;
 import io.pushgate.provisioning.ProvisioningSettings;
 import io.pushgate.auth.AuthSettings;
 import io.pushgate.config.Config;
+import io.pushgate.flood.FloodSettings;
+import io.pushgate.flood.SourceRateLimit;
 import io.pushgate.config.ConfigException;
 import io.pushgate.routing.Alias;
 import io.pushgate.routing.AliasTable;
@@ -154,6 +156,8 @@ public final class Launcher {
         Logger log = Logger.getLogger(Launcher.class);
         if (configFile != null) System.setProperty(Modules.CONFIG_PROPERTY, configFile.toAbsolutePath().toString());
         ManagementSettings management = ManagementSettings.from(config);
+        FloodSettings flood = FloodSettings.from(config);
+        FloodValve.limitWith(flood.enabled() ? new SourceRateLimit(flood, System::currentTimeMillis) : null);
         Database consoleUsers = openDatabase(config);
         SipContainer container = new SipContainer(server, management, new ConsoleRealm(new ConsoleUsers(consoleUsers, System::currentTimeMillis)));
         try {

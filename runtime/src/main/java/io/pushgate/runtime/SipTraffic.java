@@ -61,6 +61,12 @@ public final class SipTraffic implements SipTrafficMBean {
     public long getRetransmissionsReceived() { return RETRANSMISSIONS.get(); }
 
     @Override
+    public long getFloodDropped() { return FloodValve.limit() == null ? 0 : FloodValve.limit().dropped(); }
+
+    @Override
+    public int getFloodBlockedSources() { return FloodValve.limit() == null ? 0 : FloodValve.limit().blockedSources(); }
+
+    @Override
     public int getServerTransactions() { return stack == null ? 0 : stack.getServerTransactionTableSize(); }
 
     @Override

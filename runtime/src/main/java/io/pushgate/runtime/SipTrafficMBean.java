@@ -22,6 +22,12 @@ public interface SipTrafficMBean {
     /** Requests that arrived again for a transaction the stack already had (the peer did not hear us in time). */
     long getRetransmissionsReceived();
 
+    /** Requests dropped because their source sent faster than [flood] allows. */
+    long getFloodDropped();
+
+    /** Source addresses blocked by [flood] now. */
+    int getFloodBlockedSources();
+
     int getServerTransactions();
 
     int getClientTransactions();

@@ -1,0 +1,87 @@
+package io.pushgate.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/**
+ * sipp floods the server from 127.0.0.2 while a phone on 127.0.0.1 registers and is called:
+ * the phone is served, the flooding address is ignored for [flood] block-seconds, and a third
+ * address is still answered. Loopback is not exempt here, so each test address counts.
+ */
+public class FloodTest {
+    private static PushgateProcess server;
+
+    @BeforeClass
+    public static void start() throws Exception {
+        server = new PushgateProcess("[flood]\nrate = 20\nburst = 40\nblock-seconds = 60\nexempt-loopback = false\n");
+        for (String user : new String[] {"alice", "bob"}) assertEquals(0, server.command("subscriber", "add", user, "pw-" + user).exit());
+        server.start();
+    }
+
+    @AfterClass
+    public static void stop() throws Exception {
+        if (server != null) server.close();
+    }
+
+    @Test
+    public void aFloodingSourceIsIgnoredWhileAPhoneElsewhereRegistersAndIsCalled() throws Exception {
+        Sipp.Running flood = Sipp.start(server.dir, Sipp.scenario(Sipp.sendOnce("""
+                OPTIONS sip:[remote_ip]:[remote_port] SIP/2.0
+                Via: SIP/2.0/UDP [local_ip]:[local_port];branch=[branch]
+                Max-Forwards: 70
+                From: <sip:scanner@[local_ip]>;tag=[call_number]
+                To: <sip:[remote_ip]>
+                Call-ID: [call_id]
+                CSeq: 1 OPTIONS
+                Content-Length: 0
+                """)), server.uri(), PushgateProcess.freePort(), "-i", "127.0.0.2", "-m", "6000", "-r", "2000");
+
+        int devicePort = PushgateProcess.freePort();
+        server.registerDevice("bob", "<sip:bob@[local_ip]:[local_port]>", devicePort);
+        ProxyTest.placeCallToRegistered(server, devicePort, "bob");
+        flood.await();
+
+        assertNull("the flooding address is ignored", options("127.0.0.2"));
+        assertTrue("another address is answered", String.valueOf(options("127.0.0.3")).startsWith("SIP/2.0 200"));
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.managementPort + "/pushgate/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        Matcher dropped = Pattern.compile("(?m)^pushgate_flood_dropped_total (\\S+)").matcher(metrics);
+        assertTrue(metrics, dropped.find() && Double.parseDouble(dropped.group(1)) > 1000);
+        assertTrue(metrics, metrics.contains("pushgate_flood_blocked_sources 1.0"));
+    }
+
+    /** An OPTIONS to the server from this address; its answer, or null when none came in a second. */
+    private static String options(String from) throws Exception {
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(from, 0))) {
+            s.setSoTimeout(1_000);
+            String request = ("OPTIONS sip:" + server.uri() + " SIP/2.0\r\nVia: SIP/2.0/UDP " + from + ":" + s.getLocalPort()
+                    + ";branch=z9hG4bK" + System.nanoTime() + "\r\nMax-Forwards: 70\r\nFrom: <sip:probe@" + from + ">;tag=1\r\nTo: <sip:"
+                    + server.uri() + ">\r\nCall-ID: " + System.nanoTime() + "@" + from + "\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n");
+            byte[] b = request.getBytes(StandardCharsets.US_ASCII);
+            s.send(new DatagramPacket(b, b.length, InetAddress.getLoopbackAddress(), server.sipPort));
+            byte[] buf = new byte[4096];
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            s.receive(p);
+            return new String(buf, 0, p.getLength(), StandardCharsets.US_ASCII);
+        } catch (SocketTimeoutException none) {
+            return null;
+        }
+    }
+}
