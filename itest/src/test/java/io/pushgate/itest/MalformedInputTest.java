@@ -122,17 +122,34 @@ public class MalformedInputTest {
         assertTrue(answers[1], !header(answers[0], "WWW-Authenticate").equals(header(answers[1], "WWW-Authenticate")));
     }
 
+    /**
+     * A MESSAGE stays answered for all of Timer J, past [router] non-invite-linger-ms: handled
+     * again, it would be delivered or stored twice. Its retransmission gets the same challenge.
+     */
+    @Test
+    public void aMessageRetransmittedPastTheLingerGetsTheSameAnswerFromItsTransaction() throws Exception {
+        String[] answers = sendTwice("MESSAGE", "retrans3", LINGER_MS + 1500);
+        assertTrue(answers[0], answers[0].startsWith("SIP/2.0 407"));
+        assertEquals(header(answers[0], "Proxy-Authenticate"), header(answers[1], "Proxy-Authenticate"));
+    }
+
     /** The same REGISTER datagram twice, pauseMs apart; returns both answers. */
     private static String[] registerTwice(String callId, int pauseMs) throws Exception {
+        return sendTwice("REGISTER", callId, pauseMs);
+    }
+
+    /** The same request from alice twice, pauseMs apart; returns both answers. */
+    private static String[] sendTwice(String method, String callId, int pauseMs) throws Exception {
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             s.setSoTimeout(5000);
-            String register = ("REGISTER sip:localhost SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:PORT;branch=z9hG4bK" + callId + "\r\n"
-                    + "Max-Forwards: 70\r\nFrom: <sip:alice@localhost>;tag=r1\r\nTo: <sip:alice@localhost>\r\n"
-                    + "Call-ID: " + callId + "\r\nCSeq: 1 REGISTER\r\nContact: <sip:alice@127.0.0.1:PORT>\r\nContent-Length: 0\r\n\r\n")
+            String ruri = method.equals("REGISTER") ? "sip:localhost" : "sip:bob@localhost";
+            String request = (method + " " + ruri + " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:PORT;branch=z9hG4bK" + callId + "\r\n"
+                    + "Max-Forwards: 70\r\nFrom: <sip:alice@localhost>;tag=r1\r\nTo: <" + ruri.replace("sip:localhost", "sip:alice@localhost")
+                    + ">\r\nCall-ID: " + callId + "\r\nCSeq: 1 " + method + "\r\nContact: <sip:alice@127.0.0.1:PORT>\r\nContent-Length: 0\r\n\r\n")
                     .replace("PORT", Integer.toString(s.getLocalPort()));
-            String first = sendAndReceive(s, register, new int[1]);
+            String first = sendAndReceive(s, request, new int[1]);
             Thread.sleep(pauseMs);
-            return new String[] {first, sendAndReceive(s, register, new int[1])};
+            return new String[] {first, sendAndReceive(s, request, new int[1])};
         }
     }
 
