@@ -30,7 +30,7 @@ public record AuthSettings(boolean enabled, String realm, List<DigestAlgorithm> 
     static final ConfigKey<PasswordStorage> STORAGE = SECTION.choice("password-storage", PasswordStorage.HA1, PasswordStorage.class,
             "How new passwords are stored: ha1 (MD5 and SHA-256 HA1 digests) or plaintext.");
     static final ConfigKey<Integer> MAX_FAILURES = SECTION.integer("max-failures", 10, 1, 1_000_000,
-            "Failed authentications from one source address within failure-window before it is locked out.");
+            "Failed authentications for one account from one source address within failure-window before that pair is locked out.");
     static final ConfigKey<Integer> FAILURE_WINDOW = SECTION.integer("failure-window", 60, 1, 86400,
             "Seconds over which failures are counted.");
     static final ConfigKey<Integer> LOCKOUT = SECTION.integer("lockout", 300, 0, 86400,

@@ -52,7 +52,12 @@ public final class NgClient implements AutoCloseable {
     private final Thread receiver;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final Map<InetSocketAddress, Long> downUntil = new ConcurrentHashMap<>();
-    private final Map<String, Instance> byCall = new ConcurrentHashMap<>();
+    // Call-ID -> the instance that has the call. A call whose delete never came (a caller gone
+    // silent) would stay for good: the map is bounded, the oldest calls forgotten first.
+    private final Map<String, Sticky> byCall = new ConcurrentHashMap<>();
+    static final int MAX_CALLS = 200_000;
+
+    private record Sticky(Instance instance, long since) {}
     private final String cookiePrefix = Long.toHexString(ThreadLocalRandom.current().nextLong());
     private final AtomicLong sequence = new AtomicLong();
 
@@ -138,7 +143,8 @@ public final class NgClient implements AutoCloseable {
     /** The call's instance if it has one and it is not tried yet; else a weighted pick among live ones. */
     private Instance choose(Pending p) {
         Object callId = p.command.get("call-id");
-        Instance sticky = callId == null ? null : byCall.get(callId.toString());
+        Sticky known = callId == null ? null : byCall.get(callId.toString());
+        Instance sticky = known == null ? null : known.instance();
         if (sticky != null && !p.tried.contains(sticky)) return sticky;
         long now = clock.getAsLong();
         List<Instance> live = new ArrayList<>();
@@ -234,7 +240,14 @@ public final class NgClient implements AutoCloseable {
         Object callId = p.command.get("call-id");
         if (callId == null) return;
         if ("delete".equals(p.command.get("command"))) byCall.remove(callId.toString());
-        else if ("ok".equals(answer.get("result"))) byCall.putIfAbsent(callId.toString(), p.instance);
+        else if ("ok".equals(answer.get("result")) && !byCall.containsKey(callId.toString())) {
+            long now = clock.getAsLong();
+            for (long age = 24 * 3_600_000L; byCall.size() >= MAX_CALLS && age >= 60_000L; age /= 4) {
+                long limit = age;
+                byCall.values().removeIf(s -> now - s.since() > limit);
+            }
+            if (byCall.size() < MAX_CALLS) byCall.putIfAbsent(callId.toString(), new Sticky(p.instance, now));
+        }
     }
 
     public int callsTracked() { return byCall.size(); }
