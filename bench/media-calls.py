@@ -43,7 +43,7 @@ def run(mode, rates, duration, work):
     os.makedirs(d)
     media = f"[media]\nrtpengine = 127.0.0.1:{NG_PORT}\n" if mode == "rtpengine" else ""
     cfg = write_config(d, PG_PORT, 18094, "[auth]\ntrusted-peers = 127.0.0.1\n" + media)
-    sh([os.path.join(ROOT, "bin", "pushgate"), "subscriber", "add", "uas", "pw-uas", "--config", cfg], stdout=subprocess.DEVNULL)
+    sh([os.path.join(ROOT, "bin", "pushgate"), "subscriber", "add", "uas", "--config", cfg], input=b"pw-uas\n", stdout=subprocess.DEVNULL)
     server, _ = start_pushgate(cfg, os.path.join(d, "server.log"))
     try:
         return calls_through(mode, PG_PORT, rates, duration, d)

@@ -33,8 +33,8 @@ def run(calls, rate, measure, work):
     os.makedirs(proxy_dir), os.makedirs(as_dir)
     proxy_cfg = write_config(proxy_dir, PROXY_PORT, 18090, "[auth]\ntrusted-peers = 127.0.0.2\n")
     as_cfg = push_server_config(as_dir, AS_PORT, 18092, PROXY_PORT, calls, wait)
-    sh([os.path.join(ROOT, "bin", "pushgate"), "subscriber", "add", "bob", "pw-bob", "--config", proxy_cfg],
-       stdout=subprocess.DEVNULL)
+    sh([os.path.join(ROOT, "bin", "pushgate"), "subscriber", "add", "bob", "--config", proxy_cfg],
+       input=b"pw-bob\n", stdout=subprocess.DEVNULL)
     proxy, proxy_pid = start_pushgate(proxy_cfg, os.path.join(proxy_dir, "server.log"))
     server, as_pid = start_pushgate(as_cfg, os.path.join(as_dir, "server.log"), AS_JAVA_OPTS)
     if PIN:

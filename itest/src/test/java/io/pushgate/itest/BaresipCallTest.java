@@ -10,7 +10,7 @@ public class BaresipCallTest {
     @Test
     public void phonesRegisterAndCallEachOtherWithAckAndBye() throws Exception {
         try (PushgateProcess server = new PushgateProcess("")) {
-            for (String u : new String[] {"alice", "bob"}) assertEquals(0, server.command("subscriber", "add", u, "pw-" + u).exit());
+            for (String u : new String[] {"alice", "bob"}) assertEquals(0, server.addSubscriber(u, "pw-" + u).exit());
             server.start();
             try (Baresip alice = new Baresip(server.dir, "alice", "pw-alice", server.uri());
                  Baresip bob = new Baresip(server.dir, "bob", "pw-bob", server.uri())) {

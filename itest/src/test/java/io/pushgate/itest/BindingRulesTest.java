@@ -22,7 +22,7 @@ public class BindingRulesTest {
     public static void start() throws Exception {
         server = new PushgateProcess("[registrar]\nmax-contacts = 2\n");
         for (String u : new String[] {"alice", "gina", "hank", "ivan", "judy"}) {
-            assertEquals(0, server.command("subscriber", "add", u, "pw-" + u).exit());
+            assertEquals(0, server.addSubscriber(u, "pw-" + u).exit());
         }
         server.start();
     }

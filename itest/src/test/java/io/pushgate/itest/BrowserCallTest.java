@@ -49,7 +49,7 @@ public class BrowserCallTest {
                 [media]
                 rtpengine = 127.0.0.1:%d
                 """.formatted(wsPort, wssPort, cert, key, rtpengine.ngPort));
-        for (String user : new String[] {"web", "web2", "udp"}) assertEquals(0, server.command("subscriber", "add", user, "pw-" + user).exit());
+        for (String user : new String[] {"web", "web2", "udp"}) assertEquals(0, server.addSubscriber(user, "pw-" + user).exit());
         server.start();
     }
 

@@ -66,7 +66,7 @@ public class BrowserPushTest {
                 wait-timeout = 30
                 rtp-ports = 42100-42199
                 """.formatted(proxy.uri()) + vapid, java.nio.file.StandardOpenOption.APPEND);
-        for (String user : new String[] {"web", "alice"}) assertEquals(0, proxy.command("subscriber", "add", user, "pw-" + user).exit());
+        for (String user : new String[] {"web", "alice"}) assertEquals(0, proxy.addSubscriber(user, "pw-" + user).exit());
         proxy.start(); // makes the VAPID key pair the push application server then reads
         server.start();
     }

@@ -40,7 +40,7 @@ public class ContainerManagerTest {
     @BeforeClass
     public static void start() throws Exception {
         server = new PushgateProcess("");
-        for (String user : new String[] {"alice", "bob"}) assertEquals(0, server.command("subscriber", "add", user, "pw-" + user).exit());
+        for (String user : new String[] {"alice", "bob"}) assertEquals(0, server.addSubscriber(user, "pw-" + user).exit());
         PushgateProcess.CommandResult added = server.commandWithInput(PASSWORD + "\n", "console-user", "add", "deployer", "--roles",
                 "manager-gui,manager-script,manager-jmx,manager-status");
         assertEquals(added.output(), 0, added.exit());

@@ -31,7 +31,7 @@ public class FloodTest {
     @BeforeClass
     public static void start() throws Exception {
         server = new PushgateProcess("[flood]\nrate = 20\nburst = 40\nblock-seconds = 60\nexempt-loopback = false\n");
-        for (String user : new String[] {"alice", "bob"}) assertEquals(0, server.command("subscriber", "add", user, "pw-" + user).exit());
+        for (String user : new String[] {"alice", "bob"}) assertEquals(0, server.addSubscriber(user, "pw-" + user).exit());
         server.start();
     }
 

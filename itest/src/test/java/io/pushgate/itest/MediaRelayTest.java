@@ -33,7 +33,7 @@ public class MediaRelayTest {
                 %s
                 """.formatted(rtpengineAddress, extra));
         for (String user : new String[] {"alice", "bob"}) {
-            assertEquals(0, server.command("subscriber", "add", user, "pw-" + user).exit());
+            assertEquals(0, server.addSubscriber(user, "pw-" + user).exit());
         }
         server.start();
     }

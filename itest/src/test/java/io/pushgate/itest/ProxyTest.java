@@ -21,7 +21,7 @@ public class ProxyTest {
         // RFC 3261's Timer J: the unsubscribe below is sent again past the default 5 s linger
         server = new PushgateProcess("[router]\nnon-invite-linger-ms = 32000\n");
         for (String user : new String[] {"alice", "bob", "carol", "dave"}) {
-            assertTrue(server.command("subscriber", "add", user, "pw-" + user).exit() == 0);
+            assertTrue(server.addSubscriber(user, "pw-" + user).exit() == 0);
         }
         assertTrue(server.command("alias", "add", "5551234", "bob").exit() == 0);
         server.start();

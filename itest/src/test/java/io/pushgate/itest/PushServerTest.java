@@ -72,7 +72,7 @@ public class PushServerTest {
                 rtp-ports = 42000-42099
                 """.formatted(proxy.uri(), WAIT_TIMEOUT) + apns.config(), java.nio.file.StandardOpenOption.APPEND);
         for (String user : new String[] {"alice", "bob", "carol", "dave", "erin", "frank", "gina", "hal", "ivy", "kim", "leo"}) {
-            assertEquals(0, proxy.command("subscriber", "add", user, "pw-" + user).exit());
+            assertEquals(0, proxy.addSubscriber(user, "pw-" + user).exit());
         }
         assertEquals(0, proxy.command("subscriber", "push", "gina", "on").exit());
         for (PushgateProcess p : new PushgateProcess[] {proxy, server}) {

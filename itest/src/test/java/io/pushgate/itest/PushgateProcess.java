@@ -156,6 +156,11 @@ public final class PushgateProcess implements AutoCloseable {
 
     public record CommandResult(int exit, String output) {}
 
+    /** `subscriber add USER`, the password on standard input as a script gives it. */
+    public CommandResult addSubscriber(String user, String password) throws Exception {
+        return commandWithInput(password + "\n", "subscriber", "add", user);
+    }
+
     /** Runs a sipp scenario made of these steps against this server; fails the test unless every call passed. */
     public Sipp.Result sipp(String... steps) throws Exception {
         Sipp.Result r = Sipp.run(dir, Sipp.scenario(steps), uri());

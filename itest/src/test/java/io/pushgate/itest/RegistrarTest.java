@@ -48,7 +48,7 @@ public class RegistrarTest {
         }
         server = new PushgateProcess(extra);
         for (String user : new String[] {"alice", "bob", "carol", "dave", "erin", "frank"}) {
-            PushgateProcess.CommandResult r = server.command("subscriber", "add", user, "pw-" + user);
+            PushgateProcess.CommandResult r = server.addSubscriber(user, "pw-" + user);
             assertTrue(r.output(), r.exit() == 0);
         }
         server.start();

@@ -16,7 +16,7 @@ public class ResilienceTest {
     @Test
     public void bindingSurvivesKill9AndCallStillReachesTheDevice() throws Exception {
         try (PushgateProcess server = new PushgateProcess("")) {
-            for (String u : new String[] {"alice", "bob"}) assertEquals(0, server.command("subscriber", "add", u, "pw-" + u).exit());
+            for (String u : new String[] {"alice", "bob"}) assertEquals(0, server.addSubscriber(u, "pw-" + u).exit());
             server.start();
             int devicePort = PushgateProcess.freePort();
             server.registerDevice("bob", "<sip:bob@[local_ip]:[local_port]>", devicePort);
@@ -39,7 +39,7 @@ public class ResilienceTest {
     @Test
     public void repeatedFailuresLockTheSourceOut() throws Exception {
         try (PushgateProcess server = new PushgateProcess("[auth]\nmax-failures = 3\nlockout = 60\n")) {
-            assertEquals(0, server.command("subscriber", "add", "alice", "pw-alice").exit());
+            assertEquals(0, server.addSubscriber("alice", "pw-alice").exit());
             server.start();
             String c = "<sip:alice@[local_ip]:[local_port]>";
             server.sipp(
@@ -57,7 +57,7 @@ public class ResilienceTest {
     public void databaseOutageGives503AndLosesNothing() throws Exception {
         try (PostgresServer pg = new PostgresServer();
              PushgateProcess server = new PushgateProcess("[database]\nurl = " + pg.jdbcUrl() + "\nuser = pushgate\nretry-after = 7\n")) {
-            for (String u : new String[] {"alice", "bob"}) assertEquals(0, server.command("subscriber", "add", u, "pw-" + u).exit());
+            for (String u : new String[] {"alice", "bob"}) assertEquals(0, server.addSubscriber(u, "pw-" + u).exit());
             server.start();
             String alice = "<sip:alice@127.0.0.1:7001>";
             server.sipp(

@@ -30,7 +30,7 @@ public class ServiceWindowTest {
     @Test
     public void fromTheFirstAnswerToTheLastEveryRefusalIsA503WithRetryAfter() throws Exception {
         server = new PushgateProcess("[server]\nstop-grace = 3\n");
-        assertEquals(0, server.command("subscriber", "add", "alice", "pw-alice").exit());
+        assertEquals(0, server.addSubscriber("alice", "pw-alice").exit());
         server.launch();
         Map<String, Integer> starting = new TreeMap<>();
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {

@@ -36,7 +36,7 @@ public class TlsTransportTest {
                 tls-certificate = %s
                 tls-key = %s
                 """.formatted(tlsPort, cert, key));
-        assertTrue(server.command("subscriber", "add", "alice", "pw-alice").exit() == 0);
+        assertTrue(server.addSubscriber("alice", "pw-alice").exit() == 0);
         server.start();
     }
 

@@ -44,7 +44,7 @@ public class TortureTest {
 
     private static PushgateProcess registrarForExampleCom() throws Exception {
         PushgateProcess server = new PushgateProcess("[domain]\nnames = example.com\n");
-        for (String user : new String[] {"user", "j.user", "UserB"}) server.command("subscriber", "add", user, "pw-torture");
+        for (String user : new String[] {"user", "j.user", "UserB"}) server.addSubscriber(user, "pw-torture");
         return server.start();
     }
 

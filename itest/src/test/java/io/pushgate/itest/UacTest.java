@@ -168,7 +168,7 @@ public class UacTest {
     @Test
     public void callsGoInAndOutThroughTheRegistrationAndTheProvidersChallengesAreAnswered() throws Exception {
         start(PushgateProcess.freePort(), "routes = prefix:9>trunk1 prefix:8>wrong/trunk1\n");
-        assertEquals(0, pushgate.command("subscriber", "add", "alice", "pw-alice").exit());
+        assertEquals(0, pushgate.addSubscriber("alice", "pw-alice").exit());
         addRegistration("trunk1", "acme", PASSWORD, 12);
         addRegistration("wrong", "mallory", "not-the-password", 12);
         await("registered", 20, () -> state("trunk1", "registered"));
@@ -238,7 +238,7 @@ public class UacTest {
     @Test
     public void eachEndSeesFromAndToAsItSentThemWhateverTheOtherEndChanges() throws Exception {
         start(PushgateProcess.freePort(), "routes = prefix:9>trunk1\n");
-        assertEquals(0, pushgate.command("subscriber", "add", "alice", "pw-alice").exit());
+        assertEquals(0, pushgate.addSubscriber("alice", "pw-alice").exit());
         addRegistration("trunk1", "acme", PASSWORD, 12);
         await("registered", 20, () -> state("trunk1", "registered"));
         String kp = provider.address();

@@ -37,8 +37,8 @@ public class WebSocketTransportTest {
                 [server]
                 ws-port = %d
                 """.formatted(wsPort));
-        assertEquals(0, server.command("subscriber", "add", "wsphone", "pw-ws").exit());
-        assertEquals(0, server.command("subscriber", "add", "deskphone", "pw-deskphone").exit());
+        assertEquals(0, server.addSubscriber("wsphone", "pw-ws").exit());
+        assertEquals(0, server.addSubscriber("deskphone", "pw-deskphone").exit());
         server.start();
     }
 

@@ -45,7 +45,8 @@ public final class Launcher {
             usage: pushgate run [--config FILE]          start the server (embedded defaults without --config)
                    pushgate default-config              print every configuration key with its default and description
                    pushgate check-config --config FILE  validate a configuration file
-                   pushgate subscriber add USER PASSWORD | passwd USER PASSWORD | push USER on|off | remove USER | list   [--config FILE]
+                   pushgate subscriber add USER | passwd USER | push USER on|off | remove USER | list   [--config FILE]
+                                            (the password asked, or on standard input, or --password-file FILE)
                    pushgate subscriber import FILE       add accounts from lines "user;password"   [--config FILE]
                    pushgate alias add NAME TARGET | remove NAME | list                                 [--config FILE]
                    pushgate uac list | info | add | remove | enable | disable | register | unregister | reload | import   [--config FILE]
@@ -107,7 +108,7 @@ public final class Launcher {
                     return 0;
                 }
                 case "subscriber" -> {
-                    return subscriberCommand(args, config, out, err);
+                    return subscriberCommand(args, config, in, out, err);
                 }
                 case "alias" -> {
                     return aliasCommand(args, config, out, err);
@@ -230,25 +231,41 @@ public final class Launcher {
         return new Database(DatabaseSettings.from(config), Modules.entities());
     }
 
-    private static int subscriberCommand(List<String> args, Config config, PrintStream out, PrintStream err) {
+    /**
+     * A subscriber's password, never from the command line (it would show in ps and in shell
+     * history): the first line of a file, else asked without echo or read from standard input.
+     */
+    private static String password(java.io.InputStream in, Path file, String user, PrintStream err) {
+        try {
+            String p = file != null ? Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8).stream().findFirst().orElse(null)
+                    : SecretInput.read(in, "password of " + user);
+            if (p == null || p.isEmpty()) err.println("pushgate: no password given for " + user);
+            return p == null || p.isEmpty() ? null : p;
+        } catch (java.io.IOException e) {
+            err.println("pushgate: cannot read the password: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static int subscriberCommand(List<String> args, Config config, java.io.InputStream in, PrintStream out, PrintStream err) {
         if (args.isEmpty()) return usage(err, "subscriber needs add, passwd, push, remove, import or list");
         AuthSettings auth = authSettings(config);
         try (Database db = openDatabase(config)) {
             SubscriberDirectory dir = new SubscriberDirectory(db, auth.realm(), auth.passwordStorage(), System::currentTimeMillis);
             String verb = args.get(0);
             switch (verb) {
-                case "add" -> {
-                    if (args.size() != 3) return usage(err, "subscriber add USER PASSWORD");
-                    if (!dir.add(args.get(1), args.get(2))) {
+                case "add", "passwd" -> {
+                    String form = "subscriber " + verb + " USER [--password-file FILE] (else the password is asked, or read from standard input)";
+                    boolean fromFile = args.size() == 4 && args.get(2).equals("--password-file");
+                    if (args.size() != 2 && !fromFile) return usage(err, form);
+                    String password = password(in, fromFile ? Path.of(args.get(3)) : null, args.get(1), err);
+                    if (password == null) return 1;
+                    if (verb.equals("add") && !dir.add(args.get(1), password)) {
                         err.println("pushgate: subscriber " + args.get(1) + " already exists");
                         return 1;
                     }
-                    out.println("added " + args.get(1));
-                }
-                case "passwd" -> {
-                    if (args.size() != 3) return usage(err, "subscriber passwd USER PASSWORD");
-                    if (!dir.changePassword(args.get(1), args.get(2))) return missing(err, "subscriber", args.get(1));
-                    out.println("password changed for " + args.get(1));
+                    if (verb.equals("passwd") && !dir.changePassword(args.get(1), password)) return missing(err, "subscriber", args.get(1));
+                    out.println(verb.equals("add") ? "added " + args.get(1) : "password changed for " + args.get(1));
                 }
                 case "push" -> {
                     if (args.size() != 3 || !List.of("on", "off").contains(args.get(2))) return usage(err, "subscriber push USER on|off");
