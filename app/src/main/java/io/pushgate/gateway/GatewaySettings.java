@@ -10,7 +10,7 @@ import java.util.List;
 /** The [gateway] section: Pushgate as a push gateway in front of a backend registrar. */
 public record GatewaySettings(String backend, List<String> aliases, List<String> regDomains,
                               Mode mode, boolean insertDomain, String publicAddress, int pendingMax,
-                              int pendingTtlSeconds) {
+                              int pendingTtlSeconds, List<String> backendAddresses) {
 
     /** How requests from the backend find their way back through the gateway. */
     public enum Mode {
@@ -27,6 +27,8 @@ public record GatewaySettings(String backend, List<String> aliases, List<String>
             "Deprecated: set [server] role = gateway instead. Still read: true runs this instance as the push gateway.");
     static final ConfigKey<String> BACKEND = SECTION.string("backend", "",
             "Backend registrar as host:port (transport UDP) or a SIP URI; empty sends to the Request-URI's domain.");
+    static final ConfigKey<List<String>> BACKEND_ADDRESSES = SECTION.list("backend-addresses", "",
+            "Source addresses a request routed to a device through us (doroute) may come from; empty: the addresses backend resolves to at start.");
     static final ConfigKey<List<String>> ALIASES = SECTION.list("aliases", "",
             "Names the gateway answers to, besides its listening addresses.");
     static final ConfigKey<List<String>> REG_DOMAINS = SECTION.list("reg-domains", "*",
@@ -44,7 +46,8 @@ public record GatewaySettings(String backend, List<String> aliases, List<String>
 
     public static GatewaySettings from(Config c) {
         GatewaySettings s = new GatewaySettings(c.get(BACKEND).trim(), c.get(ALIASES), c.get(REG_DOMAINS),
-                c.get(MODE), c.get(INSERT_DOMAIN), c.get(PUBLIC_ADDRESS).trim(), c.get(PENDING_MAX), c.get(PENDING_TTL));
+                c.get(MODE), c.get(INSERT_DOMAIN), c.get(PUBLIC_ADDRESS).trim(), c.get(PENDING_MAX), c.get(PENDING_TTL),
+                c.get(BACKEND_ADDRESSES));
         if (!s.backend.isEmpty() && !SipUris.isSipUriOrHostPort(s.backend)) {
             throw new ConfigException(BACKEND.qualifiedName(), "expected host:port or a sip: URI, got " + s.backend);
         }

@@ -2,6 +2,7 @@ package io.pushgate.server;
 
 import io.pushgate.metrics.RequestOutcomes;
 import io.pushgate.gateway.BackendForwarder;
+import io.pushgate.gateway.BackendGuard;
 import io.pushgate.gateway.ContactMasquerader;
 import io.pushgate.gateway.FinishedRelays;
 import io.pushgate.gateway.ForkLateRouter;
@@ -55,6 +56,7 @@ final class GatewayRole implements Role {
                 new RequestSanity(self),
                 registrations,
                 new RemoteLineLookup(registrations, a.factory()),
+                new BackendGuard(backendAddresses(gateway)),
                 forkLate,
                 new GatewayRegistrar(gateway, a.registrar(), masquerader,
                         new PendingRegistrations(gateway.pendingMax(), gateway.pendingTtlSeconds(), a.clock()), a.bindings(), self,
@@ -62,6 +64,16 @@ final class GatewayRole implements Role {
                 new BackendForwarder(gateway, self, a.factory(), a.forwarder())));
         log.info("push gateway in front of {} ({} mode), contacts masqueraded as {}",
                 gateway.backend().isEmpty() ? "the Request-URI domain" : gateway.backend(), gateway.mode(), masquerader.paramName());
+    }
+
+    private static java.util.Set<String> backendAddresses(GatewaySettings gateway) {
+        try {
+            java.util.Set<String> addresses = BackendGuard.addresses(gateway);
+            if (addresses.isEmpty()) log.warn("no backend address known: requests routed to devices (doroute) are taken from any source");
+            return addresses;
+        } catch (java.net.UnknownHostException e) {
+            throw new io.pushgate.config.ConfigException("gateway.backend", "does not resolve: " + e.getMessage());
+        }
     }
 
     @Override

@@ -36,7 +36,7 @@ public class GatewayRegistrarTest {
                 List.of(BindingRecord.class));
         store = new BindingStore(db, now::get);
         GatewaySettings settings = new GatewaySettings("10.1.1.1:5070", List.of(), List.of("*"), GatewaySettings.Mode.MASQUERADE,
-                false, "", 100, 32);
+                false, "", 100, 32, List.of());
         LocalDomain self = new LocalDomain(List.of("localhost"));
         self.addListeningAddress("192.0.2.1", 5060);
         step = new GatewayRegistrar(settings, new RegistrarSettings(60, 3600, 600, 10, true, 30), masquerader,

@@ -29,7 +29,7 @@ public class GatewayRoutingTest {
     private final ContactMasquerader masquerader = new ContactMasquerader(KEY);
     private final ProxyForwarder forwarder = new ProxyForwarder(new RouterSettings(true, 30, 5000));
     private final GatewaySettings settings = new GatewaySettings("10.1.1.1:5070", List.of(), List.of("*"),
-            GatewaySettings.Mode.MASQUERADE, false, "", 100, 32);
+            GatewaySettings.Mode.MASQUERADE, false, "", 100, 32, List.of());
     private final LocalDomain self = new LocalDomain(List.of("localhost"));
     private ScheduledExecutorService timers;
     private Database db;
@@ -96,7 +96,7 @@ public class GatewayRoutingTest {
         assertEquals(List.of("sip:carol@example.com"), r.proxy().targets());
         assertEquals(List.of("<sip:10.1.1.1:5070;lr>"), r.proxy().branches().get(0).routes());
 
-        GatewaySettings loop = new GatewaySettings("192.0.2.1:5060", List.of(), List.of("*"), GatewaySettings.Mode.MASQUERADE, false, "", 100, 32);
+        GatewaySettings loop = new GatewaySettings("192.0.2.1:5060", List.of(), List.of("*"), GatewaySettings.Mode.MASQUERADE, false, "", 100, 32, List.of());
         assertEquals(482, StepRun.of(TestRequest.of("INVITE sip:carol@example.com SIP/2.0\nFrom: <sip:alice@example.com>;tag=1\n"
                 + "To: <sip:carol@example.com>\nCall-ID: loop\nCSeq: 1 INVITE\n"), new BackendForwarder(loop, self, SipText.factory(), forwarder)).status());
     }

@@ -222,6 +222,32 @@ public class GatewayTest {
         gateway.assertPassed(caller.await());
     }
 
+    /** A request routed to a device through the gateway (doroute) is taken from the backend's address only. */
+    @Test
+    public void aRoutedRequestFromAnAddressOtherThanTheBackendsIs403() throws Exception {
+        start(false, null);
+        assertEquals("SIP/2.0 403", routedOptions("127.0.0.2").substring(0, 11));
+        assertEquals("from the backend's address it is looked up", "SIP/2.0 480", routedOptions("127.0.0.1").substring(0, 11));
+    }
+
+    private String routedOptions(String from) throws Exception {
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(new java.net.InetSocketAddress(from, 0))) {
+            s.setSoTimeout(5_000);
+            String request = "OPTIONS sip:nobody@" + gateway.uri() + ";doroute SIP/2.0\r\nVia: SIP/2.0/UDP " + from + ":" + s.getLocalPort()
+                    + ";branch=z9hG4bK" + System.nanoTime() + "\r\nMax-Forwards: 70\r\nFrom: <sip:caller@example.org>;tag=1\r\n"
+                    + "To: <sip:nobody@example.org>\r\nCall-ID: routed" + System.nanoTime() + "\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+            byte[] b = request.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            s.send(new java.net.DatagramPacket(b, b.length, java.net.InetAddress.getLoopbackAddress(), gateway.sipPort));
+            byte[] buf = new byte[4096];
+            while (true) {
+                java.net.DatagramPacket p = new java.net.DatagramPacket(buf, buf.length);
+                s.receive(p);
+                String answer = new String(buf, 0, p.getLength(), java.nio.charset.StandardCharsets.US_ASCII);
+                if (!answer.startsWith("SIP/2.0 1")) return answer;
+            }
+        }
+    }
+
     @Test
     public void masqueradingWithApnsVoipPush() throws Exception {
         start(false, null);
