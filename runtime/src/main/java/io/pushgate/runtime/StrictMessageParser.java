@@ -36,7 +36,7 @@ public final class StrictMessageParser extends StringMsgParser {
     static final String VERSION_MARK = "Pushgate-Received-Version";
 
     // Not Content-Length, which every message is made with before its headers are read: counted
-    // instead, per message (a parser reads one message at a time).
+    // instead, per message.
     private static final Map<Class<?>, String> SINGLE = Map.of(To.class, "To", From.class, "From", CallID.class, "Call-ID",
             CSeq.class, "CSeq", MaxForwards.class, "Max-Forwards", ContentType.class, "Content-Type", Expires.class, "Expires");
 
@@ -58,7 +58,9 @@ public final class StrictMessageParser extends StringMsgParser {
         message.addUnparsed(line);
     }
 
-    private int contentLengths;
+    // A stream connection's parser is shared by the threads that parse its messages: the count
+    // lives with the thread, which parses a message from its first line to its last header.
+    private static final ThreadLocal<int[]> CONTENT_LENGTHS = ThreadLocal.withInitial(() -> new int[1]);
 
     @Override
     public SIPMessage parseSIPMessage(byte[] message, boolean readBody, boolean strict, ParseExceptionListener listener) throws ParseException {
@@ -67,7 +69,7 @@ public final class StrictMessageParser extends StringMsgParser {
 
     @Override
     protected SIPMessage processFirstLine(String line, ParseExceptionListener listener, byte[] raw) throws ParseException {
-        contentLengths = 0;
+        CONTENT_LENGTHS.get()[0] = 0;
         SIPMessage message = super.processFirstLine(line, listener, raw);
         String version = line.strip();
         version = version.substring(version.lastIndexOf(' ') + 1);
@@ -80,7 +82,7 @@ public final class StrictMessageParser extends StringMsgParser {
         if (header != null && !header.isEmpty()) {
             Class<?> type = NameMap.getClassFromName(Lexer.getHeaderName(header));
             String name = type == null ? null : type == ContentLength.class ? "Content-Length" : SINGLE.get(type);
-            boolean repeated = type == ContentLength.class ? ++contentLengths > 1 : name != null && message.getHeader(name) != null;
+            boolean repeated = type == ContentLength.class ? ++CONTENT_LENGTHS.get()[0] > 1 : name != null && message.getHeader(name) != null;
             if (repeated) {
                 listener.handleException(new ParseException("a second " + name, 0), message, type, header,
                         raw == null ? null : new String(raw, java.nio.charset.StandardCharsets.UTF_8));
