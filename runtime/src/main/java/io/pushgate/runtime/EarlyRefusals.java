@@ -2,8 +2,6 @@ package io.pushgate.runtime;
 
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.stack.MessageChannel;
-import gov.nist.javax.sip.stack.SIPMessageValve;
-import javax.sip.SipStack;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
@@ -14,7 +12,7 @@ import javax.sip.message.Response;
  * the application router does not route gets 405, where the container would relay it itself,
  * past every check of the application (an open relay for any unknown method).
  */
-final class EarlyRefusals implements SIPMessageValve {
+final class EarlyRefusals extends RequestValve {
     private static final String MARK = StrictMessageParser.VERSION_MARK + ":";
     private static final java.util.Set<String> ALLOWED = allowed();
     private static final String ALLOW = String.join(", ", new java.util.TreeSet<>(ALLOWED));
@@ -45,15 +43,4 @@ final class EarlyRefusals implements SIPMessageValve {
         }
         return true;
     }
-
-    @Override
-    public boolean processResponse(Response response, MessageChannel channel) {
-        return true;
-    }
-
-    @Override
-    public void init(SipStack stack) {}
-
-    @Override
-    public void destroy() {}
 }

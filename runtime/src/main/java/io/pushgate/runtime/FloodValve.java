@@ -2,10 +2,7 @@ package io.pushgate.runtime;
 
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.stack.MessageChannel;
-import gov.nist.javax.sip.stack.SIPMessageValve;
 import io.pushgate.flood.SourceRateLimit;
-import javax.sip.SipStack;
-import javax.sip.message.Response;
 import org.apache.log4j.Logger;
 
 /**
@@ -13,7 +10,7 @@ import org.apache.log4j.Logger;
  * sends faster than [flood] allows: no answer, so a scanner learns nothing and costs nothing.
  * A source is logged once when it is blocked; the counts are in the SipTraffic MBean.
  */
-final class FloodValve implements SIPMessageValve {
+final class FloodValve extends RequestValve {
     private static final Logger log = Logger.getLogger(FloodValve.class);
     private static volatile SourceRateLimit limit;
 
@@ -40,15 +37,4 @@ final class FloodValve implements SIPMessageValve {
             case BLOCKED -> false;
         };
     }
-
-    @Override
-    public boolean processResponse(Response response, MessageChannel channel) {
-        return true;
-    }
-
-    @Override
-    public void init(SipStack stack) {}
-
-    @Override
-    public void destroy() {}
 }

@@ -2,17 +2,15 @@ package io.pushgate.runtime;
 
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.stack.MessageChannel;
-import gov.nist.javax.sip.stack.SIPMessageValve;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
 import javax.sip.SipStack;
 import javax.sip.message.Request;
-import javax.sip.message.Response;
 
 /**
  * A stack valve that counts requests arriving for a server transaction the stack already has:
  * retransmissions, which rise when answers are late. It lets every message through.
  */
-public final class RetransmissionCounter implements SIPMessageValve {
+public final class RetransmissionCounter extends RequestValve {
     private SIPTransactionStack stack;
 
     @Override
@@ -27,12 +25,4 @@ public final class RetransmissionCounter implements SIPMessageValve {
         }
         return true;
     }
-
-    @Override
-    public boolean processResponse(Response response, MessageChannel channel) {
-        return true;
-    }
-
-    @Override
-    public void destroy() {}
 }

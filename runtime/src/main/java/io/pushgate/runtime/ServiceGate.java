@@ -2,9 +2,7 @@ package io.pushgate.runtime;
 
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.stack.MessageChannel;
-import gov.nist.javax.sip.stack.SIPMessageValve;
 import java.util.function.BooleanSupplier;
-import javax.sip.SipStack;
 import javax.sip.message.Response;
 
 /**
@@ -14,7 +12,7 @@ import javax.sip.message.Response;
  * with Retry-After instead, and the phone tries again. Requests inside a dialog pass: a call
  * still up during a graceful stop must be able to end.
  */
-final class ServiceGate implements SIPMessageValve {
+final class ServiceGate extends RequestValve {
     static final int RETRY_AFTER_SECONDS = 5;
     private static volatile BooleanSupplier serving = () -> false;
     private static volatile boolean stopping;
@@ -51,15 +49,4 @@ final class ServiceGate implements SIPMessageValve {
                 Integer.toString(RETRY_AFTER_SECONDS));
         return false;
     }
-
-    @Override
-    public boolean processResponse(Response response, MessageChannel channel) {
-        return true;
-    }
-
-    @Override
-    public void init(SipStack stack) {}
-
-    @Override
-    public void destroy() {}
 }
