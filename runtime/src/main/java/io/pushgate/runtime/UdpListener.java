@@ -2,6 +2,7 @@ package io.pushgate.runtime;
 
 import gov.nist.core.ThreadAuditor;
 import gov.nist.javax.sip.SipStackImpl;
+import gov.nist.javax.sip.stack.BlockingQueueDispatchAuditor;
 import gov.nist.javax.sip.stack.DatagramQueuedMessageDispatch;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
 import gov.nist.javax.sip.stack.UDPMessageChannel;
@@ -21,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * The stack's UDP listener, receiving into one buffer and handing each datagram on at its own
  * size. The stack's listener allocates a new buffer of the largest message size (64 KB) for every
  * datagram: at a few thousand datagrams a second that was most of what the server allocated, and
- * the young collections it caused set the latency tail (bench/push-server-handback.py). What
- * happens to a datagram afterwards (queue, worker threads, parsing) is the stack's own.
+ * the young collections it caused set the latency tail (bench/push-server-handback.py). The
+ * datagrams of one call go to the stack's workers one at a time, in order ({@link CallOrderedQueue});
+ * the workers and the parsing are the stack's own.
  */
 final class UdpListener extends UDPMessageProcessor {
     private static final Logger log = LoggerFactory.getLogger(UdpListener.class);
@@ -37,6 +39,30 @@ final class UdpListener extends UDPMessageProcessor {
             udp.setBoolean(stack, true);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("this jain-sip has no SIPTransactionStack.udpFlag", e);
+        }
+        orderByCall();
+    }
+
+    /**
+     * Puts a {@link CallOrderedQueue} between this listener and the workers, and points the
+     * stack's congestion auditor (it drops datagrams that waited too long) at it. Both fields are
+     * the stack's own, set in its constructor.
+     */
+    private void orderByCall() {
+        CallOrderedQueue ordered = new CallOrderedQueue(1024, Integer.MAX_VALUE);
+        messageQueue = ordered;
+        try {
+            Field field = UDPMessageProcessor.class.getDeclaredField("congestionAuditor");
+            field.setAccessible(true);
+            if (field.get(this) instanceof BlockingQueueDispatchAuditor old) {
+                old.stop();
+                BlockingQueueDispatchAuditor auditor = new BlockingQueueDispatchAuditor(ordered);
+                auditor.setTimeout(sipStack.getStackCongestionControlTimeout());
+                auditor.start(2000);
+                field.set(this, auditor);
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("this jain-sip has no UDPMessageProcessor.congestionAuditor", e);
         }
     }
 

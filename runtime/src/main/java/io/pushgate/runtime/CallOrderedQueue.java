@@ -1,0 +1,220 @@
+package io.pushgate.runtime;
+
+import gov.nist.javax.sip.stack.DatagramQueuedMessageDispatch;
+import java.nio.charset.StandardCharsets;
+import java.util.AbstractQueue;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The queue between the UDP listener and the stack's worker threads, handing out the datagrams
+ * of one call one at a time and in the order they arrived. With the stack's plain queue two
+ * workers could take a 180 and a 200 that arrived in the same millisecond, and when the 200 was
+ * handled first the late 180 was dropped: the caller heard no ringing. A datagram's call is its
+ * Call-ID, read from the raw bytes (a stripe of calls, so memory stays fixed); a worker holds its
+ * call until it comes back for the next datagram, the moment it has finished with this one.
+ * Datagrams of other calls pass it by; one without a Call-ID is not held back by anything.
+ */
+final class CallOrderedQueue extends AbstractQueue<DatagramQueuedMessageDispatch> implements BlockingQueue<DatagramQueuedMessageDispatch> {
+    private static final int NONE = -1;
+    /** Datagrams of one stripe waiting at most: a flood on one Call-ID is dropped here, not scanned past forever. */
+    static final int PER_STRIPE = 500;
+    private final int capacity;
+    private final boolean[] busy;
+    private final int[] pending;
+    private final ArrayDeque<Entry> waiting = new ArrayDeque<>();
+    private final ThreadLocal<Entry> inHand = new ThreadLocal<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition ready = lock.newCondition();
+
+    private record Entry(DatagramQueuedMessageDispatch dispatch, int stripe) {}
+
+    CallOrderedQueue(int stripes, int capacity) {
+        this.busy = new boolean[stripes];
+        this.pending = new int[stripes];
+        this.capacity = capacity;
+    }
+
+    @Override
+    public boolean offer(DatagramQueuedMessageDispatch d) {
+        Entry e = new Entry(d, stripe(d.packet.getData(), d.packet.getLength()));
+        lock.lock();
+        try {
+            if (waiting.size() >= capacity || e.stripe() != NONE && pending[e.stripe()] >= PER_STRIPE) return false;
+            if (e.stripe() != NONE) pending[e.stripe()]++;
+            waiting.addLast(e);
+            ready.signal();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void put(DatagramQueuedMessageDispatch d) {
+        offer(d);
+    }
+
+    @Override
+    public boolean offer(DatagramQueuedMessageDispatch d, long timeout, TimeUnit unit) {
+        return offer(d);
+    }
+
+    /** The next datagram this worker may handle; the one it had before is done with. */
+    @Override
+    public DatagramQueuedMessageDispatch take() throws InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            release();
+            Entry e;
+            while ((e = firstFree()) == null) ready.await();
+            return handOut(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public DatagramQueuedMessageDispatch poll(long timeout, TimeUnit unit) throws InterruptedException {
+        long nanos = unit.toNanos(timeout);
+        lock.lockInterruptibly();
+        try {
+            release();
+            Entry e;
+            while ((e = firstFree()) == null) {
+                if (nanos <= 0) return null;
+                nanos = ready.awaitNanos(nanos);
+            }
+            return handOut(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Removes the oldest datagram without handing it to a worker (the stack's congestion auditor drops it). */
+    @Override
+    public DatagramQueuedMessageDispatch poll() {
+        lock.lock();
+        try {
+            Entry e = waiting.pollFirst();
+            if (e != null && e.stripe() != NONE) pending[e.stripe()]--;
+            return e == null ? null : e.dispatch();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public DatagramQueuedMessageDispatch peek() {
+        lock.lock();
+        try {
+            Entry e = waiting.peekFirst();
+            return e == null ? null : e.dispatch();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public int size() {
+        lock.lock();
+        try {
+            return waiting.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Iterator<DatagramQueuedMessageDispatch> iterator() {
+        lock.lock();
+        try {
+            return waiting.stream().map(Entry::dispatch).toList().iterator();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public int remainingCapacity() {
+        return capacity - size();
+    }
+
+    @Override
+    public int drainTo(Collection<? super DatagramQueuedMessageDispatch> c) {
+        return drainTo(c, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public int drainTo(Collection<? super DatagramQueuedMessageDispatch> c, int max) {
+        int n = 0;
+        DatagramQueuedMessageDispatch d;
+        while (n < max && (d = poll()) != null) {
+            c.add(d);
+            n++;
+        }
+        return n;
+    }
+
+    private void release() {
+        Entry done = inHand.get();
+        if (done != null) {
+            inHand.remove();
+            if (done.stripe() != NONE) {
+                busy[done.stripe()] = false;
+                ready.signalAll();
+            }
+        }
+    }
+
+    private Entry firstFree() {
+        for (Iterator<Entry> it = waiting.iterator(); it.hasNext(); ) {
+            Entry e = it.next();
+            if (e.stripe() == NONE || !busy[e.stripe()]) {
+                it.remove();
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private DatagramQueuedMessageDispatch handOut(Entry e) {
+        if (e.stripe() != NONE) {
+            busy[e.stripe()] = true;
+            pending[e.stripe()]--;
+        }
+        inHand.set(e);
+        if (!waiting.isEmpty()) ready.signal(); // another worker may take what this one could not
+        return e.dispatch();
+    }
+
+    /** The stripe of the datagram's Call-ID ("Call-ID:" or "i:" at a line start), or NONE. */
+    int stripe(byte[] data, int length) {
+        for (int i = 0; i + 2 < length; i++) {
+            if (i > 0 && data[i - 1] != '\n') continue;
+            if (data[i] == '\r' || data[i] == '\n' && i > 0) return NONE; // end of the headers
+            int value = headerValue(data, i, length);
+            if (value < 0) continue;
+            int end = value;
+            while (end < length && data[end] != '\r' && data[end] != '\n') end++;
+            String callId = new String(data, value, end - value, StandardCharsets.ISO_8859_1).trim();
+            return Math.floorMod(callId.hashCode(), busy.length);
+        }
+        return NONE;
+    }
+
+    /** Where the value of a Call-ID header starting at {@code at} begins, or -1 when the line is another header. */
+    private static int headerValue(byte[] data, int at, int length) {
+        int i = at;
+        if (i + 7 <= length && new String(data, i, 7, StandardCharsets.ISO_8859_1).equalsIgnoreCase("call-id")) i += 7;
+        else if ((data[i] == 'i' || data[i] == 'I')) i += 1;
+        else return -1;
+        while (i < length && (data[i] == ' ' || data[i] == '\t')) i++;
+        return i < length && data[i] == ':' ? i + 1 : -1;
+    }
+}
