@@ -36,7 +36,7 @@ public record AuthSettings(boolean enabled, String realm, List<DigestAlgorithm> 
     static final ConfigKey<Integer> LOCKOUT = SECTION.integer("lockout", 300, 0, 86400,
             "Seconds a locked-out source is answered 403 without checking credentials.");
     static final ConfigKey<List<String>> TRUSTED = SECTION.list("trusted-peers", "",
-            "Source IP addresses whose requests are not challenged (backends, application servers).");
+            "Source IP addresses whose requests are not challenged (backends, application servers); never for REGISTER: their address can be forged over UDP.");
 
     public static AuthSettings from(Config c, String canonicalDomain) {
         List<DigestAlgorithm> algs = algorithms(c, ALGORITHMS);

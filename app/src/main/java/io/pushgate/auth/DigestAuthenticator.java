@@ -121,8 +121,10 @@ public final class DigestAuthenticator implements RequestStep {
         if (!settings.enabled()) return false;
         String m = req.getMethod();
         if ("ACK".equals(m) || "CANCEL".equals(m)) return false;
-        if (settings.trustedPeers().contains(req.getInitialRemoteAddr())) return false;
+        // A trusted peer (a backend, a push application server) is trusted for its calls and
+        // subscriptions, never to register a user: over UDP its address can be forged.
         if ("REGISTER".equals(m)) return domain.isLocal(req.getRequestURI());
+        if (settings.trustedPeers().contains(req.getInitialRemoteAddr())) return false;
         return domain.localUser(req.getFrom().getURI()) != null;
     }
 

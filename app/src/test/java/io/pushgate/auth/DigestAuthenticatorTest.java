@@ -146,6 +146,15 @@ public class DigestAuthenticatorTest {
     }
 
     @Test
+    public void aTrustedPeerIsTrustedForItsRequestsButNotToRegisterAUser() throws Exception {
+        StepRun register = StepRun.of(TestRequest.of(REGISTER.formatted(1)).from("203.0.113.9", 5060, "UDP"), step);
+        assertEquals(401, register.status());
+        StepRun message = StepRun.of(TestRequest.of("MESSAGE sip:bob@example.com SIP/2.0\nFrom: <sip:alice@example.com>;tag=1\n"
+                + "To: <sip:bob@example.com>\nCall-ID: trusted\nCSeq: 1 MESSAGE\n").from("203.0.113.9", 5060, "UDP"), step);
+        assertTrue(message.proceeded());
+    }
+
+    @Test
     public void anExpiredNonceIsStaleAndAReplayedCountIsRefused() throws Exception {
         String nonce = nonceOf(register(1, null), "WWW-Authenticate");
         assertTrue(register(2, credentials("MD5", nonce, "00000001", "secret", "REGISTER", "sip:example.com")).proceeded());

@@ -23,8 +23,8 @@ import org.w3c.dom.Element;
 
 /**
  * The registration event package (RFC 3680) in the container: a bare UDP peer plays a trusted
- * application server (its address is a trusted peer) watching users' registrations, and every
- * NOTIFY body is checked against the reginfo schema.
+ * application server (its address is a trusted peer, so its subscriptions are not challenged)
+ * watching users' registrations, and every NOTIFY body is checked against the reginfo schema.
  */
 @RunWith(Arquillian.class)
 public class InContainerRegEventTest {
@@ -92,9 +92,25 @@ public class InContainerRegEventTest {
         return r;
     }
 
-    /** A REGISTER from the trusted address (so not challenged) for a contact at the watcher's socket. */
+    /** NOTIFYs that arrived while a REGISTER waited for its challenge, answered already, for nextNotify. */
+    private final java.util.ArrayDeque<UdpSipPeer.Message> early = new java.util.ArrayDeque<>();
+
+    /**
+     * A REGISTER for a contact at the watcher's socket, answering its challenge: a trusted peer
+     * is trusted for its subscriptions, never to register a user.
+     */
     private void register(String user, int expires, int seq) throws Exception {
-        watcher.send("REGISTER sip:127.0.0.1:" + CONTAINER_PORT + " SIP/2.0\n"
+        watcher.send(registerText(user, expires, 2 * seq - 1, ""));
+        UdpSipPeer.Message challenge = registerAnswer(2 * seq - 1);
+        assertEquals(challenge.startLine(), 401, challenge.status());
+        String header = challenge.header("www-authenticate");
+        String nonce = header.substring(header.indexOf("nonce=\"") + 7, header.indexOf('"', header.indexOf("nonce=\"") + 7));
+        watcher.send(registerText(user, expires, 2 * seq, "Authorization: "
+                + InContainer.digest(user, "pw-" + user, "MD5", nonce, "REGISTER", "sip:127.0.0.1:" + CONTAINER_PORT) + "\n"));
+    }
+
+    private String registerText(String user, int expires, int seq, String authorization) {
+        return "REGISTER sip:127.0.0.1:" + CONTAINER_PORT + " SIP/2.0\n"
                 + "Via: SIP/2.0/UDP 127.0.0.1:" + watcher.port() + ";branch=z9hG4bK" + Long.toHexString(System.nanoTime()) + "\n"
                 + "Max-Forwards: 70\n"
                 + "From: <sip:" + user + "@127.0.0.1>;tag=dev\n"
@@ -103,14 +119,31 @@ public class InContainerRegEventTest {
                 + "CSeq: " + seq + " REGISTER\n"
                 + "Contact: <sip:" + user + "@127.0.0.1:" + watcher.port() + ";pn-provider=fcm;pn-prid=tok;pn-param=proj>\n"
                 + "Expires: " + expires + "\n"
-                + "Content-Length: 0\n\n");
+                + authorization
+                + "Content-Length: 0\n\n";
+    }
+
+    /** The final answer to the REGISTER with this CSeq; NOTIFYs on the way are answered and kept for nextNotify. */
+    private UdpSipPeer.Message registerAnswer(int cseq) throws Exception {
+        long end = System.currentTimeMillis() + 6000;
+        while (System.currentTimeMillis() < end) {
+            UdpSipPeer.Message m = watcher.receive(Math.max(1, end - System.currentTimeMillis()));
+            if (m == null) continue;
+            if (m.isRequest()) {
+                watcher.ok(m);
+                early.add(m);
+            } else if (m.header("cseq").equals(cseq + " REGISTER") && m.status() >= 200) {
+                return m;
+            }
+        }
+        throw new AssertionError("no answer to the REGISTER");
     }
 
     /** The next NOTIFY, answered 200, with its body validated against the RFC 3680 schema; a REGISTER's 200 on the way is skipped. */
     private Notify nextNotify() throws Exception {
         long end = System.currentTimeMillis() + 6000;
-        UdpSipPeer.Message m = null;
-        while (System.currentTimeMillis() < end) {
+        UdpSipPeer.Message m = early.poll();
+        while (m == null && System.currentTimeMillis() < end) {
             m = watcher.receive(Math.max(1, end - System.currentTimeMillis()));
             if (m != null && m.isRequest()) break;
             if (m != null && m.status() >= 300) throw new AssertionError("unexpected " + m.startLine() + " to " + m.method());
