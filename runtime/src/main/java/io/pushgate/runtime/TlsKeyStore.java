@@ -1,9 +1,9 @@
 package io.pushgate.runtime;
 
 import io.pushgate.config.ConfigException;
+import io.pushgate.config.SecretFile;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,10 +37,9 @@ final class TlsKeyStore {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
             ks.setKeyEntry("pushgate", pk, password, chain.toArray(new Certificate[0]));
-            Files.createDirectories(target.getParent());
-            try (OutputStream out = Files.newOutputStream(target)) {
-                ks.store(out, password);
-            }
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            ks.store(out, password);
+            SecretFile.write(target, out.toByteArray());
             return target;
         } catch (IOException | GeneralSecurityException e) {
             throw new ConfigException(section + ".tls-key", "cannot use " + certificate + " and " + key + ": " + e.getMessage());

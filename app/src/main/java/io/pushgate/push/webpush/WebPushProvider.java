@@ -3,6 +3,7 @@ package io.pushgate.push.webpush;
 import com.interaso.webpush.VapidKeys;
 import io.pushgate.config.Config;
 import io.pushgate.config.ConfigException;
+import io.pushgate.config.SecretFile;
 import io.pushgate.config.ConfigSection;
 import io.pushgate.push.CredentialDirectory;
 import io.pushgate.push.PushProvider;
@@ -11,7 +12,6 @@ import io.pushgate.push.PushSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -73,12 +73,7 @@ public final class WebPushProvider implements PushProvider {
     private static VapidKeys generate(Path f) {
         VapidKeys keys = VapidKeys.generate();
         try {
-            Files.writeString(f, keys.getX509PublicKey() + "\n" + keys.getPkcs8PrivateKey() + "\n");
-            try {
-                Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException notPosix) {
-                // the directory's own protection applies
-            }
+            SecretFile.write(f, (keys.getX509PublicKey() + "\n" + keys.getPkcs8PrivateKey() + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         } catch (IOException e) {
             throw new ConfigException(WebPushSettings.VAPID_KEY_FILE.qualifiedName(), "cannot write " + f + ": " + e.getMessage());
         }
