@@ -62,8 +62,8 @@ final class GatewayRole implements Role {
                         new PendingRegistrations(gateway.pendingMax(), gateway.pendingTtlSeconds(), a.clock()), a.bindings(), self,
                         a.factory(), forkLate::onRegistered, push, wakeUpSettings.beforeSeconds(), a.clock()),
                 new BackendForwarder(gateway, self, a.factory(), a.forwarder())));
-        log.info("push gateway in front of {} ({} mode), contacts masqueraded as {}",
-                gateway.backend().isEmpty() ? "the Request-URI domain" : gateway.backend(), gateway.mode(), masquerader.paramName());
+        // not the CtRt parameter's name: it carries the installation's key
+        log.info("push gateway in front of {} ({} mode)", gateway.backend().isEmpty() ? "the Request-URI domain" : gateway.backend(), gateway.mode());
     }
 
     private static java.util.Set<String> backendAddresses(GatewaySettings gateway) {
