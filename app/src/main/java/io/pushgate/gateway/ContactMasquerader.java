@@ -37,7 +37,6 @@ public final class ContactMasquerader {
         return b.toString();
     }
 
-    public String paramName() { return paramName; }
 
     /** Where a masqueraded contact pointed: a device address, or with insert-domain the registration domain. */
     public record Origin(String host, int port, String transport) {
