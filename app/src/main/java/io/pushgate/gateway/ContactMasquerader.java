@@ -37,7 +37,6 @@ public final class ContactMasquerader {
         return b.toString();
     }
 
-
     /** Where a masqueraded contact pointed: a device address, or with insert-domain the registration domain. */
     public record Origin(String host, int port, String transport) {
         /** host[:port] as it appears in a URI. */
