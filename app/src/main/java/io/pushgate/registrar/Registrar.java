@@ -3,6 +3,7 @@ package io.pushgate.registrar;
 import io.pushgate.pipeline.Exchange;
 import io.pushgate.pipeline.RequestStep;
 import io.pushgate.sip.LocalDomain;
+import io.pushgate.sip.OptionTags;
 import io.pushgate.sip.StackHeaders;
 import io.pushgate.subscriber.SubscriberDirectory;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import javax.servlet.ServletException;
 import javax.servlet.sip.SipServletRequest;
@@ -51,7 +53,8 @@ public final class Registrar implements RequestStep {
             ex.reply(404, "Unknown User");
             return;
         }
-        String unsupported = unsupportedRequirements(req);
+        // RFC 3261 section 8.2.2.3: of the extensions a REGISTER may require, this registrar implements Path (RFC 3327)
+        String unsupported = OptionTags.unsupported(req, "Require", Set.of("path"));
         if (!unsupported.isEmpty()) {
             SipServletResponse r = ex.response(420, "Bad Extension");
             r.setHeader("Unsupported", unsupported);
@@ -101,14 +104,5 @@ public final class Registrar implements RequestStep {
             store.update(aor, upserts, removals, register.wildcard(), settings.maxContacts());
             return true;
         }
-    }
-
-    /** Option tags in Require that this registrar does not implement (RFC 3261 section 8.2.2.3): only Path (RFC 3327). */
-    private static String unsupportedRequirements(SipServletRequest req) {
-        java.util.List<String> unsupported = new java.util.ArrayList<>();
-        req.getHeaders("Require").forEachRemaining(value -> {
-            for (String tag : value.split(",")) if (!tag.isBlank() && !tag.trim().equalsIgnoreCase("path")) unsupported.add(tag.trim());
-        });
-        return String.join(", ", unsupported);
     }
 }

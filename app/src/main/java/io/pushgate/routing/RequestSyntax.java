@@ -1,5 +1,6 @@
 package io.pushgate.routing;
 
+import io.pushgate.sip.OptionTags;
 import io.pushgate.sip.StackHeaders;
 import java.util.List;
 import java.util.Locale;
@@ -51,19 +52,13 @@ public final class RequestSyntax {
             return Optional.of(Refusal.of(400, "To Is Not A SIP Address Of Record")); // RFC 4475 section 3.3.4
         }
         // We implement no extension a proxy must understand (RFC 3261 section 16.3 item 5).
-        String proxyRequire = String.join(", ", headers(req, "Proxy-Require"));
-        if (!proxyRequire.isBlank()) return Optional.of(new Refusal(420, "Bad Extension", proxyRequire));
+        String proxyRequire = OptionTags.unsupported(req, "Proxy-Require", Set.of());
+        if (!proxyRequire.isEmpty()) return Optional.of(new Refusal(420, "Bad Extension", proxyRequire));
         return Optional.empty();
     }
 
     private static boolean inRange(String value, long max) {
         String v = value.trim();
         return v.matches("\\d{1,12}") && Long.parseLong(v) <= max;
-    }
-
-    private static List<String> headers(SipServletRequest req, String name) {
-        List<String> values = new java.util.ArrayList<>();
-        req.getHeaders(name).forEachRemaining(values::add);
-        return values;
     }
 }
