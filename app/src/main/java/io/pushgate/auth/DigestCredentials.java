@@ -1,5 +1,6 @@
 package io.pushgate.auth;
 
+import io.pushgate.sip.SipUris;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -67,17 +68,11 @@ public record DigestCredentials(Map<String, String> params) {
     /** {user or null, scheme:host[:port] lower-cased}, parameters and headers left out. */
     private static String[] userAndServer(String uri) {
         String u = uri.trim();
-        int colon = u.indexOf(':');
-        String scheme = u.substring(0, colon + 1).toLowerCase(java.util.Locale.ROOT);
-        String rest = u.substring(colon + 1);
-        int at = rest.lastIndexOf('@');
-        String user = at < 0 ? null : rest.substring(0, at);
-        String server = at < 0 ? rest : rest.substring(at + 1);
-        for (char c : new char[] {';', '?'}) {
-            int i = server.indexOf(c);
-            if (i >= 0) server = server.substring(0, i);
-        }
-        return new String[] {user, scheme + server.toLowerCase(java.util.Locale.ROOT)};
+        String scheme = u.substring(0, u.indexOf(':') + 1);
+        // a user may hold ';' (RFC 4475 semiuri), which SipUris.user declines: up to the last '@'
+        int at = u.lastIndexOf('@');
+        String user = at < 0 ? null : u.substring(scheme.length(), at);
+        return new String[] {user, (scheme + SipUris.hostPort(u)).toLowerCase(Locale.ROOT)};
     }
     public String response() { return params.get("response"); }
     public String algorithm() { return params.get("algorithm"); }

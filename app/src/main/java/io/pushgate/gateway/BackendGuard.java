@@ -28,19 +28,17 @@ public final class BackendGuard implements RequestStep {
     /** [gateway] backend-addresses, else the addresses [gateway] backend resolves to now; empty when neither is known. */
     public static Set<String> addresses(GatewaySettings s) throws UnknownHostException {
         Set<String> out = new LinkedHashSet<>(s.backendAddresses());
-        if (out.isEmpty() && !s.backend().isEmpty()) {
-            for (InetAddress a : InetAddress.getAllByName(host(s.backend()))) out.add(a.getHostAddress());
+        if (out.isEmpty() && s.backendRoute() != null) {
+            for (InetAddress a : InetAddress.getAllByName(host(SipUris.hostPort(s.backendRoute())))) out.add(a.getHostAddress());
         }
         return out;
     }
 
-    static String host(String backend) {
-        String b = backend.replaceFirst("^sips?:", "");
-        int semi = b.indexOf(';');
-        if (semi >= 0) b = b.substring(0, semi);
-        if (b.startsWith("[")) return b.substring(1, b.indexOf(']'));
-        int colon = b.lastIndexOf(':');
-        return colon >= 0 ? b.substring(0, colon) : b;
+    /** The host of host[:port], an IPv6 reference without its brackets. */
+    static String host(String hostPort) {
+        if (hostPort.startsWith("[")) return hostPort.substring(1, hostPort.indexOf(']'));
+        int colon = hostPort.lastIndexOf(':');
+        return colon >= 0 ? hostPort.substring(0, colon) : hostPort;
     }
 
     @Override
