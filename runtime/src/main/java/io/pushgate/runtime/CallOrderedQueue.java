@@ -68,17 +68,10 @@ final class CallOrderedQueue extends AbstractQueue<DatagramQueuedMessageDispatch
     /** The next datagram this worker may handle; the one it had before is done with. */
     @Override
     public DatagramQueuedMessageDispatch take() throws InterruptedException {
-        lock.lockInterruptibly();
-        try {
-            release();
-            Entry e;
-            while ((e = firstFree()) == null) ready.await();
-            return handOut(e);
-        } finally {
-            lock.unlock();
-        }
+        return poll(Long.MAX_VALUE, TimeUnit.NANOSECONDS); // waits for good: ~292 years
     }
 
+    /** The same, or null when none is free for this worker within the timeout. */
     @Override
     public DatagramQueuedMessageDispatch poll(long timeout, TimeUnit unit) throws InterruptedException {
         long nanos = unit.toNanos(timeout);
