@@ -4,16 +4,12 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
-import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.AfterClass;
@@ -70,18 +66,10 @@ public class FloodTest {
     /** An OPTIONS to the server from this address; its answer, or null when none came in a second. */
     private static String options(String from) throws Exception {
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(from, 0))) {
-            s.setSoTimeout(1_000);
-            String request = ("OPTIONS sip:" + server.uri() + " SIP/2.0\r\nVia: SIP/2.0/UDP " + from + ":" + s.getLocalPort()
+            String request = "OPTIONS sip:" + server.uri() + " SIP/2.0\r\nVia: SIP/2.0/UDP " + from + ":" + s.getLocalPort()
                     + ";branch=z9hG4bK" + System.nanoTime() + "\r\nMax-Forwards: 70\r\nFrom: <sip:probe@" + from + ">;tag=1\r\nTo: <sip:"
-                    + server.uri() + ">\r\nCall-ID: " + System.nanoTime() + "@" + from + "\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n");
-            byte[] b = request.getBytes(StandardCharsets.US_ASCII);
-            s.send(new DatagramPacket(b, b.length, InetAddress.getLoopbackAddress(), server.sipPort));
-            byte[] buf = new byte[4096];
-            DatagramPacket p = new DatagramPacket(buf, buf.length);
-            s.receive(p);
-            return new String(buf, 0, p.getLength(), StandardCharsets.US_ASCII);
-        } catch (SocketTimeoutException none) {
-            return null;
+                    + server.uri() + ">\r\nCall-ID: " + System.nanoTime() + "@" + from + "\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+            return UdpRequests.finalAnswer(s, request, server.sipPort, 1_000, a -> true);
         }
     }
 }

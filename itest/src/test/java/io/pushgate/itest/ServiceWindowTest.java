@@ -3,11 +3,8 @@ package io.pushgate.itest;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.After;
@@ -63,20 +60,7 @@ public class ServiceWindowTest {
         String request = ("REGISTER sip:localhost SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" + s.getLocalPort() + ";rport;branch=z9hG4bK" + callId
                 + "\r\nMax-Forwards: 70\r\nFrom: <sip:alice@localhost>;tag=" + callId + "\r\nTo: <sip:alice@localhost>\r\nCall-ID: " + callId
                 + "\r\nCSeq: 1 REGISTER\r\nContact: <sip:alice@127.0.0.1:" + s.getLocalPort() + ">\r\nContent-Length: 0\r\n\r\n");
-        byte[] b = request.getBytes(StandardCharsets.US_ASCII);
-        s.send(new DatagramPacket(b, b.length, InetAddress.getLoopbackAddress(), server.sipPort));
-        s.setSoTimeout(200);
-        byte[] buf = new byte[4096];
-        try {
-            while (true) {
-                DatagramPacket p = new DatagramPacket(buf, buf.length);
-                s.receive(p);
-                String answer = new String(buf, 0, p.getLength(), StandardCharsets.US_ASCII);
-                if (answer.contains("\r\nCall-ID: " + callId + "\r\n") && !answer.startsWith("SIP/2.0 1")) return answer;
-            }
-        } catch (SocketTimeoutException none) {
-            return null;
-        }
+        return UdpRequests.finalAnswer(s, request, server.sipPort, 200, a -> a.contains("\r\nCall-ID: " + callId + "\r\n"));
     }
 
     private static String statusOf(String answer) {

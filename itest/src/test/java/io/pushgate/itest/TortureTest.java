@@ -3,7 +3,6 @@ package io.pushgate.itest;
 import static org.junit.Assert.assertTrue;
 
 import java.io.InputStream;
-import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -120,21 +119,8 @@ public class TortureTest {
     /** The first final answer for this message's Call-ID, or null when none came within 2 s. */
     private static String overUdp(DatagramSocket s, byte[] message) throws Exception {
         String callId = callId(message);
-        s.send(new DatagramPacket(message, message.length, InetAddress.getLoopbackAddress(), udp.sipPort));
-        long deadline = System.currentTimeMillis() + 2_000;
-        byte[] buf = new byte[65535];
-        while (System.currentTimeMillis() < deadline) {
-            s.setSoTimeout((int) Math.max(1, deadline - System.currentTimeMillis()));
-            DatagramPacket p = new DatagramPacket(buf, buf.length);
-            try {
-                s.receive(p);
-            } catch (SocketTimeoutException none) {
-                return null;
-            }
-            String answer = new String(buf, 0, p.getLength(), StandardCharsets.ISO_8859_1);
-            if (isFinalFor(answer, callId)) return firstLine(answer);
-        }
-        return null;
+        String answer = UdpRequests.finalAnswer(s, message, udp.sipPort, 2_000, a -> isFinalFor(a, callId));
+        return answer == null ? null : firstLine(answer);
     }
 
     private static String overTcp(byte[] message) throws Exception {
