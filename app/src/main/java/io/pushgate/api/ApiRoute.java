@@ -29,7 +29,16 @@ public record ApiRoute(String method, String template, ApiScope scope, Handler h
         Matcher p = Pattern.compile(re.toString()).matcher(path);
         if (!p.matches()) return null;
         Map<String, String> params = new LinkedHashMap<>();
-        for (int i = 0; i < names.size(); i++) params.put(names.get(i), java.net.URLDecoder.decode(p.group(i + 1), java.nio.charset.StandardCharsets.UTF_8));
+        for (int i = 0; i < names.size(); i++) params.put(names.get(i), segment(p.group(i + 1)));
         return params;
+    }
+
+    // A path segment is %-escaped; '+' is itself there (unlike in a form), and a broken escape is the caller's error.
+    private static String segment(String raw) {
+        try {
+            return java.net.URLDecoder.decode(raw.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiResponse.fail(400, "the path has a broken %-escape");
+        }
     }
 }

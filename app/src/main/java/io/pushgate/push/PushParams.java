@@ -107,7 +107,13 @@ public record PushParams(String provider, String prid, String param, String purr
         } else if (provider.equals("fcm") && (param == null || param.isBlank())) {
             throw new InvalidPushParams("FCM contact without pn-param (the project id)");
         } else if (provider.equals("webpush")) {
-            if (!endpoint().startsWith("https://") && !endpoint().startsWith("http://")) {
+            String endpoint;
+            try {
+                endpoint = endpoint();
+            } catch (IllegalArgumentException e) {
+                throw new InvalidPushParams("WebPush pn-prid has a broken %-escape");
+            }
+            if (!endpoint.startsWith("https://") && !endpoint.startsWith("http://")) {
                 throw new InvalidPushParams("WebPush pn-prid is not the subscription's URL");
             }
             if (param == null || !param.matches("[A-Za-z0-9_-]{80,100}\\.[A-Za-z0-9_-]{16,32}")) {

@@ -42,6 +42,9 @@ public final class RequestSyntax {
             String name = line.substring(0, Math.max(0, line.indexOf(':'))).trim();
             if (STEERING.contains(name.toLowerCase(Locale.ROOT))) return Optional.of(Refusal.of(400, "Bad " + name));
         }
+        // the stack keeps a From or To whose URI it cannot read as a generic URI, which the container then refuses to hand out
+        if (!readableUri(req::getFrom)) return Optional.of(Refusal.of(400, "Bad From"));
+        if (!readableUri(req::getTo)) return Optional.of(Refusal.of(400, "Bad To"));
         String maxForwards = req.getHeader("Max-Forwards");
         if (maxForwards != null && !inRange(maxForwards, 255)) return Optional.of(Refusal.of(400, "Bad Max-Forwards"));
         String expires = req.getHeader("Expires");
@@ -55,6 +58,14 @@ public final class RequestSyntax {
         String proxyRequire = OptionTags.unsupported(req, "Proxy-Require", Set.of());
         if (!proxyRequire.isEmpty()) return Optional.of(new Refusal(420, "Bad Extension", proxyRequire));
         return Optional.empty();
+    }
+
+    private static boolean readableUri(java.util.function.Supplier<javax.servlet.sip.Address> header) {
+        try {
+            return header.get().getURI() != null;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static boolean inRange(String value, long max) {

@@ -36,6 +36,13 @@ public class RequestSyntaxTest {
     }
 
     @Test
+    public void aFromWhoseUriTheContainerCannotReadIs400NotAnException() {
+        // found by the fuzzer: the stack keeps "(sip:..." as a generic URI, the container throws on reading it
+        assertEquals("Bad From", check("OPTIONS sip:bob@example.com SIP/2.0\nFrom:(sip:alice@example.com;tag=a\nTo: <sip:bob@example.com>\n"
+                + "Call-ID: syntax\nCSeq: 1 OPTIONS\n").orElseThrow().reason());
+    }
+
+    @Test
     public void aBrokenInformationalHeaderIsIgnored() {
         assertEquals(0, status("OPTIONS sip:bob@example.com SIP/2.0\n" + HEADERS + "CSeq: 1 OPTIONS\nDate: Fri, 01 Jan 2010 16:00:00 EST\n"));
     }

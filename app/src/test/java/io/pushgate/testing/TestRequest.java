@@ -34,6 +34,11 @@ public final class TestRequest extends Servlet3SipServletRequestImpl {
         return new TestRequest(SipText.request(withDefaults(text)), new TestSessions());
     }
 
+    /** A request the stack has already parsed (the fuzzer's, which parses bytes as the stack does). */
+    public static TestRequest of(Request parsed) {
+        return new TestRequest(parsed, new TestSessions());
+    }
+
     private static String withDefaults(String text) {
         String t = text.replace("\r\n", "\n");
         int eol = t.indexOf('\n');

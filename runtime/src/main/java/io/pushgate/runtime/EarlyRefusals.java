@@ -12,7 +12,7 @@ import javax.sip.message.Response;
  * the application router does not route gets 405, where the container would relay it itself,
  * past every check of the application (an open relay for any unknown method).
  */
-final class EarlyRefusals extends RequestValve {
+public final class EarlyRefusals extends RequestValve {
     private static final String MARK = StrictMessageParser.VERSION_MARK + ":";
     private static final java.util.Set<String> ALLOWED = allowed();
     private static final String ALLOW = String.join(", ", new java.util.TreeSet<>(ALLOWED));
@@ -24,23 +24,29 @@ final class EarlyRefusals extends RequestValve {
         return java.util.Set.copyOf(methods);
     }
 
+    /** What a refused request is answered: status, reason, and a header to add (or nulls). */
+    public record Refusal(int status, String reason, String header, String value) {}
+
     @Override
     public boolean processRequest(SIPRequest request, MessageChannel channel) {
+        Refusal r = refusal(request);
+        if (r == null) return true;
+        StackValves.answer(request, channel, r.status(), r.reason(), r.header(), r.value());
+        return false;
+    }
+
+    /** The refusal of a request as parsed by {@link StrictMessageParser}, or null when it goes on. */
+    public static Refusal refusal(SIPRequest request) {
         var unparsed = request.getUnrecognizedHeaders();
         while (unparsed.hasNext()) {
             if (unparsed.next().regionMatches(true, 0, MARK, 0, MARK.length())) {
-                StackValves.answer(request, channel, Response.VERSION_NOT_SUPPORTED, "Version Not Supported", null, null);
-                return false;
+                return new Refusal(Response.VERSION_NOT_SUPPORTED, "Version Not Supported", null, null);
             }
         }
-        if (!ALLOWED.contains(request.getMethod())) {
-            StackValves.answer(request, channel, Response.METHOD_NOT_ALLOWED, "Method Not Allowed", "Allow", ALLOW);
-            return false;
-        }
+        if (!ALLOWED.contains(request.getMethod())) return new Refusal(Response.METHOD_NOT_ALLOWED, "Method Not Allowed", "Allow", ALLOW);
         if (Request.INVITE.equals(request.getMethod()) && request.getHeader("Contact") == null) {
-            StackValves.answer(request, channel, Response.BAD_REQUEST, "Missing Contact", null, null);
-            return false;
+            return new Refusal(Response.BAD_REQUEST, "Missing Contact", null, null);
         }
-        return true;
+        return null;
     }
 }

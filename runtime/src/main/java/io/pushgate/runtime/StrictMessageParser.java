@@ -79,8 +79,10 @@ public final class StrictMessageParser extends StringMsgParser {
 
     @Override
     protected void processHeader(String header, SIPMessage message, ParseExceptionListener listener, byte[] raw) throws ParseException {
-        if (header != null && !header.isEmpty()) {
-            Class<?> type = NameMap.getClassFromName(Lexer.getHeaderName(header));
+        // a line without a colon has no name: the stack's own parser says what becomes of it
+        String headerName = header == null ? null : Lexer.getHeaderName(header);
+        if (headerName != null) {
+            Class<?> type = NameMap.getClassFromName(headerName);
             String name = type == null ? null : type == ContentLength.class ? "Content-Length" : SINGLE.get(type);
             boolean repeated = type == ContentLength.class ? ++CONTENT_LENGTHS.get()[0] > 1 : name != null && message.getHeader(name) != null;
             if (repeated) {

@@ -1,0 +1,7 @@
+#!/bin/sh
+# Fuzzes every target (fuzz/) for longer than bin/test does: SECONDS per target, 600 unless given.
+# A failing input lands in fuzz/target/fuzz/TARGET/findings; fixed, it goes to fuzz/corpus/TARGET.
+# Usage: bench/fuzz.sh [seconds-per-target]
+set -e
+cd "$(dirname "$0")/.."
+exec mvn -o -B -pl app,runtime,fuzz verify -Dtest=FuzzingTest -Dsurefire.failIfNoSpecifiedTests=false -Dfuzz.seconds="${1:-600}"
