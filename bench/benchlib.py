@@ -121,6 +121,42 @@ Content-Length: 0
 """ % {"callee": callee, "port": media_port, "final": final_status}
 
 
+# Kamailio's yardstick registers without a challenge; Pushgate challenges every REGISTER (a
+# trusted peer is not trusted to register users).
+_REGISTER_UAS = """REGISTER sip:[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+Max-Forwards: 70
+From: <sip:uas@[remote_ip]>;tag=[pid]u[call_number]
+To: <sip:uas@[remote_ip]>
+Call-ID: [call_id]
+CSeq: %d REGISTER
+Contact: <sip:uas@127.0.0.1:%d;transport=[transport]%s>
+Expires: 7200
+%sContent-Length: 0
+"""
+_REG_UAS = """<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="reg_uas">
+  <send retrans="500"><![CDATA[%s]]></send>
+  <recv response="200" optional="true" next="done"/>
+  <recv response="401" auth="true"/>
+  <send retrans="500"><![CDATA[%s]]></send>
+  <recv response="200"/>
+  <label id="done"/>
+</scenario>
+"""
+
+
+def register_uas(proxy_port, uas_port, workdir, contact_params=""):
+    """Registers user uas (password pw-uas) at the proxy from the UAS's own port (a registrar keeps
+    the observed source address for NAT), for 7200 s; contact_params go into its Contact URI."""
+    reg = os.path.join(workdir, "reg_uas.xml")
+    with open(reg, "w") as f:
+        f.write(_REG_UAS % (_REGISTER_UAS % (1, uas_port, contact_params, ""),
+                            _REGISTER_UAS % (2, uas_port, contact_params, "[authentication username=uas password=pw-uas]\n")))
+    sh(["sipp", f"127.0.0.1:{proxy_port}", "-sf", reg, "-i", "127.0.0.1", "-p", str(uas_port), "-m", "1",
+        "-nostdin", "-timeout", "10s", "-timeout_error"], cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def write_config(work, sip_port, http_port, extra, pause_goal_ms=0):
     """Writes WORK/pushgate.ini: loopback listeners, no management listener, quiet logging, H2 under WORK
     ([database] last, so that `extra` may start with more of its keys), then the bench's own sections."""

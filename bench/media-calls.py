@@ -14,43 +14,14 @@ Needs: sip-tester, rtpengine-daemon, a built Pushgate. Targets only 127.0.0.1.
 """
 import argparse, os, shutil, subprocess, sys, tempfile, time
 
-from benchlib import PEERS, ROOT, ensure_packages, sh, start_pushgate, sweep, warm_up, write_config
+from benchlib import PEERS, ROOT, ensure_packages, register_uas, sh, start_pushgate, sweep, warm_up, write_config
 
 PG_PORT, NG_PORT, UAS_PORT, KAM_PORT = 5094, 22230, 5090, 5070
 
 
-REGISTER_UAS = """REGISTER sip:[remote_ip]:[remote_port] SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-Max-Forwards: 70
-From: <sip:uas@[remote_ip]>;tag=[pid]u[call_number]
-To: <sip:uas@[remote_ip]>
-Call-ID: [call_id]
-CSeq: %d REGISTER
-Contact: <sip:uas@127.0.0.1:5090;transport=[transport]>
-Expires: 7200
-%sContent-Length: 0
-"""
-# Kamailio's yardstick registers without a challenge; Pushgate challenges every REGISTER (a
-# trusted peer is not trusted to register users).
-REG_UAS = """<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="reg_uas">
-  <send retrans="500"><![CDATA[%s]]></send>
-  <recv response="200" optional="true" next="done"/>
-  <recv response="401" auth="true"/>
-  <send retrans="500"><![CDATA[%s]]></send>
-  <recv response="200"/>
-  <label id="done"/>
-</scenario>
-""" % (REGISTER_UAS % (1, ""), REGISTER_UAS % (2, "[authentication username=uas password=pw-uas]\n"))
-
-
 def calls_through(name, port, rates, duration, d):
     """Registers the sipp UAS at the proxy on port, starts it, warms up, and sweeps the UAC's rates."""
-    # Registered from the UAS's own port: a registrar keeps the observed source address for NAT.
-    reg = os.path.join(d, "reg_uas.xml")
-    open(reg, "w").write(REG_UAS)
-    sh(["sipp", f"127.0.0.1:{port}", "-sf", reg, "-i", "127.0.0.1", "-p", str(UAS_PORT), "-m", "1",
-        "-nostdin", "-timeout", "10s", "-timeout_error"], cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    register_uas(port, UAS_PORT, d)
     uas = subprocess.Popen(["sipp", "-sf", os.path.join(PEERS, "uas.xml"), "-i", "127.0.0.1", "-p", str(UAS_PORT),
                             "-nostdin", "-mp", "36000"], cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

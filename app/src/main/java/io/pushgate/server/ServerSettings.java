@@ -9,7 +9,7 @@ import java.nio.file.Path;
 
 /** The [server] section: the role, and the listeners, deployment and shutdown of the embedded container. */
 public record ServerSettings(String address, int udpPort, int tcpPort, int tlsPort, int wsPort, int wssPort,
-                             Path tlsCertificate, Path tlsKey, String httpAddress, int httpPort, Path deployDir, Path workDir,
+                             Path tlsCertificate, Path tlsKey, Path tlsTrust, String httpAddress, int httpPort, Path deployDir, Path workDir,
                              int stopGraceSeconds, int sipThreads, String logLevel, boolean jsonLog, String collector, int pauseGoalMs) {
     public static final ConfigSection SECTION = new ConfigSection("server",
             "What this instance is, and the listeners of the embedded SIP Servlet container; a port of 0 turns that listener off.");
@@ -23,6 +23,8 @@ public record ServerSettings(String address, int udpPort, int tcpPort, int tlsPo
     static final ConfigKey<Integer> WSS = SECTION.integer("wss-port", 0, 0, 65535, "SIP over secure WebSocket; needs tls-certificate and tls-key.");
     static final ConfigKey<Path> CERT = SECTION.path("tls-certificate", "", "PEM certificate chain for TLS and WSS.");
     static final ConfigKey<Path> KEY = SECTION.path("tls-key", "", "PEM private key (PKCS#8) for TLS and WSS.");
+    static final ConfigKey<Path> TRUST = SECTION.path("tls-trust", "",
+            "PEM certificates of authorities trusted for outbound SIP over TLS besides the system's (a peer with a private CA).");
     static final ConfigKey<String> HTTP_ADDRESS = SECTION.string("http-address", "127.0.0.1", "IP address of the HTTP listener (web part).");
     static final ConfigKey<Integer> HTTP = SECTION.integer("http-port", 8080, 0, 65535, "HTTP listener for the web part of the application.");
     static final ConfigKey<Path> DEPLOY = SECTION.path("deploy-dir", "", "Directory of .sar archives to deploy; empty means the built Pushgate archive.");
@@ -50,12 +52,13 @@ public record ServerSettings(String address, int udpPort, int tcpPort, int tlsPo
 
     public static ServerSettings from(Config c) {
         ServerSettings s = new ServerSettings(c.get(ADDRESS), c.get(UDP), c.get(TCP), c.get(TLS), c.get(WS), c.get(WSS),
-                c.get(CERT), c.get(KEY), c.get(HTTP_ADDRESS), c.get(HTTP), c.get(DEPLOY), c.get(WORK), c.get(GRACE), c.get(THREADS), c.get(LOG_LEVEL),
+                c.get(CERT), c.get(KEY), c.get(TRUST), c.get(HTTP_ADDRESS), c.get(HTTP), c.get(DEPLOY), c.get(WORK), c.get(GRACE), c.get(THREADS), c.get(LOG_LEVEL),
                 c.get(LOG_FORMAT).equals("json"), c.get(COLLECTOR), c.get(PAUSE_GOAL));
         if (s.tlsPort > 0 || s.wssPort > 0) {
             requireFile(CERT, s.tlsCertificate);
             requireFile(KEY, s.tlsKey);
         }
+        if (!s.tlsTrust.toString().isEmpty() && !Files.isReadable(s.tlsTrust)) throw new ConfigException(TRUST.qualifiedName(), "cannot read " + s.tlsTrust);
         if (s.udpPort == 0 && s.tcpPort == 0 && s.tlsPort == 0 && s.wsPort == 0 && s.wssPort == 0) {
             throw new ConfigException(UDP.qualifiedName(), "every SIP listener is off; open at least one");
         }

@@ -1,5 +1,7 @@
 package io.pushgate.itest;
 
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -16,40 +18,70 @@ import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
 
-/** The SIP over TLS listener, with the certificate and key from the configuration, seen by a JDK TLS client. */
+/**
+ * The SIP over TLS listener, with the certificate and key from the configuration, seen by a JDK TLS
+ * client; what it offers (TLS 1.2 and up, forward-secret suites); a renewed certificate served
+ * without a restart; and outbound TLS that verifies the peer against the system's and the
+ * configured authorities, not against our own certificate.
+ */
 public class TlsTransportTest {
     private static PushgateProcess server;
     private static int tlsPort;
     private static Path cert;
+    private static Path key;
+    private static Path work;
+    private static TlsPeer trustedPeer;
+    private static TlsPeer unknownPeer;
 
     @BeforeClass
     public static void start() throws Exception {
-        Path work = Files.createTempDirectory("pushgate-tls");
+        work = Files.createTempDirectory("pushgate-tls");
         cert = work.resolve("sip.crt");
-        Path key = work.resolve("sip.key");
-        MockApns.openssl(work, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(), "-out", cert.toString(),
-                "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1");
+        key = work.resolve("sip.key");
+        selfSigned("sip", "127.0.0.1");
+        // a private authority, configured as [server] tls-trust, and a peer it signed; another peer signed by no one we know
+        selfSigned("ca", "Pushgate Test CA");
+        MockApns.openssl(work, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "peer.key", "-out", "peer.csr", "-subj", "/CN=127.0.0.1");
+        Files.writeString(work.resolve("peer.ext"), "subjectAltName=IP:127.0.0.1\n");
+        MockApns.openssl(work, "x509", "-req", "-in", "peer.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "peer.crt",
+                "-days", "2", "-extfile", "peer.ext");
+        selfSigned("stranger", "127.0.0.1");
+        trustedPeer = new TlsPeer(work, "peer");
+        unknownPeer = new TlsPeer(work, "stranger");
         tlsPort = PushgateProcess.freePort();
         server = new PushgateProcess("""
                 [server]
                 tls-port = %d
                 tls-certificate = %s
                 tls-key = %s
-                """.formatted(tlsPort, cert, key));
-        assertTrue(server.addSubscriber("alice", "pw-alice").exit() == 0);
+                tls-trust = %s
+                """.formatted(tlsPort, cert, key, work.resolve("ca.crt")));
+        for (String u : new String[] {"alice", "tina", "ursula"}) assertTrue(server.addSubscriber(u, "pw-" + u).exit() == 0);
         server.start();
+    }
+
+    private static void selfSigned(String name, String cn) throws Exception {
+        MockApns.openssl(work, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".crt",
+                "-days", "2", "-subj", "/CN=" + cn, "-addext", "subjectAltName=IP:127.0.0.1");
     }
 
     @AfterClass
     public static void stop() throws Exception {
         if (server != null) server.close();
+        if (trustedPeer != null) trustedPeer.close();
+        if (unknownPeer != null) unknownPeer.close();
     }
 
     /** A TLS connection that trusts only the server's own certificate. */
     private static SSLSocket connect() throws Exception {
+        return connect(cert, null, null);
+    }
+
+    /** A TLS connection that trusts only the certificate in {@code trusted}, offering only the protocols and suites given (null: the JDK's). */
+    private static SSLSocket connect(Path trusted, String[] protocols, String[] suites) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
-        try (InputStream in = Files.newInputStream(cert)) {
+        try (InputStream in = Files.newInputStream(trusted)) {
             trust.setCertificateEntry("pushgate", CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -57,9 +89,19 @@ public class TlsTransportTest {
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(null, tmf.getTrustManagers(), null);
         SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", tlsPort);
+        if (protocols != null) s.setEnabledProtocols(protocols);
+        if (suites != null) s.setEnabledCipherSuites(suites);
         s.setSoTimeout(5000);
         s.startHandshake();
         return s;
+    }
+
+    private static boolean handshakes(String[] protocols, String[] suites) {
+        try (SSLSocket s = connect(cert, protocols, suites)) {
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     private static String exchange(SSLSocket s, String request) throws Exception {
@@ -114,5 +156,60 @@ public class TlsTransportTest {
                     """.formatted(s.getLocalPort()));
             assertTrue(response, response.startsWith("SIP/2.0 200 "));
         }
+    }
+
+    @Test
+    public void onlyTls12AndUpWithForwardSecrecyAreAccepted() {
+        assertTrue("TLS 1.3", handshakes(new String[] {"TLSv1.3"}, null));
+        assertTrue("TLS 1.2 with ECDHE", handshakes(new String[] {"TLSv1.2"}, new String[] {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"}));
+        assertFalse("TLS 1.2 with a static RSA key exchange (no forward secrecy)",
+                handshakes(new String[] {"TLSv1.2"}, new String[] {"TLS_RSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_AES_128_GCM_SHA256"}));
+    }
+
+    @Test
+    public void aRenewedCertificateIsServedWithoutARestart() throws Exception {
+        Path renewed = work.resolve("renewed.crt");
+        MockApns.openssl(work, "req", "-x509", "-new", "-key", key.toString(), "-out", renewed.toString(), "-days", "3",
+                "-subj", "/CN=127.0.0.1 renewed", "-addext", "subjectAltName=IP:127.0.0.1");
+        Path backup = work.resolve("first.crt");
+        Files.copy(cert, backup, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try {
+            Files.copy(renewed, cert, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Await.until("the renewed certificate is served", 30, () -> {
+                try (SSLSocket s = connect(renewed, null, null)) {
+                    return true;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        } finally {
+            Files.copy(backup, cert, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Await.until("the first certificate is served again", 30, () -> handshakes(null, null));
+        }
+    }
+
+    /**
+     * A user whose Path leads to a TLS peer: a MESSAGE to it is relayed over a new TLS connection.
+     * The peer signed by the configured authority gets it; the peer nobody signed gets a handshake
+     * the server breaks off, and no request.
+     */
+    @Test
+    public void outboundTlsVerifiesThePeerAgainstTheConfiguredAuthorities() throws Exception {
+        registerBehind("tina", trustedPeer);
+        registerBehind("ursula", unknownPeer);
+        server.sipp(Sipp.send(Requests.request("MESSAGE", "sip:tina@[remote_ip]", "sip:sender@example.org", "sip:tina@[remote_ip]", 70, "")),
+                Sipp.recv(200));
+        assertTrue(trustedPeer.received.poll(10, java.util.concurrent.TimeUnit.SECONDS).startsWith("MESSAGE sip:tina@"));
+
+        server.sipp(Sipp.sendOnce(Requests.request("MESSAGE", "sip:ursula@[remote_ip]", "sip:sender@example.org", "sip:ursula@[remote_ip]", 70, "")),
+                Sipp.pause(100));
+        Await.until("the unknown peer saw a handshake", 10, () -> unknownPeer.handshakesFailed.get() > 0);
+        assertNull("no request reached the peer nobody vouches for", unknownPeer.received.poll(2, java.util.concurrent.TimeUnit.SECONDS));
+    }
+
+    private static void registerBehind(String user, TlsPeer peer) throws Exception {
+        String contact = "<sip:" + user + "@127.0.0.1:9>\nPath: <sip:127.0.0.1:" + peer.port + ";transport=tls;lr>";
+        server.sipp(Sipp.send(Requests.register(user, 1, contact, "600", "")), Sipp.recv(401),
+                Sipp.send(Requests.register(user, 2, contact, "600", Requests.auth(user, "pw-" + user))), Sipp.recv(200));
     }
 }

@@ -31,6 +31,12 @@ public final class SipContainer {
     private static final Logger log = Logger.getLogger(SipContainer.class);
     /** Every method the default application router hands to our application. */
     /** The methods the application router hands to the application; EarlyRefusals answers the others 405. */
+    /** SIP over TLS and WSS: TLS 1.3's suites and TLS 1.2's ECDHE ones with AEAD ciphers. */
+    static final java.util.List<String> TLS_SUITES = java.util.List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
+            "TLS_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
     static final String[] ROUTED_METHODS = {
             "REGISTER", "INVITE", "MESSAGE", "OPTIONS", "SUBSCRIBE", "NOTIFY", "PUBLISH", "REFER", "INFO", "UPDATE", "PRACK", "BYE"};
 
@@ -233,14 +239,17 @@ public final class SipContainer {
         p.setProperty("gov.nist.javax.sip.CACHE_SERVER_CONNECTIONS", "true");
         p.setProperty("org.mobicents.servlet.sip.SERVER_HEADER", "Pushgate");
         if (settings.tlsPort() > 0 || settings.wssPort() > 0) {
-            char[] pass = Long.toHexString(new java.security.SecureRandom().nextLong()).toCharArray();
-            Path ks = TlsKeyStore.write(settings.tlsCertificate(), settings.tlsKey(), base.resolve("conf/tls.p12"), pass);
-            p.setProperty("javax.net.ssl.keyStore", ks.toString());
-            p.setProperty("javax.net.ssl.keyStorePassword", new String(pass));
-            p.setProperty("javax.net.ssl.keyStoreType", "PKCS12");
-            p.setProperty("javax.net.ssl.trustStore", ks.toString());
-            p.setProperty("javax.net.ssl.trustStorePassword", new String(pass));
-            p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "DisabledAll");
+            p.setProperty("gov.nist.javax.sip.SECURITY_MANAGER_PROVIDER", SipTlsManagers.class.getName());
+            p.setProperty(SipTlsManagers.CERTIFICATE, settings.tlsCertificate().toString());
+            p.setProperty(SipTlsManagers.KEY, settings.tlsKey().toString());
+            p.setProperty(SipTlsManagers.TRUST, settings.tlsTrust().toString());
+            // The stack's defaults offer TLS 1.0 and 1.1 and four suites, two of them anonymous and
+            // none forward-secret; these are TLS 1.2 and 1.3 with ephemeral keys only.
+            p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", "TLSv1.2, TLSv1.3");
+            p.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES", String.join(", ", TLS_SUITES));
+            // Phones present no certificate. Not "DisabledAll": that also makes the stack trust any
+            // certificate a peer shows when we connect out.
+            p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");
         }
         return p;
     }

@@ -18,8 +18,8 @@ import java.util.Base64;
 import java.util.Collection;
 
 /**
- * Turns the PEM certificate and key of the configuration into the PKCS#12 store the SIP stack and
- * the management listener read; errors name the section's keys ({@code section}.tls-certificate).
+ * Turns the PEM certificate and key of the configuration into a PKCS#12 store: in memory for the
+ * SIP stack ({@link SipTlsManagers}), on disk for the management listener's connector; errors name the section's keys ({@code section}.tls-certificate).
  */
 final class TlsKeyStore {
     private TlsKeyStore() {}
@@ -30,20 +30,33 @@ final class TlsKeyStore {
 
     static Path write(Path certificate, Path key, Path target, char[] password, String section) {
         try {
-            Collection<? extends Certificate> chain = CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new ByteArrayInputStream(Files.readAllBytes(certificate)));
-            if (chain.isEmpty()) throw new ConfigException(section + ".tls-certificate", "no certificate in " + certificate);
-            PrivateKey pk = privateKey(Files.readString(key, StandardCharsets.US_ASCII), section);
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            ks.setKeyEntry("pushgate", pk, password, chain.toArray(new Certificate[0]));
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-            ks.store(out, password);
+            load(certificate, key, password, section).store(out, password);
             SecretFile.write(target, out.toByteArray());
             return target;
         } catch (IOException | GeneralSecurityException e) {
             throw new ConfigException(section + ".tls-key", "cannot use " + certificate + " and " + key + ": " + e.getMessage());
         }
+    }
+
+    /** The certificate chain and key as an in-memory store, the key under the alias "pushgate". */
+    static KeyStore load(Path certificate, Path key, char[] password, String section) {
+        try {
+            Collection<? extends Certificate> chain = certificates(certificate);
+            if (chain.isEmpty()) throw new ConfigException(section + ".tls-certificate", "no certificate in " + certificate);
+            PrivateKey pk = privateKey(Files.readString(key, StandardCharsets.US_ASCII), section);
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setKeyEntry("pushgate", pk, password, chain.toArray(new Certificate[0]));
+            return ks;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new ConfigException(section + ".tls-key", "cannot use " + certificate + " and " + key + ": " + e.getMessage());
+        }
+    }
+
+    /** Every certificate of a PEM file. */
+    static Collection<? extends Certificate> certificates(Path pem) throws IOException, GeneralSecurityException {
+        return CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(Files.readAllBytes(pem)));
     }
 
     private static PrivateKey privateKey(String pem, String section) throws GeneralSecurityException {

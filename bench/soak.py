@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Soak: a long run at half the held REGISTER rate plus calls to a push-capable device, and whether
+the server's resources stay flat.
+
+The registrar role with digest auth and its H2 database. Three loads at once for --minutes:
+- sipp REGISTERs (401, then 200) from --users users at --register-rate (default 2000/s, half the
+  rate bench/register-auth.py holds on this machine);
+- sipp calls at --call-rate to user uas, registered from a sipp UAS with webhook push parameters:
+  each call pushes the device (to a webhook sink in this script) and rings the UAS, which answers;
+  the caller hangs up after --call-seconds;
+- the UAS's registration, for 7200 s (so --minutes stays under 110).
+
+Before the loads start (after one registration per user and a warm-up) and after they end (and the
+stack's transactions have expired), it reads the server's heap after a full GC, its threads, its
+open files and the database's size on disk; a sample without GC every --sample seconds in between.
+They must stay flat: the verdict line says whether each did, by the bounds printed beside it.
+
+usage: bench/soak.py [--minutes 60] [--register-rate 2000] [--call-rate 20] [--users 20000]
+Needs: sip-tester, a built Pushgate. Targets only 127.0.0.1.
+"""
+import argparse, http.server, os, signal, subprocess, sys, tempfile, threading, time
+
+from benchlib import PEERS, ROOT, ensure_packages, heap_used, register_uas, sh, start_pushgate, warm_up, write_config
+
+PG_PORT, UAS_PORT, HTTP_PORT, SINK_PORT = 5096, 5091, 18096, 18097
+PUSH_CONTACT = ";pn-provider=webhook;pn-prid=soak-device-token"
+
+
+class PushSink(http.server.BaseHTTPRequestHandler):
+    """The operator's push backend: counts the webhook's POSTs and answers 200."""
+    received = 0
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        PushSink.received += 1
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def sample(pid, work, with_gc):
+    """(heap bytes after GC or None, threads, open files, database bytes, resident bytes)."""
+    status = open(f"/proc/{pid}/status").read()
+    threads = int(status.split("Threads:")[1].split()[0])
+    rss = int(status.split("VmRSS:")[1].split()[0]) * 1024
+    files = len(os.listdir(f"/proc/{pid}/fd"))
+    db = sum(os.path.getsize(os.path.join(dp, f)) for dp, _, fs in os.walk(os.path.join(work, "db")) for f in fs)
+    return (heap_used(pid) if with_gc else None), threads, files, db, rss
+
+
+def sipp_load(scenario, users_csv, rate, seconds, workdir, name, extra=()):
+    """A background sipp at a fixed rate for `seconds`; its statistics go to WORKDIR/NAME.csv."""
+    return subprocess.Popen(["sipp", f"127.0.0.1:{PG_PORT}", "-sf", scenario, "-inf", users_csv, "-i", "127.0.0.1", "-p", "0",
+                             "-m", str(rate * seconds), "-r", str(rate), "-rp", "1000", "-l", str(max(1000, rate * 4)),
+                             "-trace_stat", "-stf", os.path.join(workdir, name + ".csv"), "-fd", "10", "-nostdin",
+                             "-timeout", f"{seconds + 120}s", "-timeout_error", "-recv_timeout", "10000", "-buff_size", "4194304", *extra],
+                            cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def sipp_totals(workdir, name):
+    import csv
+    with open(os.path.join(workdir, name + ".csv")) as f:
+        last = list(csv.DictReader(f, delimiter=";"))[-1]
+    return int(last["SuccessfulCall(C)"]), int(last["FailedCall(C)"]), int(last["Retransmissions(C)"])
+
+
+def mib(n):
+    return f"{n / 1048576:8.1f} MiB"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--minutes", type=float, default=60)
+    ap.add_argument("--register-rate", type=int, default=2000)
+    ap.add_argument("--call-rate", type=int, default=20)
+    ap.add_argument("--call-seconds", type=int, default=2)
+    ap.add_argument("--users", type=int, default=20000)
+    ap.add_argument("--sample", type=int, default=60, help="seconds between samples during the run")
+    a = ap.parse_args()
+    if a.minutes > 110:
+        ap.error("--minutes must stay under the UAS registration's 7200 s")
+    ensure_packages()
+    seconds = int(a.minutes * 60)
+    work = tempfile.mkdtemp(prefix="pushgate-soak-")
+    sh([sys.executable, os.path.join(PEERS, "users.py"), str(a.users), work])
+    users_auth = os.path.join(work, "users_auth.csv")
+    secret = os.path.join(work, "webhook.key")
+    with open(secret, "w") as f:
+        f.write("soak-webhook-hmac-key-0123456789\n")
+    os.chmod(secret, 0o600)
+    cfg = write_config(work, PG_PORT, HTTP_PORT, f"""pool-size = 16
+[domain]
+names = 127.0.0.1 localhost
+[auth]
+max-failures = 1000000
+trusted-peers = 127.0.0.1
+[push-webhook]
+url = http://127.0.0.1:{SINK_PORT}/push
+secret-file = {secret}
+""")
+    pushgate = os.path.join(ROOT, "bin", "pushgate")
+    sh([pushgate, "subscriber", "import", os.path.join(work, "users.csv"), "--config", cfg], stdout=subprocess.DEVNULL)
+    sh([pushgate, "subscriber", "add", "uas", "--config", cfg], input=b"pw-uas\n", stdout=subprocess.DEVNULL)
+
+    sink = http.server.ThreadingHTTPServer(("127.0.0.1", SINK_PORT), PushSink)
+    threading.Thread(target=sink.serve_forever, daemon=True).start()
+    server, pid = start_pushgate(cfg, os.path.join(work, "pushgate.log"))
+    uas = None
+    try:
+        register_uas(PG_PORT, UAS_PORT, work, PUSH_CONTACT)
+        uas = subprocess.Popen(["sipp", "-sf", os.path.join(PEERS, "uas.xml"), "-i", "127.0.0.1", "-p", str(UAS_PORT), "-nostdin"],
+                               cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        callers = os.path.join(work, "callers.csv")
+        with open(callers, "w") as f:
+            f.write("SEQUENTIAL\ncaller;x\n")
+        # one binding per user, then the JIT's warm-up, so that the first sample is the steady state
+        fill_rate = 1000
+        sipp_load(os.path.join(PEERS, "reg_auth.xml"), users_auth, fill_rate, max(1, a.users // fill_rate), work, "fill").wait()
+        warm_up(PG_PORT, callers, work, os.path.join(PEERS, "uac.xml"))
+        time.sleep(40)  # the stack's transactions of the warm-up expire (Timer J, 32 s)
+        pushes_before = PushSink.received
+        start = sample(pid, work, True)
+        print(f"Soak: {a.minutes:g} min, {a.register_rate} REGISTER/s over {a.users} users, {a.call_rate} calls/s to a push device, "
+              f"{os.cpu_count()} cores, work {work}", flush=True)
+        print(f"{'minute':>6s} {'threads':>8s} {'files':>6s} {'database':>12s} {'resident':>12s}", flush=True)
+
+        regs = sipp_load(os.path.join(PEERS, "reg_auth.xml"), users_auth, a.register_rate, seconds, work, "registers")
+        calls = sipp_load(os.path.join(PEERS, "uac.xml"), callers, a.call_rate, seconds, work, "calls", ("-d", str(a.call_seconds * 1000)))
+        began = time.time()
+        while regs.poll() is None or calls.poll() is None:
+            time.sleep(a.sample)
+            _, threads, files, db, rss = sample(pid, work, False)
+            print(f"{(time.time() - began) / 60:6.1f} {threads:8d} {files:6d} {mib(db):>12s} {mib(rss):>12s}", flush=True)
+        time.sleep(40)
+        end = sample(pid, work, True)
+
+        r_ok, r_failed, r_retrans = sipp_totals(work, "registers")
+        c_ok, c_failed, c_retrans = sipp_totals(work, "calls")
+        pushes = PushSink.received - pushes_before
+        print()
+        print(f"registers: {r_ok} ok, {r_failed} failed, {r_retrans} retransmissions")
+        print(f"calls:     {c_ok} ok, {c_failed} failed, {c_retrans} retransmissions; pushes received {pushes}")
+        print(f"{'':10s} {'start':>12s} {'end':>12s}  bound")
+        rows = (("heap", start[0], end[0], start[0] * 1.10 + 16 * 1048576, mib),
+                ("threads", start[1], end[1], start[1] + 10, str),
+                ("files", start[2], end[2], start[2] + 20, str),
+                ("database", start[3], end[3], start[3] * 1.5 + 16 * 1048576, mib))
+        flat = True
+        for name, s, e, bound, fmt in rows:
+            ok = e <= bound
+            flat &= ok
+            print(f"{name:10s} {fmt(s):>12s} {fmt(e):>12s}  <= {fmt(int(bound)).strip()} {'ok' if ok else 'GREW'}")
+        print("verdict: " + ("flat" if flat else "NOT flat"))
+    finally:
+        if uas:
+            uas.terminate()
+        server.send_signal(signal.SIGTERM)
+        server.wait(60)
+        sink.shutdown()
+
+
+if __name__ == "__main__":
+    main()
