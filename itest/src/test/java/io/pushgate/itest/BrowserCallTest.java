@@ -112,13 +112,7 @@ public class BrowserCallTest {
                     assertTrue("the relay's own candidate, as relay type: " + sdp,
                             Pattern.compile("(?i)a=candidate:\\S+ 1 UDP \\d+ 127\\.0\\.0\\.1 330\\d\\d typ relay").matcher(sdp).find());
                 }
-                Thread.sleep(3000);
-                for (Browser b : List.of(caller, callee)) {
-                    b.command("stats");
-                    String stats = b.next("stats", 10);
-                    assertTrue("media both ways: " + stats, Integer.parseInt(Browser.field(stats, "sent")) > 20
-                            && Integer.parseInt(Browser.field(stats, "received")) > 20);
-                }
+                for (Browser b : List.of(caller, callee)) awaitMediaBothWays(b);
                 assertEquals("the call has its session in the relay", before + 1, relaySessions());
                 caller.command("hangup");
                 caller.next("hungup", 10);
@@ -126,8 +120,7 @@ public class BrowserCallTest {
                 callee.next("ended", 15);
             }
         }
-        Thread.sleep(500);
-        assertEquals("BYE deleted the relay session", before, relaySessions());
+        awaitRelaySessions("BYE deleted the relay session", before);
     }
 
     @Test
@@ -155,7 +148,6 @@ public class BrowserCallTest {
                         Content-Length: 0
                         """),
                 Sipp.recv(200)), null, phonePort, "-rtp_echo", "-mp", Integer.toString(PushgateProcess.freeMediaPort()));
-        Thread.sleep(300);
         try (Browser browser = Browser.callWithoutRegistering(page(), "ws://127.0.0.1:" + wsPort, "web", "pw-web", "127.0.0.1",
                 "sip:udp@127.0.0.1", work)) {
             browser.next("connected", 30);
@@ -164,8 +156,31 @@ public class BrowserCallTest {
             browser.next("ended", 15);
         }
         server.assertPassed(phone.await());
-        Thread.sleep(500);
-        assertEquals("the phone's BYE deleted the relay session", before, relaySessions());
+        awaitRelaySessions("the phone's BYE deleted the relay session", before);
+    }
+
+    /** Asks the browser for its media counters until it has sent and received more than 20 packets. */
+    private static void awaitMediaBothWays(Browser b) throws Exception {
+        long deadline = System.currentTimeMillis() + 10_000;
+        String stats;
+        do {
+            b.command("stats");
+            stats = b.next("stats", 10);
+            if (Integer.parseInt(Browser.field(stats, "sent")) > 20 && Integer.parseInt(Browser.field(stats, "received")) > 20) return;
+            Thread.sleep(200);
+        } while (System.currentTimeMillis() < deadline);
+        throw new AssertionError("media both ways: " + stats);
+    }
+
+    /** Waits until rtpengine holds {@code expected} sessions (a BYE's delete is answered after the BYE). */
+    private static void awaitRelaySessions(String what, int expected) throws InterruptedException {
+        Await.until(what, 10, () -> {
+            try {
+                return relaySessions() == expected;
+            } catch (Exception e) {
+                return false;
+            }
+        });
     }
 
     private static int relaySessions() throws Exception {
@@ -212,7 +227,6 @@ public class BrowserCallTest {
                 "<recv request=\"BYE\"/>",
                 Calls.okToLastRequest(),
                 "<timewait milliseconds=\"500\"/>"), null, phonePort, "-rtp_echo", "-mp", Integer.toString(PushgateProcess.freeMediaPort()));
-        Thread.sleep(300);
         try (Browser browser = Browser.start(page(), url, "web", "pw-web", "127.0.0.1", "sip:udp@127.0.0.1", work)) {
             browser.next("registered", 30);
             String sdp = Browser.field(browser.next("established", 30), "remoteSdp");
@@ -220,11 +234,7 @@ public class BrowserCallTest {
             assertTrue(sdp, sdp.contains("a=candidate"));
             assertTrue(sdp, sdp.contains("a=fingerprint"));
 
-            Thread.sleep(3000);
-            browser.command("stats");
-            String stats = browser.next("stats", 10);
-            assertTrue("the browser sends media: " + stats, Integer.parseInt(Browser.field(stats, "sent")) > 20);
-            assertTrue("and gets the phone's echo back through the relay: " + stats, Integer.parseInt(Browser.field(stats, "received")) > 20);
+            awaitMediaBothWays(browser); // the browser's media, and the phone's echo back through the relay
 
             assertEquals("the call has its session in the relay", before + 1, relaySessions());
             assertRelayCountsPacketsBothWays();
@@ -232,8 +242,7 @@ public class BrowserCallTest {
             browser.next("hungup", 10);
         }
         server.assertPassed(phone.await());
-        Thread.sleep(500);
-        assertEquals("BYE deleted the relay session", before, relaySessions());
+        awaitRelaySessions("BYE deleted the relay session", before);
         assertFalse(PushgateProcess.tail(server.log()), server.log().contains("Exception"));
     }
 
@@ -248,18 +257,13 @@ public class BrowserCallTest {
             assertTrue("the browser is offered WebRTC media: " + sdp, sdp.contains("UDP/TLS/RTP/SAVPF"));
             assertTrue(sdp, sdp.contains("a=candidate"));
             assertTrue(sdp, sdp.contains("a=fingerprint"));
-            Thread.sleep(2500);
+            awaitMediaBothWays(browser);
             assertRelayCountsPacketsBothWays(); // before the caller's BYE at 4 s
-            browser.command("stats");
-            String stats = browser.next("stats", 10);
-            assertTrue("media both ways: " + stats, Integer.parseInt(Browser.field(stats, "sent")) > 20
-                    && Integer.parseInt(Browser.field(stats, "received")) > 20);
             server.assertPassed(caller.await());
             assertTrue("the caller got plain RTP without ICE in the 200", !caller.await().messages().contains("a=ice-ufrag"));
             browser.command("ended");
             browser.next("ended", 15);
         }
-        Thread.sleep(500);
-        assertEquals("the caller's BYE deleted the relay session", before, relaySessions());
+        awaitRelaySessions("the caller's BYE deleted the relay session", before);
     }
 }

@@ -60,25 +60,64 @@ final class Calls {
                 """);
     }
 
+    /** The device's 180 to the INVITE just received, with its To tag and the record-route kept. */
+    static String ringing() {
+        return Sipp.sendOnce("""
+                SIP/2.0 180 Ringing
+                [last_Via:]
+                [last_From:]
+                [last_To:];tag=[pid]s[call_number]
+                [last_Call-ID:]
+                [last_CSeq:]
+                [last_Record-Route:]
+                Contact: <sip:device@[local_ip]:[local_port]>
+                Content-Length: 0
+                """);
+    }
+
     /** A device answering one call: INVITE, 180, 200 with SDP, ACK, BYE, 200. */
     static String uas() {
+        return uasReceiving("<recv request=\"INVITE\" rrs=\"true\"/>");
+    }
+
+    /** The same, with its own step for receiving the INVITE (one that checks what arrives). */
+    static String uasReceiving(String inviteStep) {
         return Sipp.scenario(
-                "<recv request=\"INVITE\" rrs=\"true\"/>",
-                Sipp.sendOnce("""
-                        SIP/2.0 180 Ringing
-                        [last_Via:]
-                        [last_From:]
-                        [last_To:];tag=[pid]s[call_number]
-                        [last_Call-ID:]
-                        [last_CSeq:]
-                        [last_Record-Route:]
-                        Contact: <sip:device@[local_ip]:[local_port]>
-                        Content-Length: 0
-                        """),
+                inviteStep,
+                ringing(),
                 answerWithSdp(),
                 "<recv request=\"ACK\"/>",
                 "<recv request=\"BYE\"/>",
                 okToLastRequest(),
+                "<timewait milliseconds=\"500\"/>");
+    }
+
+    /**
+     * A device that rings and is then cancelled (through a proxy): INVITE, 180, CANCEL, 200 to the
+     * CANCEL, 487 to the INVITE, ACK. The call fails unless the CANCEL comes.
+     */
+    static String ringsUntilCancelled() {
+        return Sipp.scenario(
+                // the 487 answers the INVITE: its CSeq and both Vias (the proxy's and the caller's), which the CANCEL does not carry
+                "<recv request=\"INVITE\"><action>"
+                        + "<ereg regexp=\"CSeq: ([0-9]+)\" search_in=\"msg\" check_it=\"true\" assign_to=\"whole,cseq\"/>"
+                        + "<ereg regexp=\".*\" search_in=\"hdr\" header=\"Via:\" occurrence=\"1\" check_it=\"true\" assign_to=\"via1\"/>"
+                        + "<ereg regexp=\".*\" search_in=\"hdr\" header=\"Via:\" occurrence=\"2\" check_it=\"true\" assign_to=\"via2\"/>"
+                        + "</action></recv>",
+                ringing(),
+                "<recv request=\"CANCEL\"/>",
+                okToLastRequest(),
+                Sipp.sendOnce("""
+                        SIP/2.0 487 Request Terminated
+                        Via:[$via1]
+                        Via:[$via2]
+                        [last_From:]
+                        [last_To:];tag=[pid]s[call_number]
+                        [last_Call-ID:]
+                        CSeq: [$cseq] INVITE
+                        Content-Length: 0
+                        """),
+                "<recv request=\"ACK\"/>",
                 "<timewait milliseconds=\"500\"/>");
     }
 

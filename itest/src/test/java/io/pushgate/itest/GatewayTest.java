@@ -216,7 +216,6 @@ public class GatewayTest {
     private void deviceWakesAndTakesTheCall(Sipp.Running caller, String pushParams, boolean deviceHangsUp) throws Exception {
         int wokenPort = PushgateProcess.freePort();
         Sipp.Running woken = Sipp.start(work, device(deviceHangsUp), null, wokenPort);
-        Thread.sleep(300);
         registerDevice(wokenPort, pushParams);
         gateway.assertPassed(woken.await());
         gateway.assertPassed(caller.await());
@@ -399,7 +398,6 @@ public class GatewayTest {
                         Content-Length: 0
                         """),
                 "<timewait milliseconds=\"300\"/>"), null, wokenPort);
-        Thread.sleep(300);
         registerDevice(wokenPort, APNS_PARAMS);
         gateway.assertPassed(woken.await());
     }
@@ -462,18 +460,6 @@ public class GatewayTest {
                 Sipp.ackNon2xx("sip:dev@example.org")), kamailio.address(), callerPort);
     }
 
-    /** The contacts the gateway holds, read from its database. */
-    private java.util.List<String> storedContacts() {
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(gateway.jdbcUrl(), "pushgate", "");
-             java.sql.ResultSet r = c.createStatement().executeQuery("select contact_uri from binding")) {
-            java.util.List<String> out = new java.util.ArrayList<>();
-            while (r.next()) out.add(r.getString(1));
-            return out;
-        } catch (java.sql.SQLException e) {
-            throw new AssertionError(e);
-        }
-    }
-
     /** The operator's own backend gets the call as a signed JSON document, and the woken device takes the call. */
     @Test
     public void webhookCarriesTheCallToTheOperatorsBackend() throws Exception {
@@ -533,17 +519,17 @@ public class GatewayTest {
         registerInstance(instance(8), PushgateProcess.freePort(), webPush.contactParams("gone-browser"));
         fcm.deadTokens.add("uninstalled-fcm");
         registerInstance(instance(9), PushgateProcess.freePort(), ";pn-provider=fcm;pn-prid=uninstalled-fcm;pn-param=" + FcmStandIn.PROJECT);
-        assertEquals(storedContacts().toString(), 4, storedContacts().size());
+        assertEquals(gateway.storedContacts(null).toString(), 4, gateway.storedContacts(null).size());
         Sipp.Running caller = callerTimingOut(registerCaller());
         MockApns.Push refused = nextApns(10);
         assertEquals("APNs refused the push: " + refused.pushType(), "REJECTED", refused.token());
         assertEquals("gone-browser", webPush.next(10).subscription());
-        Await.until("the dead devices' bindings are removed", 10, () -> storedContacts().stream()
+        Await.until("the dead devices' bindings are removed", 10, () -> gateway.storedContacts(null).stream()
                 .noneMatch(c -> c.contains("D3ADV0IP") || c.contains("gone-browser") || c.contains("uninstalled-fcm")));
         Await.until("the 500 is retried", 10, () -> fcm.count("fcm-device-token") >= 2);
         gateway.assertPassed(caller.await());
-        assertTrue("the device whose service failed is kept: " + storedContacts(),
-                storedContacts().stream().anyMatch(c -> c.contains("fcm-device-token")));
+        assertTrue("the device whose service failed is kept: " + gateway.storedContacts(null),
+                gateway.storedContacts(null).stream().anyMatch(c -> c.contains("fcm-device-token")));
     }
 
     /** FCM asks to come back in a second: the push is sent again no sooner, and the device still wakes. */

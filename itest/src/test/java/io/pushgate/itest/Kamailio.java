@@ -58,7 +58,7 @@ public final class Kamailio implements AutoCloseable {
             if (k.log().contains("SO_RCVBUF is finally")) break;
             Thread.sleep(100);
         }
-        Thread.sleep(500);
+        Await.until("kamailio listens on UDP " + port, 10, () -> Sipp.udpBound(port));
         return k;
     }
 

@@ -122,7 +122,6 @@ public class MediaRelayTest {
         int devicePort = PushgateProcess.freePort();
         registerBob(devicePort);
         Sipp.Running device = Sipp.start(server.dir, Calls.uas(), null, devicePort);
-        Thread.sleep(300);
         return device;
     }
 
@@ -152,11 +151,15 @@ public class MediaRelayTest {
 
     /** Shortly after the call ended rtpengine holds no session: the call's was deleted. */
     private void assertNoRelaySession() throws Exception {
-        Thread.sleep(500);
         try (NgClient ng = new NgClient(List.of(new NgClient.Instance(new InetSocketAddress("127.0.0.1", rtpengine.ngPort), 1)),
                 500, 1, 1000, System::currentTimeMillis)) {
-            Map<String, Object> list = ng.call(Map.of("command", "list"));
-            assertEquals("the call's session was deleted: " + list, List.of(), list.get("calls"));
+            Await.until("the call's session was deleted", 10, () -> {
+                try {
+                    return List.of().equals(ng.call(Map.of("command", "list")).get("calls"));
+                } catch (Exception e) {
+                    return false;
+                }
+            });
         }
     }
 

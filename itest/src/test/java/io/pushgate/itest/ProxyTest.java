@@ -20,7 +20,7 @@ public class ProxyTest {
     public static void start() throws Exception {
         // RFC 3261's Timer J: the unsubscribe below is sent again past the default 5 s linger
         server = new PushgateProcess("[router]\nnon-invite-linger-ms = 32000\n");
-        for (String user : new String[] {"alice", "bob", "carol", "dave"}) {
+        for (String user : new String[] {"alice", "bob", "carol", "dave", "erin", "fred", "gwen", "hugo"}) {
             assertTrue(server.addSubscriber(user, "pw-" + user).exit() == 0);
         }
         assertTrue(server.command("alias", "add", "5551234", "bob").exit() == 0);
@@ -127,12 +127,128 @@ public class ProxyTest {
     }
 
     static void placeCallToRegistered(PushgateProcess server, int devicePort, String dialled) throws Exception {
-        Sipp.Running device = Sipp.start(server.dir, Calls.uas(), null, devicePort);
-        Thread.sleep(300);
+        placeCallToRegistered(server, devicePort, dialled, Calls.uas());
+    }
+
+    private static void placeCallToRegistered(PushgateProcess server, int devicePort, String dialled, String deviceScenario) throws Exception {
+        Sipp.Running device = Sipp.start(server.dir, deviceScenario, null, devicePort);
         Sipp.Result caller = Sipp.run(server.dir, Calls.authenticatedCaller("alice", "pw-alice", dialled), server.uri());
         Sipp.Result answered = device.await();
         server.assertPassed(caller);
         server.assertPassed(answered);
+    }
+
+    @Test
+    public void theCallersCredentialsStopAtTheProxy() throws Exception {
+        int devicePort = PushgateProcess.freePort();
+        server.registerDevice("fred", "<sip:fred@[local_ip]:[local_port]>", devicePort);
+        placeCallToRegistered(server, devicePort, "fred", Calls.uasReceiving("<recv request=\"INVITE\" rrs=\"true\"><action>"
+                + "<ereg regexp=\"Proxy-Authorization\" search_in=\"msg\" check_it_inverse=\"true\" assign_to=\"credentials\"/></action></recv>"));
+    }
+
+    @Test
+    public void credentialsOfAnotherUserThanTheFromAre403() throws Exception {
+        String invite = """
+                INVITE sip:bob@[remote_ip]:[remote_port] SIP/2.0
+                Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                Max-Forwards: 70
+                From: <sip:alice@[remote_ip]>;tag=[pid]m[call_number]
+                To: <sip:bob@[remote_ip]>
+                Call-ID: [call_id]
+                CSeq: %1$d INVITE
+                Contact: <sip:alice@[local_ip]:[local_port]>
+                %2$s
+                Content-Length: 0
+                """;
+        server.sipp(send(invite.formatted(1, "")), Sipp.optional(100), recv(407), Sipp.ackNon2xx("sip:bob@[remote_ip]:[remote_port]"),
+                // carol's own valid credentials, on a request that claims to come from alice
+                send(invite.formatted(2, Requests.auth("carol", "pw-carol"))), Sipp.optional(100),
+                recv(403, "SIP/2.0 403 From Does Not Match Credentials"),
+                Sipp.sendOnce("""
+                        ACK sip:bob@[remote_ip]:[remote_port] SIP/2.0
+                        [last_Via:]
+                        [last_From:]
+                        [last_To:]
+                        [last_Call-ID:]
+                        CSeq: 2 ACK
+                        Max-Forwards: 70
+                        Content-Length: 0
+                        """));
+    }
+
+    /**
+     * A digest answer sent again with the same nonce count (a replay, or a client that does not
+     * count) gets a new challenge marked stale, not a 200; computed here by hand (RFC 2617, qop=auth).
+     */
+    @Test
+    public void aReplayedDigestAnswerGetsANewChallengeMarkedStale() throws Exception {
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            String ruri = "sip:" + server.uri();
+            String challenge = UdpRequests.finalAnswer(s, hugoRegisters(s, ruri, 1, ""), server.sipPort, 5000, a -> a.contains("Call-ID: replay-1"));
+            assertTrue(challenge, challenge != null && challenge.startsWith("SIP/2.0 401"));
+            String realm = quoted(challenge, "realm"), nonce = quoted(challenge, "nonce");
+            String ha1 = md5("hugo:" + realm + ":pw-hugo"), ha2 = md5("REGISTER:" + ruri);
+            String authorization = "Authorization: Digest username=\"hugo\", realm=\"" + realm + "\", nonce=\"" + nonce + "\", uri=\"" + ruri
+                    + "\", response=\"" + md5(ha1 + ":" + nonce + ":00000001:c0ffee:auth:" + ha2) + "\", algorithm=MD5, qop=auth, nc=00000001, cnonce=\"c0ffee\"\n";
+            String accepted = UdpRequests.finalAnswer(s, hugoRegisters(s, ruri, 2, authorization), server.sipPort, 5000, a -> a.contains("CSeq: 2 "));
+            assertTrue(accepted, accepted != null && accepted.startsWith("SIP/2.0 200"));
+            String replayed = UdpRequests.finalAnswer(s, hugoRegisters(s, ruri, 3, authorization), server.sipPort, 5000, a -> a.contains("CSeq: 3 "));
+            assertTrue(replayed, replayed != null && replayed.startsWith("SIP/2.0 401") && replayed.contains("stale=true"));
+        }
+    }
+
+    private static String hugoRegisters(java.net.DatagramSocket s, String ruri, int cseq, String authorization) {
+        return ("REGISTER " + ruri + " SIP/2.0\nVia: SIP/2.0/UDP 127.0.0.1:" + s.getLocalPort() + ";branch=z9hG4bKreplay" + cseq
+                + "\nMax-Forwards: 70\nFrom: <sip:hugo@127.0.0.1>;tag=replay\nTo: <sip:hugo@127.0.0.1>\nCall-ID: replay-1\nCSeq: " + cseq
+                + " REGISTER\nContact: <sip:hugo@127.0.0.1:9>\nExpires: 60\n" + authorization + "Content-Length: 0\n\n").replace("\n", "\r\n");
+    }
+
+    private static String quoted(String message, String param) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(param + "=\"([^\"]+)\"").matcher(message);
+        assertTrue(param + " in " + message, m.find());
+        return m.group(1);
+    }
+
+    private static String md5(String s) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    /** Two devices ring at once (same q); the first to answer takes the call and the other gets a CANCEL from the proxy. */
+    @Test
+    public void theFirstAnswerWinsAndTheOtherDeviceIsCancelled() throws Exception {
+        int answering = PushgateProcess.freePort();
+        int ringing = PushgateProcess.freePort();
+        server.registerDevice("erin", "<sip:erin@[local_ip]:[local_port]>", answering);
+        server.registerDevice("erin", "<sip:erin@[local_ip]:[local_port]>", ringing);
+        Sipp.Running cancelled = Sipp.start(server.dir, Calls.ringsUntilCancelled(), null, ringing);
+        placeCallToRegistered(server, answering, "erin");
+        server.assertPassed(cancelled.await());
+    }
+
+    /** The caller gives up while the device rings: its CANCEL reaches the device, and the 487 comes back. */
+    @Test
+    public void aCancelFromTheCallerReachesTheRingingDevice() throws Exception {
+        int devicePort = PushgateProcess.freePort();
+        server.registerDevice("gwen", "<sip:gwen@[local_ip]:[local_port]>", devicePort);
+        Sipp.Running device = Sipp.start(server.dir, Calls.ringsUntilCancelled(), null, devicePort);
+        server.sipp(
+                send(request("INVITE", "sip:gwen@[remote_ip]", "sip:eve@example.org", "sip:gwen@[remote_ip]", 70, null)),
+                Sipp.optional(100),
+                recv(180),
+                send("""
+                        CANCEL sip:gwen@[remote_ip] SIP/2.0
+                        [last_Via:]
+                        From: <sip:eve@example.org>;tag=[pid]t[call_number]
+                        To: <sip:gwen@[remote_ip]>
+                        [last_Call-ID:]
+                        CSeq: 1 CANCEL
+                        Max-Forwards: 70
+                        Content-Length: 0
+                        """),
+                recv(200),
+                recv(487),
+                Sipp.ackNon2xx("sip:gwen@[remote_ip]"));
+        server.assertPassed(device.await());
     }
 
     private static String subscribe(String user, String target, int cseq, int expires, String authLine) {

@@ -148,7 +148,6 @@ public class PushServerTest {
 
             int phonePort = PushgateProcess.freePort();
             Sipp.Running phone = Sipp.start(work, Calls.uas(), null, phonePort);
-            Thread.sleep(300);
             registerFor("bob", "<sip:bob@127.0.0.1:" + phonePort + APNS_PARAMS + ">;+sip.instance=" + INSTANCE, 600);
             proxy.assertPassed(phone.await());
             server.assertPassed(caller.await());
@@ -189,7 +188,6 @@ public class PushServerTest {
                 assertEquals("V0IPT0KEN", nextApns().token());
                 int phonePort = PushgateProcess.freePort();
                 Sipp.Running phone = Sipp.start(work, Calls.uas(), null, phonePort);
-                Thread.sleep(300);
                 registerFor("ivy", "<sip:ivy@127.0.0.1:" + phonePort + APNS_PARAMS + ">;+sip.instance=" + INSTANCE, 600);
                 proxy.assertPassed(phone.await());
                 proxy.assertPassed(caller.await());
@@ -255,7 +253,6 @@ public class PushServerTest {
     /** The woken phone registers from {@code port}; whatever it does with the call is in its scenario. */
     private static Sipp.Running wakeUp(String user, String phoneScenario, int port) throws Exception {
         Sipp.Running phone = Sipp.start(work, phoneScenario, null, port);
-        Thread.sleep(300);
         registerFor(user, "<sip:" + user + "@127.0.0.1:" + port + APNS_PARAMS + ">;+sip.instance=" + INSTANCE, 600);
         return phone;
     }

@@ -81,6 +81,22 @@ public final class PushgateProcess implements AutoCloseable {
         return "jdbc:h2:file:" + dir.resolve("db/pushgate") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
     }
 
+    /** The contact URIs the server's database holds, for one user (null: every user), read beside the server. */
+    public List<String> storedContacts(String user) {
+        String sql = "select contact_uri from binding" + (user == null ? "" : " where aor like ?");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbcUrl(), "pushgate", "");
+             java.sql.PreparedStatement q = c.prepareStatement(sql)) {
+            if (user != null) q.setString(1, "sip:" + user + "@%");
+            List<String> out = new ArrayList<>();
+            try (java.sql.ResultSet r = q.executeQuery()) {
+                while (r.next()) out.add(r.getString(1));
+            }
+            return out;
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     public String uri() { return "127.0.0.1:" + sipPort; }
 
     /** Thread names of the running server (jstack), numbered pools folded: "name x count" per line. */

@@ -144,7 +144,25 @@ public final class Sipp {
         cmd.addAll(List.of(extraArgs));
         if (target == null) cmd.remove(1);
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        // a UAS started before the request it waits for: it must be listening before anyone sends
+        if (localPort > 0) Await.until("sipp listens on UDP " + localPort, 10, () -> !p.isAlive() || udpBound(localPort));
         return new Running(p, dir);
+    }
+
+    /** Whether a UDP socket is bound to the port on this machine (read from /proc, without binding it). */
+    static boolean udpBound(int port) {
+        String hex = String.format(":%04X ", port);
+        for (String table : new String[] {"/proc/net/udp", "/proc/net/udp6"}) {
+            try {
+                for (String line : Files.readAllLines(Path.of(table))) {
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length > 1 && (f[1] + " ").endsWith(hex)) return true;
+                }
+            } catch (IOException absent) {
+                // no IPv6 table
+            }
+        }
+        return false;
     }
 
     private static String read(Path p) throws IOException {
