@@ -29,14 +29,13 @@ import org.apache.log4j.Logger;
  */
 public final class SipContainer {
     private static final Logger log = Logger.getLogger(SipContainer.class);
-    /** Every method the default application router hands to our application. */
-    /** The methods the application router hands to the application; EarlyRefusals answers the others 405. */
     /** SIP over TLS and WSS: TLS 1.3's suites and TLS 1.2's ECDHE ones with AEAD ciphers. */
     static final java.util.List<String> TLS_SUITES = java.util.List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
             "TLS_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
             "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
             "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
+    /** The methods the application router hands to the application; EarlyRefusals answers the others 405. */
     static final String[] ROUTED_METHODS = {
             "REGISTER", "INVITE", "MESSAGE", "OPTIONS", "SUBSCRIBE", "NOTIFY", "PUBLISH", "REFER", "INFO", "UPDATE", "PRACK", "BYE"};
 
