@@ -40,6 +40,10 @@ public class RequestSyntaxTest {
         // found by the fuzzer: the stack keeps "(sip:..." as a generic URI, the container throws on reading it
         assertEquals("Bad From", check("OPTIONS sip:bob@example.com SIP/2.0\nFrom:(sip:alice@example.com;tag=a\nTo: <sip:bob@example.com>\n"
                 + "Call-ID: syntax\nCSeq: 1 OPTIONS\n").orElseThrow().reason());
+        assertEquals("Bad Contact", check("REGISTER sip:example.com SIP/2.0\n" + HEADERS.replace("bob", "alice")
+                + "CSeq: 1 REGISTER\nContact: <s)p:alice@192.0.2.10>\n").orElseThrow().reason());
+        assertEquals("a wildcard is an address too", 0, status("REGISTER sip:example.com SIP/2.0\n" + HEADERS.replace("bob", "alice")
+                + "CSeq: 1 REGISTER\nContact: *\nExpires: 0\n"));
     }
 
     @Test

@@ -5,17 +5,20 @@ import java.util.function.Supplier;
 
 /** Every fuzz target, by the name of its corpus directory (fuzz/corpus/NAME). A new target is a class plus one line here. */
 enum FuzzTargets {
-    SIP(SipMessageTarget.class, SipMessageTarget::instance),
-    PUSH_PARAMS(PushParamsTarget.class, PushParamsTarget::new),
-    CONFIG(ConfigTarget.class, ConfigTarget::new),
-    API(ManagementApiTarget.class, ManagementApiTarget::instance);
+    SIP(SipMessageTarget.class, SipMessageTarget::instance, 4000),
+    PUSH_PARAMS(PushParamsTarget.class, PushParamsTarget::new, 400_000),
+    CONFIG(ConfigTarget.class, ConfigTarget::new, 4000),
+    API(ManagementApiTarget.class, ManagementApiTarget::instance, 30_000);
 
     final Class<?> type;
     final Supplier<FuzzTarget> target;
+    /** Inputs tried in the tests' bounded run: about 10 s of this target on the development machine. */
+    final int testRuns;
 
-    FuzzTargets(Class<?> type, Supplier<FuzzTarget> target) {
+    FuzzTargets(Class<?> type, Supplier<FuzzTarget> target, int testRuns) {
         this.type = type;
         this.target = target;
+        this.testRuns = testRuns;
     }
 
     String corpusName() {

@@ -81,16 +81,31 @@ public final class StrictMessageParser extends StringMsgParser {
     protected void processHeader(String header, SIPMessage message, ParseExceptionListener listener, byte[] raw) throws ParseException {
         // a line without a colon has no name: the stack's own parser says what becomes of it
         String headerName = header == null ? null : Lexer.getHeaderName(header);
+        Class<?> type = headerName == null ? null : NameMap.getClassFromName(headerName);
         if (headerName != null) {
-            Class<?> type = NameMap.getClassFromName(headerName);
             String name = type == null ? null : type == ContentLength.class ? "Content-Length" : SINGLE.get(type);
             boolean repeated = type == ContentLength.class ? ++CONTENT_LENGTHS.get()[0] > 1 : name != null && message.getHeader(name) != null;
             if (repeated) {
-                listener.handleException(new ParseException("a second " + name, 0), message, type, header,
-                        raw == null ? null : new String(raw, java.nio.charset.StandardCharsets.UTF_8));
+                refuse(listener, "a second " + name, message, type, header, raw);
                 return;
             }
         }
         super.processHeader(header, message, listener, raw);
+        // found by the fuzzer: a Via's rport that is not a number parses, and then every response
+        // made for the request fails (the stack reads it as a number when it copies the Via)
+        if (type == Via.class && message.getViaHeaders() != null) {
+            for (Object v : message.getViaHeaders()) {
+                String rport = ((Via) v).getParameter("rport");
+                if (rport != null && !rport.isEmpty() && !rport.matches("\\d{1,5}")) {
+                    refuse(listener, "a Via's rport is not a port", message, type, header, raw);
+                    return;
+                }
+            }
+        }
+    }
+
+    private static void refuse(ParseExceptionListener listener, String why, SIPMessage message, Class<?> type, String header, byte[] raw)
+            throws ParseException {
+        listener.handleException(new ParseException(why, 0), message, type, header, raw == null ? null : new String(raw, java.nio.charset.StandardCharsets.UTF_8));
     }
 }
