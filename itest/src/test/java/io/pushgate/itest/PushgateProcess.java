@@ -254,15 +254,25 @@ public final class PushgateProcess implements AutoCloseable {
         throw new IOException("no free UDP port pair for sipp media");
     }
 
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final java.util.Random PORTS = new java.util.Random();
+
+    /**
+     * A TCP and UDP port free on loopback, not handed out before by this JVM. Taken below the
+     * kernel's ephemeral range (32768 and up), so that no process's outgoing connection or
+     * port-0 socket can take it between this call and the bind that uses it (a server once found
+     * its HTTP port taken that way), and between 16000 and 30000, away
+     * from the fixed ports and the media ranges of the tests.
+     */
     public static int freePort() throws IOException {
-        for (int i = 0; i < 50; i++) {
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                int port = s.getLocalPort();
-                try (DatagramSocket d = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
-                    return port;
-                } catch (IOException busy) {
-                    // UDP side taken; try another
-                }
+        for (int i = 0; i < 500; i++) {
+            int port = 16000 + PORTS.nextInt(14000);
+            if (!HANDED_OUT.add(port)) continue;
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress());
+                 DatagramSocket d = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException busy) {
+                // taken; try another
             }
         }
         throw new IOException("no free port");
