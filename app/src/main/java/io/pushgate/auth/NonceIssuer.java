@@ -14,7 +14,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Issues self-verifying nonces (time, random, HMAC) so nothing is stored per challenge, and
- * remembers the highest nonce-count seen per nonce so a replayed nc is refused.
+ * remembers the highest nonce-count seen per nonce so a replayed nc is refused. Servers sharing a
+ * database share the HMAC key, so a nonce one issued is good at another (the dispatcher moved the
+ * client); the nonce-counts stay each server's own.
  */
 public final class NonceIssuer {
     public enum Verdict { VALID, STALE, INVALID }
@@ -31,12 +33,22 @@ public final class NonceIssuer {
     private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
     public NonceIssuer(int lifetimeSeconds, int cacheSize, LongSupplier clock) {
-        byte[] secret = new byte[32];
-        random.nextBytes(secret);
-        this.key = new SecretKeySpec(secret, "HmacSHA256");
+        this(newKey(), lifetimeSeconds, cacheSize, clock);
+    }
+
+    /** key: from {@link #newKey}, Base64. */
+    public NonceIssuer(String key, int lifetimeSeconds, int cacheSize, LongSupplier clock) {
+        this.key = new SecretKeySpec(Base64.getDecoder().decode(key), "HmacSHA256");
         this.lifetimeMs = lifetimeSeconds * 1000L;
         this.cacheSize = cacheSize;
         this.clock = clock;
+    }
+
+    /** A new random HMAC key, Base64. */
+    public static String newKey() {
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        return Base64.getEncoder().encodeToString(secret);
     }
 
     private Mac newMac() {

@@ -41,6 +41,9 @@ final class SipTrafficMetrics {
         CounterWithCallback.builder().name("pushgate_sip_retransmissions_received")
                 .help("Requests that arrived again for a transaction already under way (the peer did not hear an answer in time).")
                 .callback(cb -> cb.call(number(server, name, "RetransmissionsReceived"))).register(registry);
+        CounterWithCallback.builder().name("pushgate_sip_overload_dropped")
+                .help("UDP requests dropped unanswered for overload: they waited over [server] sip-queue-wait-ms for a SIP thread (or the queue was full).")
+                .callback(cb -> cb.call(number(server, name, "OverloadDropped"))).register(registry);
         CounterWithCallback.builder().name("pushgate_flood_dropped")
                 .help("Requests dropped unanswered because their source sent faster than [flood] allows.")
                 .callback(cb -> cb.call(number(server, name, "FloodDropped"))).register(registry);

@@ -2,6 +2,7 @@ package io.pushgate.registrar;
 
 import io.pushgate.metrics.Gauges;
 import io.pushgate.store.Database;
+import io.pushgate.store.PeerNotices;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -12,23 +13,42 @@ import java.util.function.LongSupplier;
 /**
  * Bindings by address-of-record: the database is the truth (it survives a restart, even kill -9),
  * memory holds a copy for lookups. A change is written to the database first and shown in memory
- * only once committed, so a failed write changes nothing.
+ * only once committed, so a failed write changes nothing. Servers sharing a PostgreSQL database
+ * tell each other which AORs they changed ({@link PeerNotices}); each reloads those from the
+ * database and tells its listeners as if the change were its own.
  */
 public final class BindingStore implements AutoCloseable {
     private static final Comparator<BindingRecord> BY_Q = Comparator.comparingInt(BindingRecord::qMilli).reversed()
             .thenComparing(Comparator.comparingLong(BindingRecord::updatedAt).reversed());
 
+    /** The {@link PeerNotices} topic of binding changes; keys are AORs. */
+    static final String TOPIC = "bindings";
+
     private final Database db;
+    private final PeerNotices notices;
     private final LongSupplier clock;
     private final Map<String, List<BindingRecord>> byAor = new ConcurrentHashMap<>();
     private final Object[] locks = new Object[256];
     private final BindingWriter writer;
     private final List<BindingChange.Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    /** A store that hears nothing from other servers (tests, tools); they are told of its own changes. */
     public BindingStore(Database db, LongSupplier clock) {
+        this(db, new PeerNotices(db.settings()), clock);
+    }
+
+    public BindingStore(Database db, PeerNotices notices, LongSupplier clock) {
         this.db = db;
+        this.notices = notices;
         this.clock = clock;
-        this.writer = new BindingWriter(db, db.settings().connectTimeoutMs() + 3000L);
+        this.writer = new BindingWriter(db, notices, db.settings().connectTimeoutMs() + 3000L);
+        notices.subscribe(TOPIC, new PeerNotices.Subscriber() {
+            @Override
+            public void changed(java.util.Set<String> aors) { reload(aors); }
+
+            @Override
+            public void missed() { reloadAll(); }
+        });
         for (int i = 0; i < locks.length; i++) locks[i] = new Object();
         Gauges.report("pushgate_bindings", "Bindings (registered contacts) held, expired ones not yet purged included.", this::bindingCount);
         Gauges.report("pushgate_aors", "Addresses of record with at least one binding.", this::aorCount);
@@ -61,6 +81,50 @@ public final class BindingStore implements AutoCloseable {
         return all.size();
     }
 
+    /**
+     * Reads these AORs' bindings again from the database (another server changed them) and tells
+     * the listeners what changed: contacts new to this server as registered, newer ones as
+     * refreshed, gone ones as unregistered (expired when their time had passed).
+     */
+    void reload(java.util.Collection<String> aors) {
+        List<String> all = List.copyOf(aors);
+        for (int from = 0; from < all.size(); from += 500) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
+            List<BindingRecord> rows = db.inTransaction(s -> s.createSelectionQuery(
+                    "from BindingRecord where aor in :aors", BindingRecord.class).setParameter("aors", chunk).getResultList());
+            Map<String, List<BindingRecord>> grouped = new java.util.HashMap<>();
+            for (BindingRecord b : rows) grouped.computeIfAbsent(b.aor(), k -> new ArrayList<>()).add(b);
+            for (String aor : chunk) replace(aor, grouped.getOrDefault(aor, List.of()));
+        }
+    }
+
+    /** Reads every AOR again: notices from other servers may have been lost. */
+    void reloadAll() {
+        java.util.Set<String> aors = new java.util.HashSet<>(byAor.keySet());
+        aors.addAll(db.inTransaction(s -> s.createSelectionQuery("select distinct aor from BindingRecord", String.class).getResultList()));
+        reload(aors);
+    }
+
+    private void replace(String aor, List<BindingRecord> stored) {
+        synchronized (lockFor(aor)) {
+            long now = clock.getAsLong();
+            Map<String, BindingRecord> before = new java.util.HashMap<>();
+            for (BindingRecord b : held(aor)) before.put(b.id(), b);
+            List<BindingChange> changes = new ArrayList<>();
+            for (BindingRecord b : stored) {
+                BindingRecord old = before.remove(b.id());
+                if (old == null) changes.add(new BindingChange(b, BindingChange.Event.REGISTERED));
+                else if (old.updatedAt() != b.updatedAt() || old.expiresAt() != b.expiresAt()) changes.add(new BindingChange(b, BindingChange.Event.REFRESHED));
+            }
+            for (BindingRecord gone : before.values()) {
+                changes.add(new BindingChange(gone, gone.expiresAt() <= now ? BindingChange.Event.EXPIRED : BindingChange.Event.UNREGISTERED));
+            }
+            if (stored.isEmpty()) byAor.remove(aor);
+            else byAor.put(aor, List.copyOf(stored));
+            tell(aor, changes);
+        }
+    }
+
     /** Live bindings of an AOR, highest q first. */
     public List<BindingRecord> current(String aor) {
         List<BindingRecord> list = byAor.get(aor);
@@ -87,7 +151,7 @@ public final class BindingStore implements AutoCloseable {
      * {@code removed} deleted. Call while holding {@link #lockFor}.
      */
     private void commit(String aor, List<BindingRecord> result, List<BindingRecord> stored, List<String> removed, List<String> existingIds) {
-        if (!stored.isEmpty() || !removed.isEmpty()) writer.write(stored, removed, existingIds);
+        if (!stored.isEmpty() || !removed.isEmpty()) writer.write(aor, stored, removed, existingIds);
         if (result.isEmpty()) byAor.remove(aor);
         else byAor.put(aor, List.copyOf(result));
     }
@@ -156,6 +220,7 @@ public final class BindingStore implements AutoCloseable {
      * they go with what else it deletes (the account); call {@link #forgetDeleted} once it committed.
      */
     public int deleteIn(org.hibernate.Session s, String aor, String id) {
+        notices.send(s, TOPIC, List.of(aor));
         var q = s.createMutationQuery("delete from BindingRecord where aor = :aor" + (id == null ? "" : " and id = :id")).setParameter("aor", aor);
         if (id != null) q.setParameter("id", id);
         return q.executeUpdate();

@@ -1,6 +1,7 @@
 package io.pushgate.registrar;
 
 import io.pushgate.store.Database;
+import io.pushgate.store.PeerNotices;
 import io.pushgate.store.StoreUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,16 +24,18 @@ final class BindingWriter implements AutoCloseable {
     private static final int MAX_BATCH = 256;
 
     /** One AOR's change: rows to insert or update, ids to delete. */
-    record Change(List<BindingRecord> stored, List<String> removed, List<String> existingIds, CompletableFuture<Void> done) {}
+    record Change(String aor, List<BindingRecord> stored, List<String> removed, List<String> existingIds, CompletableFuture<Void> done) {}
 
     private final Database db;
+    private final PeerNotices notices;
     private final long waitMs;
     private final BlockingQueue<Change> queue = new ArrayBlockingQueue<>(10_000);
     private final Thread thread;
     private volatile boolean running = true;
 
-    BindingWriter(Database db, long waitMs) {
+    BindingWriter(Database db, PeerNotices notices, long waitMs) {
         this.db = db;
+        this.notices = notices;
         this.waitMs = waitMs;
         this.thread = new Thread(this::loop, "pushgate-binding-writer");
         thread.setDaemon(true);
@@ -40,8 +43,8 @@ final class BindingWriter implements AutoCloseable {
     }
 
     /** Blocks until the change is committed; StoreUnavailableException when it could not be. */
-    void write(List<BindingRecord> stored, List<String> removed, List<String> existingIds) {
-        Change c = new Change(stored, removed, existingIds, new CompletableFuture<>());
+    void write(String aor, List<BindingRecord> stored, List<String> removed, List<String> existingIds) {
+        Change c = new Change(aor, stored, removed, existingIds, new CompletableFuture<>());
         try {
             if (!queue.offer(c, waitMs, TimeUnit.MILLISECONDS)) throw new StoreUnavailableException("binding writer overloaded", null);
             c.done.get(waitMs, TimeUnit.MILLISECONDS);
@@ -81,10 +84,14 @@ final class BindingWriter implements AutoCloseable {
                         s.createMutationQuery("delete from BindingRecord where id = :id").setParameter("id", id).executeUpdate();
                     }
                     for (BindingRecord b : c.stored()) {
-                        if (c.existingIds().contains(b.id())) s.update(b);
+                        // Another server on the database may have written this AOR since memory
+                        // last heard of it: insert-or-update there, whatever memory believes.
+                        if (notices.active()) s.upsert(b);
+                        else if (c.existingIds().contains(b.id())) s.update(b);
                         else s.insert(b);
                     }
                 }
+                notices.send(s, BindingStore.TOPIC, batch.stream().map(Change::aor).toList());
                 return null;
             });
             for (Change c : batch) c.done().complete(null);

@@ -35,8 +35,9 @@ public final class ContactBinding {
         String transport = req.transport();
         String received = null;
         // A WebSocket client's contact (RFC 7118, often an ".invalid" host) is reachable only over its connection.
+        // A REGISTER relayed by a proxy (a dispatcher) came from that proxy, not from the device behind it.
         boolean webSocket = transport.startsWith("ws");
-        if ((natRewrite || webSocket) && contact.sip() && path == null) {
+        if ((natRewrite && !req.relayed() || webSocket) && contact.sip() && path == null) {
             int port = contact.port() > 0 ? contact.port() : (contact.secure() || "tls".equals(transport) ? 5061 : 5060);
             if (!contact.host().equals(req.sourceAddress()) || port != req.sourcePort()) received = hostPort(req.sourceAddress(), req.sourcePort());
         }

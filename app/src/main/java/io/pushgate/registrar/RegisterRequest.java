@@ -15,11 +15,12 @@ import javax.servlet.sip.SipURI;
 
 /**
  * A REGISTER parsed once, as RFC 3261 section 10.3 reads it: whose it is, its contacts with the
- * expiry each asks for, the wildcard, Call-ID and CSeq, and where it came from. The registrar and
+ * expiry each asks for, the wildcard, Call-ID and CSeq, and where it came from (relayed: through a
+ * proxy, more than one Via, so its source is that proxy's address). The registrar and
  * the gateway's registrar share it, and its rules are plain functions of it (RegisterRequestTest).
  */
 public record RegisterRequest(String aor, String callId, long cseq, int expiresHeader, boolean wildcard, List<Contact> contacts,
-                              List<String> path, String transport, String sourceAddress, int sourcePort, String userAgent) {
+                              List<String> path, String transport, String sourceAddress, int sourcePort, boolean relayed, String userAgent) {
 
     /**
      * One Contact as sent: its URI text (every parameter kept), the parts of a SIP URI the roles
@@ -61,8 +62,10 @@ public record RegisterRequest(String aor, String callId, long cseq, int expiresH
         List<String> path = new ArrayList<>();
         for (ListIterator<String> it = req.getHeaders("Path"); it.hasNext(); ) path.add(it.next());
         String transport = req.getInitialTransport() == null ? "udp" : req.getInitialTransport().toLowerCase();
+        ListIterator<String> vias = req.getHeaders("Via");
+        if (vias.hasNext()) vias.next();
         return new RegisterRequest(SipUris.aor(req.getTo().getURI()), req.getCallId(), SipUris.cseq(req), req.getExpires(), wildcard,
-                contacts, path, transport, req.getInitialRemoteAddr(), req.getInitialRemotePort(), req.getHeader("User-Agent"));
+                contacts, path, transport, req.getInitialRemoteAddr(), req.getInitialRemotePort(), vias.hasNext(), req.getHeader("User-Agent"));
     }
 
     private static Contact contact(Address a) {

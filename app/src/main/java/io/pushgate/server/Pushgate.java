@@ -16,6 +16,7 @@ import io.pushgate.routing.RouterSettings;
 import io.pushgate.sip.LocalDomain;
 import io.pushgate.store.Database;
 import io.pushgate.store.DatabaseSettings;
+import io.pushgate.store.PeerNotices;
 import io.pushgate.store.StoreUnavailableException;
 import io.pushgate.subscriber.SubscriberDirectory;
 import java.io.IOException;
@@ -42,6 +43,7 @@ public final class Pushgate implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Pushgate.class);
 
     private final Database db;
+    private final PeerNotices notices;
     private final BindingStore bindings;
     private final int retryAfterSeconds;
     private final ScheduledExecutorService housekeeping;
@@ -63,7 +65,9 @@ public final class Pushgate implements AutoCloseable {
         this.retryAfterSeconds = dbSettings.retryAfterSeconds();
         this.db = new Database(dbSettings, Modules.entities());
         SubscriberDirectory subscribers = new SubscriberDirectory(db, auth.realm(), auth.passwordStorage(), clock);
-        this.bindings = new BindingStore(db, clock);
+        this.notices = new PeerNotices(dbSettings);
+        this.bindings = new BindingStore(db, notices, clock);
+        notices.start(); // before the load: a change another server commits meanwhile is heard
         int loaded = bindings.load();
         log.info("domain {}, {} bindings loaded from {}", domain.canonical(), loaded, dbSettings.url());
 
@@ -174,6 +178,7 @@ public final class Pushgate implements AutoCloseable {
         housekeeping.shutdownNow();
         role.close();
         bindings.close();
+        notices.close();
         db.close();
         MetricsEndpoint.release();
     }

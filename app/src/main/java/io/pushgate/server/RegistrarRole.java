@@ -6,6 +6,7 @@ import io.pushgate.auth.DigestAuthenticator;
 import io.pushgate.auth.FailureThrottle;
 import io.pushgate.auth.IdentityCheck;
 import io.pushgate.auth.NonceIssuer;
+import io.pushgate.store.StoredSetting;
 import io.pushgate.media.MediaAnchor;
 import io.pushgate.media.MediaSettings;
 import io.pushgate.media.NgClient;
@@ -81,7 +82,7 @@ final class RegistrarRole implements Role {
         steps.add(new RemoteLineLookup(registrations, a.factory()));
         steps.add(webSocketFlows);
         steps.add(new DigestAuthenticator(auth, domain, a.subscribers(),
-                new NonceIssuer(auth.nonceLifetimeSeconds(), auth.nonceCacheSize(), a.clock()),
+                new NonceIssuer(StoredSetting.getOrCreate(a.db(), "nonce-key", NonceIssuer::newKey), auth.nonceLifetimeSeconds(), auth.nonceCacheSize(), a.clock()),
                 new FailureThrottle(auth.maxFailures(), auth.failureWindowSeconds(), auth.lockoutSeconds(), a.clock())));
         steps.add(new IdentityCheck(domain));
         steps.add(new PushFeatureCaps(push, WakeUpSettings.from(a.config()).beforeSeconds()));

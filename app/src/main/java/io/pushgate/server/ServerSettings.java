@@ -10,7 +10,7 @@ import java.nio.file.Path;
 /** The [server] section: the role, and the listeners, deployment and shutdown of the embedded container. */
 public record ServerSettings(String address, int udpPort, int tcpPort, int tlsPort, int wsPort, int wssPort,
                              Path tlsCertificate, Path tlsKey, Path tlsTrust, String httpAddress, int httpPort, Path deployDir, Path workDir,
-                             int stopGraceSeconds, int sipThreads, String logLevel, boolean jsonLog, String collector, int pauseGoalMs) {
+                             int stopGraceSeconds, int sipThreads, int sipQueueWaitMs, String logLevel, boolean jsonLog, String collector, int pauseGoalMs) {
     public static final ConfigSection SECTION = new ConfigSection("server",
             "What this instance is, and the listeners of the embedded SIP Servlet container; a port of 0 turns that listener off.");
     static final ConfigKey<ServerRole> ROLE = SECTION.choice("role", ServerRole.REGISTRAR, ServerRole.class,
@@ -32,6 +32,8 @@ public record ServerSettings(String address, int udpPort, int tcpPort, int tlsPo
     static final ConfigKey<Integer> GRACE = SECTION.integer("stop-grace", 5, 0, 300,
             "Seconds SIGTERM waits for transactions in progress before the container stops.");
     static final ConfigKey<Integer> THREADS = SECTION.integer("sip-threads", 32, 1, 1024, "Threads of the SIP stack that run requests.");
+    static final ConfigKey<Integer> QUEUE_WAIT = SECTION.integer("sip-queue-wait-ms", 500, 0, 60_000,
+            "A UDP request that waited longer for a SIP thread is dropped unanswered (overload; its client has resent it); 0: never (docs/tuning.md).");
     static final ConfigKey<String> LOG_LEVEL = SECTION.key("log-level", "info", "Log level of Pushgate: error, warn, info or debug.", v -> {
         if (!v.matches("(?i)error|warn|info|debug")) throw new IllegalArgumentException("expected error, warn, info or debug");
         return v.toUpperCase(java.util.Locale.ROOT);
@@ -52,7 +54,7 @@ public record ServerSettings(String address, int udpPort, int tcpPort, int tlsPo
 
     public static ServerSettings from(Config c) {
         ServerSettings s = new ServerSettings(c.get(ADDRESS), c.get(UDP), c.get(TCP), c.get(TLS), c.get(WS), c.get(WSS),
-                c.get(CERT), c.get(KEY), c.get(TRUST), c.get(HTTP_ADDRESS), c.get(HTTP), c.get(DEPLOY), c.get(WORK), c.get(GRACE), c.get(THREADS), c.get(LOG_LEVEL),
+                c.get(CERT), c.get(KEY), c.get(TRUST), c.get(HTTP_ADDRESS), c.get(HTTP), c.get(DEPLOY), c.get(WORK), c.get(GRACE), c.get(THREADS), c.get(QUEUE_WAIT), c.get(LOG_LEVEL),
                 c.get(LOG_FORMAT).equals("json"), c.get(COLLECTOR), c.get(PAUSE_GOAL));
         if (s.tlsPort > 0 || s.wssPort > 0) {
             requireFile(CERT, s.tlsCertificate);

@@ -24,8 +24,21 @@ public class StoredSetting {
 
     public String value() { return value; }
 
-    /** The stored value of {@code name}, created from {@code initial} on first use. */
+    /**
+     * The stored value of {@code name}, created from {@code initial} on first use. When two servers
+     * on one database create it at once, the second's insert fails and it reads the first's.
+     */
     public static String getOrCreate(Database db, String name, java.util.function.Supplier<String> initial) {
+        try {
+            return findOrCreate(db, name, initial);
+        } catch (StoreUnavailableException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            return findOrCreate(db, name, initial);
+        }
+    }
+
+    private static String findOrCreate(Database db, String name, java.util.function.Supplier<String> initial) {
         return db.inTransaction(s -> {
             StoredSetting found = s.find(StoredSetting.class, name);
             if (found != null) return found.value;

@@ -86,4 +86,25 @@ public class BindingStoreEventsTest {
         store.update(AOR, List.of(), List.of(), true, 10);
         assertEquals(List.of("a:unregistered", "b:unregistered"), seen);
     }
+
+    @Test
+    public void whatAnotherServerWroteIsReloadedAndToldAsItsEvents() {
+        BindingStore other = new BindingStore(db, now::get); // a second server on the same database
+        try {
+            other.update(AOR, List.of(binding("a", 60), binding("b", 60)), List.of(), false, 10);
+            store.reload(List.of(AOR));
+            now.addAndGet(1000);
+            other.update(AOR, List.of(binding("a", 60)), List.of("b"), false, 10);
+            store.reload(List.of(AOR, "sip:nobody@example.org"));
+            store.reload(List.of(AOR)); // nothing changed since: nothing told
+            assertEquals(List.of("a:registered", "b:registered", "a:refreshed", "b:unregistered"), seen);
+            assertEquals(List.of("a"), store.current(AOR).stream().map(BindingRecord::id).toList());
+            other.update(AOR, List.of(), List.of(), true, 10);
+            store.reloadAll();
+            assertEquals(List.of(), store.current(AOR));
+            assertEquals(0, store.aorCount());
+        } finally {
+            other.close();
+        }
+    }
 }

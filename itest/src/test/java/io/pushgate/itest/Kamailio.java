@@ -45,6 +45,15 @@ public final class Kamailio implements AutoCloseable {
         try (var in = Kamailio.class.getResourceAsStream("/kamailio/" + config)) {
             Files.writeString(cfg, new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("CTL_SOCKET", dir.resolve("ctl").toString()));
         }
+        return launch(dir, cfg, host, port, defines);
+    }
+
+    /** Starts a configuration file as it is (one the repository ships) on 127.0.0.1:{@code port}. */
+    public static Kamailio startFile(Path workDir, Path cfg, int port, String... defines) throws Exception {
+        return launch(Files.createTempDirectory(workDir, "kamailio"), cfg, "127.0.0.1", port, defines);
+    }
+
+    private static Kamailio launch(Path dir, Path cfg, String host, int port, String... defines) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("kamailio", "-f", cfg.toString(), "-l", "udp:" + host + ":" + port,
                 "-DD", "-E", "-w", dir.toString(), "-Y", dir.toString()));
         for (String d : defines) cmd.addAll(List.of("-A", d));

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * with its own H2 database (or the JDBC URL given), so it can be stopped, killed and restarted.
  */
 public final class PushgateProcess implements AutoCloseable {
-    private static final Path ROOT = Path.of(System.getProperty("pushgate.root", "..")).toAbsolutePath().normalize();
+    static final Path ROOT = Path.of(System.getProperty("pushgate.root", "..")).toAbsolutePath().normalize();
 
     public final Path dir;
     public final int sipPort;
@@ -113,6 +113,11 @@ public final class PushgateProcess implements AutoCloseable {
 
     public PushgateProcess start() throws Exception {
         launch();
+        return awaitReady();
+    }
+
+    /** Waits until the server {@link #launch}ed says it is ready. */
+    public PushgateProcess awaitReady() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {
             String out = Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";

@@ -10,6 +10,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The queue between the UDP listener and the stack's worker threads, handing out the datagrams
@@ -19,12 +21,22 @@ import java.util.concurrent.locks.ReentrantLock;
  * Call-ID, read from the raw bytes (a stripe of calls, so memory stays fixed); a worker holds its
  * call until it comes back for the next datagram, the moment it has finished with this one.
  * Datagrams of other calls pass it by; one without a Call-ID is not held back by anything.
+ * <p>
+ * A request that waited longer than the wait bound is dropped instead of handed out: its client
+ * has sent it again by then (T1, 500 ms), and a server that answers every late copy stays late
+ * after the burst that made it late is over (bench/overload.py). Responses are always handed out;
+ * they end transactions.
  */
 final class CallOrderedQueue extends AbstractQueue<DatagramQueuedMessageDispatch> implements BlockingQueue<DatagramQueuedMessageDispatch> {
     private static final int NONE = -1;
     /** Datagrams of one stripe waiting at most: a flood on one Call-ID is dropped here, not scanned past forever. */
     static final int PER_STRIPE = 500;
+    private static final Logger log = LoggerFactory.getLogger(CallOrderedQueue.class);
+    private static final long LOG_EVERY_MS = 60_000;
     private final int capacity;
+    private final long maxWaitMillis;
+    private long lastLogged = -LOG_EVERY_MS;
+    private long droppedSinceLog;
     private final boolean[] busy;
     private final int[] pending;
     private final ArrayDeque<Entry> waiting = new ArrayDeque<>();
@@ -32,20 +44,26 @@ final class CallOrderedQueue extends AbstractQueue<DatagramQueuedMessageDispatch
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ready = lock.newCondition();
 
-    private record Entry(DatagramQueuedMessageDispatch dispatch, int stripe) {}
+    private record Entry(DatagramQueuedMessageDispatch dispatch, int stripe, boolean request) {}
 
-    CallOrderedQueue(int stripes, int capacity) {
+    /** maxWaitMillis: how long a request may wait for a worker; 0 for as long as it takes. */
+    CallOrderedQueue(int stripes, int capacity, long maxWaitMillis) {
         this.busy = new boolean[stripes];
         this.pending = new int[stripes];
         this.capacity = capacity;
+        this.maxWaitMillis = maxWaitMillis;
     }
 
     @Override
     public boolean offer(DatagramQueuedMessageDispatch d) {
-        Entry e = new Entry(d, stripe(d.packet.getData(), d.packet.getLength()));
+        byte[] data = d.packet.getData();
+        Entry e = new Entry(d, stripe(data, d.packet.getLength()), !isResponse(data, d.packet.getLength()));
         lock.lock();
         try {
-            if (waiting.size() >= capacity || e.stripe() != NONE && pending[e.stripe()] >= PER_STRIPE) return false;
+            if (waiting.size() >= capacity || e.stripe() != NONE && pending[e.stripe()] >= PER_STRIPE) {
+                dropped(1);
+                return false;
+            }
             if (e.stripe() != NONE) pending[e.stripe()]++;
             waiting.addLast(e);
             ready.signal();
@@ -160,20 +178,47 @@ final class CallOrderedQueue extends AbstractQueue<DatagramQueuedMessageDispatch
             inHand.remove();
             if (done.stripe() != NONE) {
                 busy[done.stripe()] = false;
-                ready.signalAll();
+                ready.signal(); // one datagram at most became free: the next of that call
             }
         }
     }
 
+    /** The oldest datagram whose call is not in hand, dropping on the way the requests that waited too long. */
     private Entry firstFree() {
+        long staleBefore = maxWaitMillis > 0 ? System.currentTimeMillis() - maxWaitMillis : Long.MIN_VALUE;
+        int stale = 0;
+        Entry free = null;
         for (Iterator<Entry> it = waiting.iterator(); it.hasNext(); ) {
             Entry e = it.next();
-            if (e.stripe() == NONE || !busy[e.stripe()]) {
+            if (e.request() && e.dispatch().getReceptionTime() < staleBefore) {
                 it.remove();
-                return e;
+                if (e.stripe() != NONE) pending[e.stripe()]--;
+                stale++;
+            } else if (e.stripe() == NONE || !busy[e.stripe()]) {
+                it.remove();
+                free = e;
+                break;
             }
         }
-        return null;
+        if (stale > 0) dropped(stale);
+        return free;
+    }
+
+    /** Counts datagrams dropped for overload and says so in the log, at most once a minute. Under the lock. */
+    private void dropped(int n) {
+        SipTraffic.OVERLOAD_DROPPED.addAndGet(n);
+        droppedSinceLog += n;
+        long now = System.currentTimeMillis();
+        if (now - lastLogged >= LOG_EVERY_MS) {
+            log.warn("SIP over UDP overloaded: {} datagrams dropped unanswered since the last report: requests that waited over {} ms for a SIP"
+                    + " thread, or found the queue full (their clients retransmit; docs/tuning.md)", droppedSinceLog, maxWaitMillis);
+            lastLogged = now;
+            droppedSinceLog = 0;
+        }
+    }
+
+    private static boolean isResponse(byte[] data, int length) {
+        return length >= 4 && data[0] == 'S' && data[1] == 'I' && data[2] == 'P' && data[3] == '/';
     }
 
     private DatagramQueuedMessageDispatch handOut(Entry e) {

@@ -214,6 +214,7 @@ public final class SipContainer {
         p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "off");
         p.setProperty("gov.nist.javax.sip.DELIVER_UNSOLICITED_NOTIFY", "true");
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(settings.sipThreads()));
+        p.setProperty(UdpListener.QUEUE_WAIT, Integer.toString(settings.sipQueueWaitMs()));
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
         p.setProperty("gov.nist.javax.sip.MAX_LISTENER_RESPONSE_TIME", "120");
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");

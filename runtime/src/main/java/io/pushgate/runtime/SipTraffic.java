@@ -19,6 +19,7 @@ import org.restcomm.commons.statistics.reporter.RestcommStatsReporter;
 public final class SipTraffic implements SipTrafficMBean {
     public static final String NAME = "io.pushgate:type=SipTraffic";
     static final AtomicLong RETRANSMISSIONS = new AtomicLong();
+    static final AtomicLong OVERLOAD_DROPPED = new AtomicLong();
 
     private final SipApplicationDispatcherImpl dispatcher;
     private final SIPTransactionStack stack;
@@ -59,6 +60,9 @@ public final class SipTraffic implements SipTrafficMBean {
 
     @Override
     public long getRetransmissionsReceived() { return RETRANSMISSIONS.get(); }
+
+    @Override
+    public long getOverloadDropped() { return OVERLOAD_DROPPED.get(); }
 
     @Override
     public long getFloodDropped() { return FloodValve.limit() == null ? 0 : FloodValve.limit().dropped(); }

@@ -22,6 +22,9 @@ public interface SipTrafficMBean {
     /** Requests that arrived again for a transaction the stack already had (the peer did not hear us in time). */
     long getRetransmissionsReceived();
 
+    /** UDP datagrams dropped unanswered for overload: requests that waited too long for a SIP thread, or a full queue. */
+    long getOverloadDropped();
+
     /** Requests dropped because their source sent faster than [flood] allows. */
     long getFloodDropped();
 

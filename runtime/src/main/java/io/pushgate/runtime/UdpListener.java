@@ -28,6 +28,10 @@ import org.slf4j.LoggerFactory;
  */
 final class UdpListener extends UDPMessageProcessor {
     private static final Logger log = LoggerFactory.getLogger(UdpListener.class);
+    /** Stack property: how long a request may wait for a worker, in ms ([server] sip-queue-wait-ms). */
+    static final String QUEUE_WAIT = "io.pushgate.SIP_QUEUE_WAIT_MS";
+    /** Datagrams waiting at most; a backstop for the wait bound (a few MB of typical messages). */
+    private static final int QUEUE_CAPACITY = 20_000;
 
     UdpListener(InetAddress address, SIPTransactionStack stack, int port) throws IOException {
         super(address, stack, port);
@@ -49,7 +53,7 @@ final class UdpListener extends UDPMessageProcessor {
      * the stack's own, set in its constructor.
      */
     private void orderByCall() {
-        CallOrderedQueue ordered = new CallOrderedQueue(1024, Integer.MAX_VALUE);
+        CallOrderedQueue ordered = new CallOrderedQueue(1024, QUEUE_CAPACITY, property(QUEUE_WAIT, 0));
         messageQueue = ordered;
         try {
             Field field = UDPMessageProcessor.class.getDeclaredField("congestionAuditor");
@@ -103,11 +107,15 @@ final class UdpListener extends UDPMessageProcessor {
     }
 
     private int workerThreads() {
-        String size = ((SipStackImpl) sipStack).getConfigurationProperties().getProperty("gov.nist.javax.sip.THREAD_POOL_SIZE");
+        return property("gov.nist.javax.sip.THREAD_POOL_SIZE", -1);
+    }
+
+    private int property(String name, int otherwise) {
+        String value = ((SipStackImpl) sipStack).getConfigurationProperties().getProperty(name);
         try {
-            return size == null ? -1 : Integer.parseInt(size.trim());
+            return value == null ? otherwise : Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
-            return -1;
+            return otherwise;
         }
     }
 }
