@@ -134,6 +134,18 @@ public class RegisterRequestTest {
                 """).from("198.51.100.7", 40000, "UDP"));
         assertEquals("198.51.100.7:40000", ContactBinding.of(direct.aor(), direct, direct.contacts().get(0), 60, 0, true).received());
         assertNull("nat-rewrite off", ContactBinding.of(direct.aor(), direct, direct.contacts().get(0), 60, 0, false).received());
+        RegisterRequest relayed = RegisterRequest.of(TestRequest.of("""
+                REGISTER sip:example.com SIP/2.0
+                Via: SIP/2.0/UDP 198.51.100.7:5060;branch=z9hG4bKproxy
+                Via: SIP/2.0/UDP 10.0.0.1:5070;branch=z9hG4bKphone
+                From: <sip:alice@example.com>;tag=1
+                To: <sip:alice@example.com>
+                Call-ID: nat
+                CSeq: 1 REGISTER
+                Contact: <sip:alice@10.0.0.1:5070>
+                """).from("198.51.100.7", 5060, "UDP"));
+        // the source is a proxy (a dispatcher): calls must not go to it as if it were the device
+        assertNull("relayed by a proxy", ContactBinding.of(relayed.aor(), relayed, relayed.contacts().get(0), 60, 0, true).received());
     }
 
     private static BindingRecord stored(String callId, long cseq) {
