@@ -31,6 +31,7 @@ public final class BindingStore implements AutoCloseable {
     private final Object[] locks = new Object[256];
     private final BindingWriter writer;
     private final List<BindingChange.Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<BindingChange.Listener> peerListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** A store that hears nothing from other servers (tests, tools); they are told of its own changes. */
     public BindingStore(Database db, LongSupplier clock) {
@@ -59,7 +60,19 @@ public final class BindingStore implements AutoCloseable {
         listeners.add(listener);
     }
 
+    /**
+     * Adds a listener told only of the changes another server made (after the ordinary listeners):
+     * for what this server's own request handling tells by itself, such as a gateway's waiting calls.
+     */
+    public void addPeerListener(BindingChange.Listener listener) {
+        peerListeners.add(listener);
+    }
+
     private void tell(String aor, List<BindingChange> changes) {
+        tell(listeners, aor, changes);
+    }
+
+    private static void tell(List<BindingChange.Listener> listeners, String aor, List<BindingChange> changes) {
         if (changes.isEmpty()) return;
         for (BindingChange.Listener l : listeners) {
             try {
@@ -122,6 +135,7 @@ public final class BindingStore implements AutoCloseable {
             if (stored.isEmpty()) byAor.remove(aor);
             else byAor.put(aor, List.copyOf(stored));
             tell(aor, changes);
+            tell(peerListeners, aor, changes);
         }
     }
 

@@ -14,6 +14,8 @@ import io.pushgate.gateway.PendingRegistrations;
 import io.pushgate.pipeline.RequestPipeline;
 import io.pushgate.pipeline.TransactionLinger;
 import io.pushgate.push.PushDispatcher;
+import io.pushgate.registrar.BindingChange;
+import io.pushgate.registrar.BindingRecord;
 import io.pushgate.registrar.DeadTokenSweeper;
 import io.pushgate.wakeup.ExpiryWakeUp;
 import io.pushgate.wakeup.WakeUpSettings;
@@ -48,6 +50,11 @@ final class GatewayRole implements Role {
         ContactMasquerader masquerader = new ContactMasquerader(StoredSetting.getOrCreate(a.db(), "masquerade-key", ContactMasquerader::newKey));
         this.messages = new MessageRelay(a.db(), a.factory(), a.targets(), push, fork.messageExpiresSeconds(), a.clock());
         ForkLateRouter forkLate = new ForkLateRouter(gateway, fork, masquerader, a.bindings(), a.targets(), push, a.timers(), messages, a.traces());
+        // a device that registers through another gateway node wakes the calls waiting here
+        a.bindings().addPeerListener((aor, changes) -> {
+            List<BindingRecord> fresh = changes.stream().filter(c -> c.event().active()).map(BindingChange::binding).toList();
+            if (!fresh.isEmpty()) forkLate.onRegistered(aor, fresh);
+        });
         this.registrations = a.providerRegistrations();
         this.pipeline = new RequestPipeline(List.of(
                 new TransactionLinger(a.router().nonInviteLingerMs()),

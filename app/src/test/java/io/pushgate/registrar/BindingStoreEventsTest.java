@@ -90,7 +90,13 @@ public class BindingStoreEventsTest {
     @Test
     public void whatAnotherServerWroteIsReloadedAndToldAsItsEvents() {
         BindingStore other = new BindingStore(db, now::get); // a second server on the same database
+        List<String> heardFromPeers = new ArrayList<>();
+        store.addPeerListener((aor, changes) -> changes.forEach(c -> heardFromPeers.add(c.binding().id() + ":" + c.event().xmlName())));
         try {
+            store.update(AOR, List.of(binding("z", 60)), List.of(), false, 10); // this server's own change
+            assertEquals(List.of(), heardFromPeers);
+            store.update(AOR, List.of(), List.of("z"), false, 10);
+            seen.clear();
             other.update(AOR, List.of(binding("a", 60), binding("b", 60)), List.of(), false, 10);
             store.reload(List.of(AOR));
             now.addAndGet(1000);
@@ -98,6 +104,7 @@ public class BindingStoreEventsTest {
             store.reload(List.of(AOR, "sip:nobody@example.org"));
             store.reload(List.of(AOR)); // nothing changed since: nothing told
             assertEquals(List.of("a:registered", "b:registered", "a:refreshed", "b:unregistered"), seen);
+            assertEquals(seen, heardFromPeers);
             assertEquals(List.of("a"), store.current(AOR).stream().map(BindingRecord::id).toList());
             other.update(AOR, List.of(), List.of(), true, 10);
             store.reloadAll();
