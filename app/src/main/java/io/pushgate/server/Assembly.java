@@ -17,6 +17,7 @@ import io.pushgate.uac.UacSettings;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongSupplier;
+import io.pushgate.store.SessionLock;
 import javax.servlet.sip.SipFactory;
 
 /** What every role is built from: the configuration, the container's factory, and the shared stores. */
@@ -29,6 +30,7 @@ record Assembly(Config config, SipFactory factory, LocalDomain domain, List<Stri
     ProviderRegistrations providerRegistrations() {
         UacSettings uac = UacSettings.from(config);
         String contact = uac.contactAddress().isEmpty() ? domain.firstListeningAddress() : uac.contactAddress();
-        return new ProviderRegistrations(uac, new RemoteRegistrationTable(db), factory, contact, timers, clock);
+        return new ProviderRegistrations(uac, new RemoteRegistrationTable(db), new SessionLock(db.settings(), "remote registrations"),
+                factory, contact, timers, clock);
     }
 }

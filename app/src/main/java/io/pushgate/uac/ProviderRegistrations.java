@@ -1,6 +1,7 @@
 package io.pushgate.uac;
 
 import io.pushgate.metrics.Gauges;
+import io.pushgate.store.SessionLock;
 import io.pushgate.pipeline.Exchange;
 import io.pushgate.pipeline.RequestStep;
 import java.io.IOException;
@@ -26,25 +27,35 @@ import org.slf4j.LoggerFactory;
  * per enabled row, spread over [uac] startup-spread, looks at the table every poll-interval for
  * what operators added, changed, removed or commanded (only changed rows are touched; the others
  * keep their Call-ID), and takes the responses to its REGISTERs from the pipeline.
+ * <p>
+ * Of the servers sharing a database, only the one holding the {@link SessionLock} runs the flows:
+ * one REGISTER flow per row at the provider. The others read the table for the lines' identities
+ * (calls from and to providers) and take the flows over, afresh, once the holder is gone.
  */
 public final class ProviderRegistrations implements RequestStep, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProviderRegistrations.class);
 
     private final UacSettings settings;
     private final RemoteRegistrationTable table;
+    private final SessionLock owner;
     private final SipFactory factory;
     private final String defaultContactAddress;
     private final ScheduledExecutorService timers;
     private final LongSupplier clock;
     /** Running flows by l_uuid, with the configuration they were started from. */
     private final Map<String, ProviderRegistration> running = new ConcurrentHashMap<>();
+    /** Every row as last read, by l_uuid: the lines this server knows, running here or not. */
+    private volatile Map<String, RemoteRegistration> known = Map.of();
+    /** Whether this server runs the flows (holds the lock) as of the last look at the table. */
+    private volatile boolean runsFlows;
     private ScheduledFuture<?> poller;
     private boolean first = true;
 
-    public ProviderRegistrations(UacSettings settings, RemoteRegistrationTable table, SipFactory factory, String defaultContactAddress,
-                                 ScheduledExecutorService timers, LongSupplier clock) {
+    public ProviderRegistrations(UacSettings settings, RemoteRegistrationTable table, SessionLock owner, SipFactory factory,
+                                 String defaultContactAddress, ScheduledExecutorService timers, LongSupplier clock) {
         this.settings = settings;
         this.table = table;
+        this.owner = owner;
         this.factory = factory;
         this.defaultContactAddress = defaultContactAddress;
         this.timers = timers;
@@ -76,6 +87,18 @@ public final class ProviderRegistrations implements RequestStep, AutoCloseable {
         }
         Map<String, RemoteRegistration> byUuid = new HashMap<>();
         for (RemoteRegistration r : rows) byUuid.put(r.lUuid(), r);
+        known = Map.copyOf(byUuid);
+        runsFlows = owner.held();
+        if (!runsFlows) {
+            if (!running.isEmpty()) {
+                // another server may run them now: stop at once, without unregistering its bindings
+                log.warn("no longer the server that runs remote registrations; stopping {} flows", running.size());
+                running.values().forEach(ProviderRegistration::stop);
+                running.clear();
+            }
+            first = true;
+            return;
+        }
         for (String uuid : List.copyOf(running.keySet())) {
             if (!byUuid.containsKey(uuid)) {
                 // deleted by hand in SQL: stop quietly, the binding expires at the provider
@@ -147,17 +170,20 @@ public final class ProviderRegistrations implements RequestStep, AutoCloseable {
     /** The registration a request from a provider is for: its Request-URI user is an l_uuid, or it carries line=l_uuid. */
     public Optional<RemoteRegistration> line(String user, String lineParam) {
         if (lineParam != null) {
-            ProviderRegistration f = running.get(lineParam);
-            if (f != null) return Optional.of(f.row());
+            Optional<RemoteRegistration> r = registration(lineParam);
+            if (r.isPresent()) return r;
         }
-        ProviderRegistration f = user == null ? null : running.get(user);
-        return f == null ? Optional.empty() : Optional.of(f.row());
+        return user == null ? Optional.empty() : registration(user);
     }
 
     /** A running registration by l_uuid (outbound calls use its identity and credentials). */
     public Optional<RemoteRegistration> registration(String lUuid) {
-        ProviderRegistration f = running.get(lUuid);
-        return f == null ? Optional.empty() : Optional.of(f.row());
+        if (runsFlows) {
+            ProviderRegistration f = running.get(lUuid);
+            return f == null ? Optional.empty() : Optional.of(f.row());
+        }
+        RemoteRegistration r = known.get(lUuid);
+        return r == null || RemoteRegistrationTable.REMOVE.equals(r.command()) ? Optional.empty() : Optional.of(r);
     }
 
     @Override
@@ -179,5 +205,6 @@ public final class ProviderRegistrations implements RequestStep, AutoCloseable {
     public synchronized void close() {
         if (poller != null) poller.cancel(false);
         running.values().forEach(ProviderRegistration::stop);
+        owner.close();
     }
 }

@@ -34,7 +34,9 @@ import org.junit.runners.MethodSorters;
  * Two registrar nodes on one PostgreSQL behind Kamailio's dispatcher with the configuration the
  * repository ships (deploy/kamailio-dispatcher.cfg): users spread over the nodes and every node
  * knows every binding; a password changed on one node holds on the other; a node killed under
- * load loses no binding and its users go on through the other. In order: the last kills a node.
+ * load loses no binding and its users go on through the other; a remote registration runs on one
+ * node only, and on the other once that one dies. In order: the third kills a node, the fourth
+ * starts it again.
  */
 @FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class ClusterTest {
@@ -48,7 +50,8 @@ public class ClusterTest {
     @BeforeClass
     public static void startCluster() throws Exception {
         pg = new PostgresServer();
-        String node = "[database]\nurl = " + pg.jdbcUrl() + "\nuser = pushgate\n";
+        String node = "[database]\nurl = " + pg.jdbcUrl() + "\nuser = pushgate\n"
+                + "[uac]\nstartup-spread = 0\npoll-interval = 1\nretry-min = 1\nretry-max = 3\n";
         a = new PushgateProcess(node);
         b = new PushgateProcess(node);
         StringBuilder csv = new StringBuilder("SEQUENTIAL\n");
@@ -171,6 +174,47 @@ public class ClusterTest {
         Sipp.Result caller = Sipp.run(b.dir, Calls.authenticatedCaller("alice", "pw-alice", "bob"), viaDispatcher());
         b.assertPassed(caller);
         b.assertPassed(device.await());
+    }
+
+    @Test
+    public void d_oneNodeRunsARemoteRegistrationAndTheOtherTakesItOverWhenItDies() throws Exception {
+        a.start(); // killed by the test before
+        try (Kamailio provider = Kamailio.start(a.dir, "provider.cfg", "127.0.0.2", PushgateProcess.freePort())) {
+            PushgateProcess.CommandResult added = b.commandWithInput("pw-acme\n", "uac", "add", "--l-uuid", "trunk1", "--l-username", "alice",
+                    "--l-domain", "localhost", "--r-username", "acme", "--r-domain", provider.address(), "--expires", "10");
+            assertEquals(added.output(), 0, added.exit());
+            Await.until("registered at the provider three times", 40, () -> authenticated(provider).size() >= 3);
+            List<String[]> first = authenticated(provider);
+            String ownerPort = first.get(0)[1];
+            for (String[] r : first) {
+                assertEquals("one flow: one Call-ID " + first, first.get(0)[0], r[0]);
+                assertEquals("from one node " + first, ownerPort, r[1]);
+            }
+            PushgateProcess holder = ownerPort.equals(Integer.toString(a.sipPort)) ? a : b;
+            PushgateProcess other = holder == a ? b : a;
+            holder.kill();
+            int before = authenticated(provider).size();
+            Await.until("the other node registers", 30, () -> authenticated(provider).stream()
+                    .anyMatch(r -> r[1].equals(Integer.toString(other.sipPort))));
+            List<String[]> all = authenticated(provider);
+            List<String[]> after = all.subList(before, all.size());
+            String takenOver = after.stream().filter(r -> r[1].equals(Integer.toString(other.sipPort))).findFirst().orElseThrow()[0];
+            assertTrue("afresh, with a Call-ID of its own", !takenOver.equals(first.get(0)[0]));
+            for (String[] r : after) assertEquals("no REGISTER from the dead node after its death", Integer.toString(other.sipPort), r[1]);
+        }
+    }
+
+    /** The authenticated REGISTERs the provider logged, in order: {Call-ID, port of the contact}. */
+    private static List<String[]> authenticated(Kamailio provider) {
+        try {
+            List<String[]> out = new ArrayList<>();
+            Matcher m = Pattern.compile("REGISTER from=sip:acme@\\S+ ci=(\\S+) cs=\\d+ expires=\\S+ contact=<?sip:trunk1@127\\.0\\.0\\.1:(\\d+)\\S* auth=acme")
+                    .matcher(provider.log());
+            while (m.find()) out.add(new String[] {m.group(1), m.group(2)});
+            return out;
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** The AORs with a binding in PostgreSQL. */
