@@ -29,6 +29,8 @@ public final class BindingStore implements AutoCloseable {
     private final LongSupplier clock;
     private final Map<String, List<BindingRecord>> byAor = new ConcurrentHashMap<>();
     private final Object[] locks = new Object[256];
+    /** Local writes per lock stripe: a reload whose read crossed one reads that AOR again under the lock. */
+    private final java.util.concurrent.atomic.AtomicIntegerArray localWrites = new java.util.concurrent.atomic.AtomicIntegerArray(locks.length);
     private final BindingWriter writer;
     private final List<BindingChange.Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<BindingChange.Listener> peerListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -103,12 +105,26 @@ public final class BindingStore implements AutoCloseable {
         List<String> all = List.copyOf(aors);
         for (int from = 0; from < all.size(); from += 500) {
             List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
-            List<BindingRecord> rows = db.inTransaction(s -> s.createSelectionQuery(
-                    "from BindingRecord where aor in :aors", BindingRecord.class).setParameter("aors", chunk).getResultList());
-            Map<String, List<BindingRecord>> grouped = new java.util.HashMap<>();
-            for (BindingRecord b : rows) grouped.computeIfAbsent(b.aor(), k -> new ArrayList<>()).add(b);
-            for (String aor : chunk) replace(aor, grouped.getOrDefault(aor, List.of()));
+            int[] writesBefore = chunk.stream().mapToInt(aor -> localWrites.get(stripe(aor))).toArray();
+            Map<String, List<BindingRecord>> grouped = read(chunk);
+            for (int i = 0; i < chunk.size(); i++) {
+                String aor = chunk.get(i);
+                synchronized (lockFor(aor)) {
+                    // this server wrote the stripe while the rows were read: they may be older than memory
+                    List<BindingRecord> rows = localWrites.get(stripe(aor)) == writesBefore[i]
+                            ? grouped.getOrDefault(aor, List.of()) : read(List.of(aor)).getOrDefault(aor, List.of());
+                    replace(aor, rows);
+                }
+            }
         }
+    }
+
+    private Map<String, List<BindingRecord>> read(List<String> aors) {
+        List<BindingRecord> rows = db.inTransaction(s -> s.createSelectionQuery(
+                "from BindingRecord where aor in :aors", BindingRecord.class).setParameter("aors", aors).getResultList());
+        Map<String, List<BindingRecord>> grouped = new java.util.HashMap<>();
+        for (BindingRecord b : rows) grouped.computeIfAbsent(b.aor(), k -> new ArrayList<>()).add(b);
+        return grouped;
     }
 
     /** Reads every AOR again: notices from other servers may have been lost. */
@@ -118,25 +134,24 @@ public final class BindingStore implements AutoCloseable {
         reload(aors);
     }
 
+    /** Call holding {@link #lockFor} the AOR. */
     private void replace(String aor, List<BindingRecord> stored) {
-        synchronized (lockFor(aor)) {
-            long now = clock.getAsLong();
-            Map<String, BindingRecord> before = new java.util.HashMap<>();
-            for (BindingRecord b : held(aor)) before.put(b.id(), b);
-            List<BindingChange> changes = new ArrayList<>();
-            for (BindingRecord b : stored) {
-                BindingRecord old = before.remove(b.id());
-                if (old == null) changes.add(new BindingChange(b, BindingChange.Event.REGISTERED));
-                else if (old.updatedAt() != b.updatedAt() || old.expiresAt() != b.expiresAt()) changes.add(new BindingChange(b, BindingChange.Event.REFRESHED));
-            }
-            for (BindingRecord gone : before.values()) {
-                changes.add(new BindingChange(gone, gone.expiresAt() <= now ? BindingChange.Event.EXPIRED : BindingChange.Event.UNREGISTERED));
-            }
-            if (stored.isEmpty()) byAor.remove(aor);
-            else byAor.put(aor, List.copyOf(stored));
-            tell(aor, changes);
-            tell(peerListeners, aor, changes);
+        long now = clock.getAsLong();
+        Map<String, BindingRecord> before = new java.util.HashMap<>();
+        for (BindingRecord b : held(aor)) before.put(b.id(), b);
+        List<BindingChange> changes = new ArrayList<>();
+        for (BindingRecord b : stored) {
+            BindingRecord old = before.remove(b.id());
+            if (old == null) changes.add(new BindingChange(b, BindingChange.Event.REGISTERED));
+            else if (old.updatedAt() != b.updatedAt() || old.expiresAt() != b.expiresAt()) changes.add(new BindingChange(b, BindingChange.Event.REFRESHED));
         }
+        for (BindingRecord gone : before.values()) {
+            changes.add(new BindingChange(gone, gone.expiresAt() <= now ? BindingChange.Event.EXPIRED : BindingChange.Event.UNREGISTERED));
+        }
+        if (stored.isEmpty()) byAor.remove(aor);
+        else byAor.put(aor, List.copyOf(stored));
+        tell(aor, changes);
+        tell(peerListeners, aor, changes);
     }
 
     /** Live bindings of an AOR, highest q first. */
@@ -157,7 +172,11 @@ public final class BindingStore implements AutoCloseable {
 
     /** Serializes read-modify-write of one AOR's bindings. */
     public Object lockFor(String aor) {
-        return locks[(aor.hashCode() & 0x7fffffff) % locks.length];
+        return locks[stripe(aor)];
+    }
+
+    private int stripe(String aor) {
+        return (aor.hashCode() & 0x7fffffff) % locks.length;
     }
 
     /**
@@ -165,7 +184,10 @@ public final class BindingStore implements AutoCloseable {
      * {@code removed} deleted. Call while holding {@link #lockFor}.
      */
     private void commit(String aor, List<BindingRecord> result, List<BindingRecord> stored, List<String> removed, List<String> existingIds) {
-        if (!stored.isEmpty() || !removed.isEmpty()) writer.write(aor, stored, removed, existingIds);
+        if (!stored.isEmpty() || !removed.isEmpty()) {
+            writer.write(aor, stored, removed, existingIds);
+            localWrites.incrementAndGet(stripe(aor)); // after the commit: a reload that read before it sees this
+        }
         if (result.isEmpty()) byAor.remove(aor);
         else byAor.put(aor, List.copyOf(result));
     }
@@ -246,6 +268,7 @@ public final class BindingStore implements AutoCloseable {
             List<BindingRecord> held = held(aor);
             List<BindingRecord> gone = held.stream().filter(b -> id == null || b.id().equals(id)).toList();
             if (gone.isEmpty()) return;
+            localWrites.incrementAndGet(stripe(aor));
             List<BindingRecord> kept = held.stream().filter(b -> !gone.contains(b)).toList();
             if (kept.isEmpty()) byAor.remove(aor);
             else byAor.put(aor, kept);
