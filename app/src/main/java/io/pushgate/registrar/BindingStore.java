@@ -105,21 +105,30 @@ public final class BindingStore implements AutoCloseable {
         List<String> all = List.copyOf(aors);
         for (int from = 0; from < all.size(); from += 500) {
             List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
-            int[] writesBefore = chunk.stream().mapToInt(aor -> localWrites.get(stripe(aor))).toArray();
-            Map<String, List<BindingRecord>> grouped = read(chunk);
-            for (int i = 0; i < chunk.size(); i++) {
-                String aor = chunk.get(i);
-                synchronized (lockFor(aor)) {
-                    // this server wrote the stripe while the rows were read: they may be older than memory
-                    List<BindingRecord> rows = localWrites.get(stripe(aor)) == writesBefore[i]
-                            ? grouped.getOrDefault(aor, List.of()) : read(List.of(aor)).getOrDefault(aor, List.of());
-                    replace(aor, rows);
-                }
+            int[] writesBefore = localWrites(chunk);
+            apply(chunk, read(chunk), writesBefore);
+        }
+    }
+
+    /** This server's write counts of the AORs' lock stripes, taken before their rows are read. */
+    int[] localWrites(List<String> aors) {
+        return aors.stream().mapToInt(aor -> localWrites.get(stripe(aor))).toArray();
+    }
+
+    /** Puts rows read from the database in memory, reading again an AOR this server wrote meanwhile. */
+    void apply(List<String> aors, Map<String, List<BindingRecord>> rowsByAor, int[] writesBefore) {
+        for (int i = 0; i < aors.size(); i++) {
+            String aor = aors.get(i);
+            synchronized (lockFor(aor)) {
+                // this server wrote the stripe while the rows were read: they may be older than memory
+                List<BindingRecord> rows = localWrites.get(stripe(aor)) == writesBefore[i]
+                        ? rowsByAor.getOrDefault(aor, List.of()) : read(List.of(aor)).getOrDefault(aor, List.of());
+                replace(aor, rows);
             }
         }
     }
 
-    private Map<String, List<BindingRecord>> read(List<String> aors) {
+    Map<String, List<BindingRecord>> read(List<String> aors) {
         List<BindingRecord> rows = db.inTransaction(s -> s.createSelectionQuery(
                 "from BindingRecord where aor in :aors", BindingRecord.class).setParameter("aors", aors).getResultList());
         Map<String, List<BindingRecord>> grouped = new java.util.HashMap<>();

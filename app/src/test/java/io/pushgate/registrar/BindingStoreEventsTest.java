@@ -114,4 +114,21 @@ public class BindingStoreEventsTest {
             other.close();
         }
     }
+
+    @Test
+    public void rowsReadBeforeALocalWriteDoNotReplaceIt() {
+        BindingStore other = new BindingStore(db, now::get);
+        try {
+            other.update(AOR, List.of(binding("a", 60)), List.of(), false, 10);
+            List<String> aors = List.of(AOR);
+            int[] before = store.localWrites(aors);
+            var staleRows = store.read(aors); // another server's notice: its rows are read...
+            now.addAndGet(1000);
+            store.update(AOR, List.of(binding("b", 60)), List.of(), false, 10); // ...while this server writes the AOR
+            store.apply(aors, staleRows, before);
+            assertEquals(List.of("a", "b"), store.current(AOR).stream().map(BindingRecord::id).sorted().toList());
+        } finally {
+            other.close();
+        }
+    }
 }
