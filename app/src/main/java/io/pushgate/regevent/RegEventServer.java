@@ -51,6 +51,7 @@ public final class RegEventServer implements RequestStep, BindingChange.Listener
         this.timers = timers;
         this.clock = clock;
         bindings.addListener(this);
+        bindings.addPeerListener(this); // a subscriber here hears of a device that registered through another server
     }
 
     @Override

@@ -15,7 +15,7 @@ import java.util.function.LongSupplier;
  * memory holds a copy for lookups. A change is written to the database first and shown in memory
  * only once committed, so a failed write changes nothing. Servers sharing a PostgreSQL database
  * tell each other which AORs they changed ({@link PeerNotices}); each reloads those from the
- * database and tells its listeners as if the change were its own.
+ * database and tells its peer listeners.
  */
 public final class BindingStore implements AutoCloseable {
     private static final Comparator<BindingRecord> BY_Q = Comparator.comparingInt(BindingRecord::qMilli).reversed()
@@ -57,14 +57,19 @@ public final class BindingStore implements AutoCloseable {
         Gauges.report("pushgate_aors", "Addresses of record with at least one binding.", this::aorCount);
     }
 
-    /** Adds a listener told of every committed change (called while the AOR's lock is held, so in order). */
+    /**
+     * Adds a listener told of every change this server commits (called while the AOR's lock is held,
+     * so in order). What a server does once per change (a wake-up push, a device list row) listens
+     * here only, so that a change is acted on by one server, not by all.
+     */
     public void addListener(BindingChange.Listener listener) {
         listeners.add(listener);
     }
 
     /**
-     * Adds a listener told only of the changes another server made (after the ordinary listeners):
-     * for what this server's own request handling tells by itself, such as a gateway's waiting calls.
+     * Adds a listener told of the changes other servers on the database committed, read back here:
+     * for what lives on this server and must follow every change (subscriptions to registration
+     * events, a gateway's waiting calls).
      */
     public void addPeerListener(BindingChange.Listener listener) {
         peerListeners.add(listener);
@@ -98,7 +103,7 @@ public final class BindingStore implements AutoCloseable {
 
     /**
      * Reads these AORs' bindings again from the database (another server changed them) and tells
-     * the listeners what changed: contacts new to this server as registered, newer ones as
+     * the peer listeners what changed: contacts new to this server as registered, newer ones as
      * refreshed, gone ones as unregistered (expired when their time had passed).
      */
     void reload(java.util.Collection<String> aors) {
@@ -159,7 +164,6 @@ public final class BindingStore implements AutoCloseable {
         }
         if (stored.isEmpty()) byAor.remove(aor);
         else byAor.put(aor, List.copyOf(stored));
-        tell(aor, changes);
         tell(peerListeners, aor, changes);
     }
 
