@@ -16,8 +16,8 @@ import org.junit.Test;
  * devices and the caller; Pushy's MockApnsServer and an FCM stand-in play the push services.
  */
 public class GatewayTest {
-    private static final String INSTANCE = "\"<urn:uuid:00000000-0000-4000-8000-0000000000d1>\"";
-    private static final String APNS_PARAMS = ";pn-provider=apns.dev;pn-prid=V0IPT0KEN:voip&REM0TET0KEN:remote"
+    static final String INSTANCE = "\"<urn:uuid:00000000-0000-4000-8000-0000000000d1>\"";
+    static final String APNS_PARAMS = ";pn-provider=apns.dev;pn-prid=V0IPT0KEN:voip&REM0TET0KEN:remote"
             + ";pn-param=" + MockApns.TEAM + "." + MockApns.BUNDLE + ".voip&remote";
     private static final String FCM_PARAMS = ";pn-provider=fcm;pn-prid=fcm-device-token;pn-param=" + FcmStandIn.PROJECT;
 
@@ -93,7 +93,7 @@ public class GatewayTest {
                 Sipp.recv(200, java.util.List.of(checks), java.util.List.of("CtRt")));
     }
 
-    private static String register(String user, int cseq, String contact, String auth) {
+    static String register(String user, int cseq, String contact, String auth) {
         return """
                 REGISTER sip:example.org SIP/2.0
                 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
@@ -151,7 +151,7 @@ public class GatewayTest {
     }
 
     /** A caller whose call is answered; it hangs up itself, or waits for the device to hang up. */
-    private static String answeredCaller(boolean callerHangsUp) {
+    static String answeredCaller(boolean callerHangsUp) {
         String end = callerHangsUp
                 ? Sipp.send(inDialog("BYE", 2)) + "\n" + Sipp.recv(200)
                 : "<recv request=\"BYE\"/>\n" + Calls.okToLastRequest();
@@ -167,7 +167,7 @@ public class GatewayTest {
     }
 
     /** The woken device: answers the INVITE, then waits for BYE or sends it along the record-route. */
-    private static String device(boolean deviceHangsUp) {
+    static String device(boolean deviceHangsUp) {
         if (!deviceHangsUp) return Calls.uas();
         return Sipp.scenario(
                 "<recv request=\"INVITE\" rrs=\"true\"><action><ereg regexp=\".*\" search_in=\"hdr\" header=\"From:\" assign_to=\"caller\"/></action></recv>",

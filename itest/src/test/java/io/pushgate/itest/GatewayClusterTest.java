@@ -1,0 +1,75 @@
+package io.pushgate.itest;
+
+import static io.pushgate.itest.GatewayTest.APNS_PARAMS;
+import static io.pushgate.itest.GatewayTest.INSTANCE;
+import static io.pushgate.itest.GatewayTest.register;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.Test;
+
+/**
+ * Two push gateway nodes on one PostgreSQL in front of one Kamailio backend: a call waits on the
+ * node the sleeping device registered through, the device wakes and registers through the other
+ * node, and the waiting call reaches it all the same (the binding's notice through PostgreSQL).
+ */
+public class GatewayClusterTest {
+
+    @Test
+    public void aDeviceWokenThroughAnotherNodeTakesTheCallWaitingOnTheFirst() throws Exception {
+        Path work = Files.createTempDirectory("pushgate-gwc");
+        try (PostgresServer pg = new PostgresServer();
+             Kamailio backend = Kamailio.start(work, false);
+             MockApns apns = MockApns.start(work)) {
+            String node = """
+                    [server]
+                    role = gateway
+                    [gateway]
+                    backend = %s
+                    mode = masquerade
+                    [registrar]
+                    nat-rewrite = false
+                    [fork-late]
+                    push-delay = 300
+                    call-fork-timeout = 20
+                    [database]
+                    url = %s
+                    user = pushgate
+                    """.formatted(backend.address(), pg.jdbcUrl()) + apns.config() + "\n";
+            try (PushgateProcess a = new PushgateProcess(node); PushgateProcess b = new PushgateProcess(node)) {
+                a.launch(); // both at once: the masquerading key is created by one and read by the other
+                b.start();
+                a.awaitReady();
+
+                int sleepingPort = PushgateProcess.freePort(); // nothing listens there: the app sleeps
+                registerDevice(a, sleepingPort);
+                int callerPort = PushgateProcess.freePort();
+                String callerContact = "<sip:caller@127.0.0.1:" + callerPort + ">";
+                a.assertPassed(Sipp.start(work, Sipp.scenario(
+                        Sipp.send(register("caller", 1, callerContact, "")), Sipp.recv(401),
+                        Sipp.send(register("caller", 2, callerContact, Requests.auth("caller", "pw-caller"))), Sipp.recv(200)),
+                        backend.address(), PushgateProcess.freePort()).await());
+                Sipp.Running caller = Sipp.start(work, GatewayTest.answeredCaller(true), backend.address(), callerPort);
+
+                MockApns.Push push = apns.next(10);
+                assertNotNull("node a pushed the sleeping device:\n" + PushgateProcess.tail(a.log()), push);
+                assertEquals("voip", push.pushType());
+
+                int wokenPort = PushgateProcess.freePort();
+                Sipp.Running woken = Sipp.start(work, GatewayTest.device(false), null, wokenPort);
+                registerDevice(b, wokenPort); // through the other node
+                b.assertPassed(woken.await());
+                a.assertPassed(caller.await());
+            }
+        }
+    }
+
+    /** REGISTER of the push device through a gateway node, answering the backend's challenge. */
+    private static void registerDevice(PushgateProcess node, int contactPort) throws Exception {
+        String contact = "<sip:dev@127.0.0.1:" + contactPort + APNS_PARAMS + ">;+sip.instance=" + INSTANCE;
+        node.sipp(Sipp.send(register("dev", 1, contact, "")), Sipp.recv(401),
+                Sipp.send(register("dev", 2, contact, Requests.auth("dev", "pw-dev"))), Sipp.recv(200));
+    }
+}
