@@ -86,6 +86,16 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** Closes a connection of its own (outside the pool) that may already be broken. */
+    static void closeQuietly(java.sql.Connection c) {
+        if (c == null) return;
+        try {
+            c.close();
+        } catch (java.sql.SQLException ignored) {
+            // already broken: nothing to release
+        }
+    }
+
     public static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) t = t.getCause();

@@ -186,12 +186,7 @@ public final class PeerNotices implements AutoCloseable {
     private void closeConnection() {
         Connection c = connection;
         connection = null;
-        if (c == null) return;
-        try {
-            c.close();
-        } catch (SQLException ignored) {
-            // already broken
-        }
+        Database.closeQuietly(c);
     }
 
     @Override

@@ -56,7 +56,7 @@ public final class SessionLock implements AutoCloseable {
                     }
                 }
             }
-            c.close();
+            Database.closeQuietly(c);
             return false;
         } catch (SQLException e) {
             if (session != null) log.warn("lost {} with the database session that held it: {}", name, e.getMessage());
@@ -68,12 +68,7 @@ public final class SessionLock implements AutoCloseable {
     private void release() {
         Connection c = session;
         session = null;
-        if (c == null) return;
-        try {
-            c.close();
-        } catch (SQLException ignored) {
-            // already broken: the lock went with the session
-        }
+        Database.closeQuietly(c); // the lock goes with the session
     }
 
     @Override
