@@ -25,7 +25,7 @@ public final class ContactBinding {
             if (name.equalsIgnoreCase("expires") || name.equalsIgnoreCase("q")) continue;
             String v = p.getValue();
             params.append(';').append(name);
-            if (v != null && !v.isEmpty()) params.append('=').append(v);
+            if (v != null && !v.isEmpty()) params.append('=').append(paramValue(v));
             if (name.equalsIgnoreCase("+sip.instance")) instance = v;
             if (name.equalsIgnoreCase("reg-id")) regId = parseIntOr(v, 0);
         }
@@ -63,6 +63,19 @@ public final class ContactBinding {
         if (b.qMilli() != 1000) h.append(";q=").append(b.qMilli() / 1000).append('.').append(String.format("%03d", b.qMilli() % 1000));
         h.append(";expires=").append(b.remainingSeconds(now));
         return h.toString();
+    }
+
+    private static final java.util.regex.Pattern TOKEN_OR_HOST = java.util.regex.Pattern.compile("[A-Za-z0-9\\-.!%*_+`'~:\\[\\]]+");
+
+    /**
+     * A header parameter's value as it can be written back (RFC 3261 generic-param: a token, a host
+     * or a quoted string). The stack may hand out a value it read leniently, such as an unquoted
+     * {@code <urn:...>}, that it would refuse to parse in the 200 we build from it (found by the fuzzer).
+     */
+    static String paramValue(String v) {
+        if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) return v;
+        if (TOKEN_OR_HOST.matcher(v).matches()) return v;
+        return '"' + v.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 
     private static String hostPort(String host, int port) {

@@ -19,6 +19,7 @@ import javax.servlet.sip.SipServletResponse;
 
 /** Pipeline step: answers REGISTER for the local domain (RFC 3261 section 10.3, RFC 3327, RFC 5626). */
 public final class Registrar implements RequestStep {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Registrar.class);
     private final RegistrarSettings settings;
     private final LocalDomain domain;
     private final SubscriberDirectory subscribers;
@@ -79,7 +80,14 @@ public final class Registrar implements RequestStep {
             return;
         }
         SipServletResponse ok = ex.response(200, null);
-        for (BindingRecord b : store.current(aor)) ok.addHeader("Contact", ContactBinding.header(b, clock.getAsLong()));
+        for (BindingRecord b : store.current(aor)) {
+            try {
+                ok.addHeader("Contact", ContactBinding.header(b, clock.getAsLong()));
+            } catch (IllegalArgumentException e) {
+                // stored, but the stack will not write it back: the 200 lists the others (no contact text: it may hold a push token)
+                log.warn("a binding of {} left out of the 200: the stack cannot write its Contact back", aor);
+            }
+        }
         // RFC 3327 section 5.3: the 200 repeats the REGISTER's Path headers, in order
         for (String p : register.path()) StackHeaders.add(ok, "Path", p);
         ex.send(ok);

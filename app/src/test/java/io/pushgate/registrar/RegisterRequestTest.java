@@ -148,6 +148,15 @@ public class RegisterRequestTest {
         assertNull("relayed by a proxy", ContactBinding.of(relayed.aor(), relayed, relayed.contacts().get(0), 60, 0, true).received());
     }
 
+    @Test
+    public void aParameterValueReadLenientlyIsQuotedSoThe200CanCarryIt() {
+        assertEquals("\"<urn:uuid:1>\"", ContactBinding.paramValue("<urn:uuid:1>"));
+        assertEquals("\"<urn:uuid:1>\"", ContactBinding.paramValue("\"<urn:uuid:1>\""));
+        assertEquals("3600", ContactBinding.paramValue("3600"));
+        assertEquals("[2001:db8::1]", ContactBinding.paramValue("[2001:db8::1]"));
+        assertEquals("\"a b\\\"c\"", ContactBinding.paramValue("a b\"c"));
+    }
+
     private static BindingRecord stored(String callId, long cseq) {
         return new BindingRecord("id", "sip:alice@example.com", "sip:a@h", "", null, 0, 1000, Long.MAX_VALUE, callId, cseq,
                 null, "udp:1.2.3.4:5060", null, null, 0);
