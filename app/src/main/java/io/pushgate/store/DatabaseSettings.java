@@ -18,6 +18,16 @@ public record DatabaseSettings(String url, String user, String password, int poo
     static final ConfigKey<Integer> RETRY_AFTER = SECTION.integer("retry-after", 10, 1, 3600,
             "Retry-After seconds sent with 503 while the database is unreachable.");
 
+    /** Whether several servers may share this database (PostgreSQL; an H2 file belongs to one). */
+    public boolean shared() {
+        return url.startsWith("jdbc:postgresql:");
+    }
+
+    /** A connection of its own, outside the pool: for a session that must stay (LISTEN, an advisory lock). */
+    java.sql.Connection connectOwn() throws java.sql.SQLException {
+        return java.sql.DriverManager.getConnection(url, user, password);
+    }
+
     public static DatabaseSettings from(Config c) {
         return new DatabaseSettings(c.get(URL), c.get(USER), c.get(PASSWORD), c.get(POOL_SIZE), c.get(CONNECT_TIMEOUT), c.get(RETRY_AFTER));
     }

@@ -1,7 +1,6 @@
 package io.pushgate.store;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -34,6 +33,7 @@ public final class PeerNotices implements AutoCloseable {
     /** PostgreSQL's payload limit is 8000 bytes; keys are split over several notices below it. */
     private static final int MAX_PAYLOAD = 7000;
     private static final long RETRY_MS = 1000;
+    private static final String CHANNEL_PREFIX = "pushgate_";
 
     /** What a subscriber of a topic is told. */
     public interface Subscriber {
@@ -54,7 +54,7 @@ public final class PeerNotices implements AutoCloseable {
 
     public PeerNotices(DatabaseSettings settings) {
         this.settings = settings;
-        this.active = settings.url().startsWith("jdbc:postgresql:");
+        this.active = settings.shared();
         this.listener = new Thread(this::listen, "pushgate-peer-notices");
         listener.setDaemon(true);
     }
@@ -116,11 +116,11 @@ public final class PeerNotices implements AutoCloseable {
     }
 
     private static String channel(String topic) {
-        return "pushgate_" + topic;
+        return CHANNEL_PREFIX + topic;
     }
 
     private void connect() throws SQLException {
-        Connection c = DriverManager.getConnection(settings.url(), settings.user(), settings.password());
+        Connection c = settings.connectOwn();
         try (Statement st = c.createStatement()) {
             for (String topic : subscribers.keySet()) st.execute("LISTEN " + channel(topic));
         }
@@ -151,7 +151,7 @@ public final class PeerNotices implements AutoCloseable {
         for (PGNotification n : notices) {
             String[] lines = n.getParameter().split("\n");
             if (lines.length < 2 || lines[0].equals(self)) continue;
-            Set<String> keys = byTopic.computeIfAbsent(n.getName().substring("pushgate_".length()), t -> new HashSet<>());
+            Set<String> keys = byTopic.computeIfAbsent(n.getName().substring(CHANNEL_PREFIX.length()), t -> new HashSet<>());
             for (int i = 1; i < lines.length; i++) keys.add(lines[i]);
         }
         byTopic.forEach((topic, keys) -> {

@@ -2,7 +2,6 @@ package io.pushgate.store;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -32,7 +31,7 @@ public final class SessionLock implements AutoCloseable {
         CRC32 crc = new CRC32();
         crc.update(("pushgate:" + name).getBytes(StandardCharsets.UTF_8));
         this.key = crc.getValue();
-        this.shared = settings.url().startsWith("jdbc:postgresql:");
+        this.shared = settings.shared();
     }
 
     /** Whether this server holds the lock now, taking it when it is free. Call from one thread. */
@@ -45,7 +44,7 @@ public final class SessionLock implements AutoCloseable {
                 }
                 return true;
             }
-            Connection c = DriverManager.getConnection(settings.url(), settings.user(), settings.password());
+            Connection c = settings.connectOwn();
             try (PreparedStatement ps = c.prepareStatement("select pg_try_advisory_lock(?)")) {
                 ps.setLong(1, key);
                 try (ResultSet r = ps.executeQuery()) {
