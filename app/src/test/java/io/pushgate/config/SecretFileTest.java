@@ -5,12 +5,16 @@ import static org.junit.Assert.assertEquals;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.Rule;
 import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
 
 public class SecretFileTest {
+    @Rule public final TemporaryFolder tmp = new TemporaryFolder();
+
     @Test
     public void keyMaterialIsReadableByItsOwnerOnlyEvenOverAFileThatWasNot() throws Exception {
-        Path dir = Files.createTempDirectory("secret");
+        Path dir = tmp.newFolder().toPath();
         Path f = dir.resolve("keys/tls.p12");
         Files.createDirectories(f.getParent());
         Files.writeString(f, "old");

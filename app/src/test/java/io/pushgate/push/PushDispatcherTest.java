@@ -14,10 +14,14 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.After;
+import org.junit.Rule;
 import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
 
 /** The dispatcher's promises, against a push service that answers from a script. */
 public class PushDispatcherTest {
+    @Rule public final TemporaryFolder tmp = new TemporaryFolder();
+
     private static final PushParams DEVICE = new PushParams("scripted", "token-1", "app", null);
 
     /** Answers each send with the next outcome of its script (the last one repeats) and records when. */
@@ -163,7 +167,7 @@ public class PushDispatcherTest {
 
     @Test
     public void aRewrittenCredentialFileChangesTheStamp() throws Exception {
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("push-stamp");
+        java.nio.file.Path dir = tmp.newFolder().toPath();
         java.nio.file.Path f = java.nio.file.Files.writeString(dir.resolve("app.json"), "{}");
         String before = CredentialDirectory.stamp(dir);
         java.nio.file.Files.writeString(f, "{\"new\": true}");

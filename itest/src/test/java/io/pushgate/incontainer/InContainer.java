@@ -5,6 +5,7 @@ import io.pushgate.routing.AliasTable;
 import io.pushgate.server.Modules;
 import io.pushgate.store.Database;
 import io.pushgate.store.DatabaseSettings;
+import io.pushgate.itest.TestDirs;
 import io.pushgate.subscriber.SubscriberDirectory;
 import java.io.File;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ final class InContainer {
     /** The same, then {@code rows} writes what else the test needs in the database (remote registrations). */
     static void configure(String ini, String[] users, Map<String, String> aliases, java.util.function.Consumer<Database> rows) {
         try {
-            Path dir = Files.createTempDirectory("pushgate-arq");
+            Path dir = TestDirs.create("pushgate-arq");
             String url = "jdbc:h2:file:" + dir.resolve("db") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
             Path config = dir.resolve("pushgate.ini");
             Files.writeString(config, "[database]\nurl = " + url + "\n\n" + ini);

@@ -30,7 +30,7 @@ public class BrowserCallTest {
 
     @BeforeClass
     public static void start() throws Exception {
-        work = Files.createTempDirectory("pushgate-browser");
+        work = TestDirs.create("pushgate-browser");
         Browser.install();
         rtpengine = Rtpengine.start(work, 33000);
         wsPort = PushgateProcess.freePort();

@@ -32,7 +32,7 @@ public class BrowserPushTest {
 
     @BeforeClass
     public static void start() throws Exception {
-        work = Files.createTempDirectory("pushgate-browser-push");
+        work = TestDirs.create("pushgate-browser-push");
         Browser.install();
         rtpengine = Rtpengine.start(work, 35000);
         webPush = new WebPushStandIn();

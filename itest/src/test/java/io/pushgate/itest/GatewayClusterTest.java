@@ -19,7 +19,7 @@ public class GatewayClusterTest {
 
     @Test
     public void aDeviceWokenThroughAnotherNodeTakesTheCallWaitingOnTheFirst() throws Exception {
-        Path work = Files.createTempDirectory("pushgate-gwc");
+        Path work = TestDirs.create("pushgate-gwc");
         try (PostgresServer pg = new PostgresServer();
              Kamailio backend = Kamailio.start(work, false);
              MockApns apns = MockApns.start(work)) {

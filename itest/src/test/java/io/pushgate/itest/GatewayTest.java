@@ -33,7 +33,7 @@ public class GatewayTest {
 
     @Before
     public void setUp() throws Exception {
-        work = Files.createTempDirectory("pushgate-gw");
+        work = TestDirs.create("pushgate-gw");
         apns = MockApns.start(work);
         fcm = FcmStandIn.start(work);
         webhook = new WebhookReceiver(work);

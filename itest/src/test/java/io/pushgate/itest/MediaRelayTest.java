@@ -95,7 +95,7 @@ public class MediaRelayTest {
 
     @Test
     public void aCallNoDeviceCanTakeLeavesNoRelaySession() throws Exception {
-        rtpengine = Rtpengine.start(java.nio.file.Files.createTempDirectory("pushgate-media"), MEDIA_MIN);
+        rtpengine = Rtpengine.start(TestDirs.create("pushgate-media"), MEDIA_MIN);
         start("127.0.0.1:" + rtpengine.ngPort, "");
         // bob's only device registered over TCP and went away: the offer is made, then no branch can be sent
         server.registerDevice("bob", "<sip:bob@[local_ip]:[local_port];transport=tcp>", PushgateProcess.freePort(), "-t", "t1");
@@ -117,7 +117,7 @@ public class MediaRelayTest {
 
     /** A real rtpengine, Pushgate anchoring in it, and bob's device registered and waiting to answer one call. */
     private Sipp.Running relayAndAnsweringDevice() throws Exception {
-        rtpengine = Rtpengine.start(java.nio.file.Files.createTempDirectory("pushgate-media"), MEDIA_MIN);
+        rtpengine = Rtpengine.start(TestDirs.create("pushgate-media"), MEDIA_MIN);
         start("127.0.0.1:" + rtpengine.ngPort, "");
         int devicePort = PushgateProcess.freePort();
         registerBob(devicePort);

@@ -55,7 +55,7 @@ public class OperationsTest {
 
     @Test
     public void metricsParseCountWhatHappenedAndDoNotGrowWithUsers() throws Exception {
-        Path work = Files.createTempDirectory("operations-it");
+        Path work = TestDirs.create("operations-it");
         int users = 10_000;
         try (PushgateProcess server = new PushgateProcess("[registrar]\nmin-expires = 60\n[server]\nlog-format = json\n")) {
             StringBuilder accounts = new StringBuilder();

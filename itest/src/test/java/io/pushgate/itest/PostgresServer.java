@@ -19,7 +19,7 @@ public final class PostgresServer implements AutoCloseable {
     public PostgresServer() throws Exception {
         this.port = PushgateProcess.freePort();
         this.bin = findBin();
-        this.dir = Files.createTempDirectory("pushgate-pg");
+        this.dir = TestDirs.create("pushgate-pg");
         exec(List.of("chown", "-R", "postgres:postgres", dir.toString()), false);
         asPostgres(bin + "/initdb", "-D", dir.resolve("data").toString(), "-U", "pushgate", "--auth=trust", "-E", "UTF8");
         start();
@@ -41,7 +41,11 @@ public final class PostgresServer implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        stop();
+        try {
+            stop();
+        } finally {
+            TestDirs.delete(dir);
+        }
     }
 
     private void asPostgres(String... cmd) throws Exception {

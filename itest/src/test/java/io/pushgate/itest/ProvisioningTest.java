@@ -47,7 +47,7 @@ public class ProvisioningTest {
 
     @BeforeClass
     public static void start() throws Exception {
-        work = Files.createTempDirectory("provisioning-it");
+        work = TestDirs.create("provisioning-it");
         server = new PushgateProcess("[management]\nmax-failures = 20\nlockout = 2\n");
         management = new ManagementClient(server);
         admin = management.addKey("admin", "admin");

@@ -42,7 +42,7 @@ public class PushServerTest {
 
     @BeforeClass
     public static void start() throws Exception {
-        work = Files.createTempDirectory("pushgate-as");
+        work = TestDirs.create("pushgate-as");
         apns = MockApns.start(work);
         server = new PushgateProcess("");
         proxy = new PushgateProcess("""

@@ -30,7 +30,7 @@ public final class PushgateProcess implements AutoCloseable {
     private int starts;
 
     public PushgateProcess(String extraConfig) throws IOException {
-        this.dir = Files.createTempDirectory("pushgate-it");
+        this.dir = TestDirs.create("pushgate-it");
         this.sipPort = freePort();
         this.httpPort = freePort();
         this.managementPort = freePort();
@@ -236,9 +236,14 @@ public final class PushgateProcess implements AutoCloseable {
         }
     }
 
+    /** Stops the server and deletes its directory (a server to start again is only stopped). */
     @Override
     public void close() throws Exception {
-        stop();
+        try {
+            stop();
+        } finally {
+            TestDirs.delete(dir);
+        }
     }
 
     static String tail(String s) {

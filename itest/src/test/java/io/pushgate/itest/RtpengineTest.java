@@ -32,7 +32,7 @@ public class RtpengineTest {
 
     @Before
     public void setUp() throws Exception {
-        work = Files.createTempDirectory("pushgate-rtpengine");
+        work = TestDirs.create("pushgate-rtpengine");
         rtpengine = Rtpengine.start(work, 30000 + (int) (ProcessHandle.current().pid() % 100) * 100);
         InetSocketAddress dead = new InetSocketAddress("127.0.0.1", PushgateProcess.freePort());
         client = new NgClient(List.of(new NgClient.Instance(dead, 100), new NgClient.Instance(

@@ -42,7 +42,7 @@ public class SignupTest {
 
     @BeforeClass
     public static void start() throws Exception {
-        work = Files.createTempDirectory("signup-it");
+        work = TestDirs.create("signup-it");
         smtp = new SmtpSink(work);
         server = new PushgateProcess("""
                 [provisioning]

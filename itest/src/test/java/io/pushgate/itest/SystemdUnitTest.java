@@ -23,7 +23,7 @@ public class SystemdUnitTest {
 
     @Test
     public void theUnitFileIsValid() throws Exception {
-        Path dir = Files.createTempDirectory("systemd-it");
+        Path dir = TestDirs.create("systemd-it");
         // the unit names the installed tree; here that tree is the checkout
         Path unit = dir.resolve("pushgate.service");
         Files.writeString(unit, Files.readString(ROOT.resolve("deploy/pushgate.service")).replace("/opt/pushgate", ROOT.toString()));

@@ -35,7 +35,7 @@ public class TlsTransportTest {
 
     @BeforeClass
     public static void start() throws Exception {
-        work = Files.createTempDirectory("pushgate-tls");
+        work = TestDirs.create("pushgate-tls");
         cert = work.resolve("sip.crt");
         key = work.resolve("sip.key");
         selfSigned("sip", "127.0.0.1");

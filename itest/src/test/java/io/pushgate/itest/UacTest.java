@@ -35,7 +35,7 @@ public class UacTest {
     private PushgateProcess pushgate;
 
     public UacTest() throws Exception {
-        work = Files.createTempDirectory("uac-it");
+        work = TestDirs.create("uac-it");
     }
 
     @After

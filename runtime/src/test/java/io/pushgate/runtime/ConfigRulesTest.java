@@ -13,13 +13,17 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.Rule;
 import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
 
 /**
  * Every rule docs/configuration.md lists is fed to check-config with its example file: exit
  * status 2 and the key named. The rule table and the examples must cover the same keys.
  */
 public class ConfigRulesTest {
+    @Rule public final TemporaryFolder tmp = new TemporaryFolder();
+
     private static final Path DOC = Path.of("..", "docs", "configuration.md");
 
     /** One example: the key its "# rule:" line names and the file text. */
@@ -55,7 +59,7 @@ public class ConfigRulesTest {
         List<Example> examples = examples();
         assertTrue(examples.size() > 20);
         for (Example e : examples) {
-            Path dir = Files.createTempDirectory("rule");
+            Path dir = tmp.newFolder().toPath();
             StringBuilder ini = new StringBuilder();
             for (String line : e.text().replace("$DIR", dir.toString()).split("\n")) {
                 if (line.startsWith("#> ")) {

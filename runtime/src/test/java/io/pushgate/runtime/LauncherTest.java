@@ -7,9 +7,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.Rule;
 import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
 
 public class LauncherTest {
+    @Rule public final TemporaryFolder tmp = new TemporaryFolder();
+
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
@@ -30,7 +34,7 @@ public class LauncherTest {
 
     @Test
     public void checkConfigNamesTheRoleAndWarnsOfDeprecatedKeys() throws Exception {
-        Path f = Files.createTempFile("old", ".ini");
+        Path f = Files.createTempFile(tmp.getRoot().toPath(), "old", ".ini");
         Files.writeString(f, "[gateway]\nenabled = true\n");
         assertEquals(0, run("check-config", "--config", f.toString()));
         assertEquals("configuration is valid (role gateway)", out.toString().strip());
@@ -39,7 +43,7 @@ public class LauncherTest {
 
     @Test
     public void badConfigurationStopsStartUpWithStatus2NamingTheKey() throws Exception {
-        Path f = Files.createTempFile("bad", ".ini");
+        Path f = Files.createTempFile(tmp.getRoot().toPath(), "bad", ".ini");
         Files.writeString(f, "[server]\nudp-port = 70000\n");
         assertEquals(2, run("run", "--config", f.toString()));
         assertTrue(err.toString(), err.toString().contains("server.udp-port") && err.toString().contains("between 0 and 65535"));
@@ -47,7 +51,7 @@ public class LauncherTest {
 
     @Test
     public void tlsWithoutCertificateIsRefused() throws Exception {
-        Path f = Files.createTempFile("tls", ".ini");
+        Path f = Files.createTempFile(tmp.getRoot().toPath(), "tls", ".ini");
         Files.writeString(f, "[server]\ntls-port = 5061\n");
         assertEquals(2, run("check-config", "--config", f.toString()));
         assertTrue(err.toString(), err.toString().contains("server.tls-certificate"));
@@ -72,14 +76,14 @@ public class LauncherTest {
                 "-XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+UnlockExperimentalVMOptions -XX:G1NewSizePercent=1",
                 optionsFor("[server]\npause-goal-ms = 20\n"));
         assertEquals("ZGC takes no G1 goal", "-XX:+UseZGC", optionsFor("[server]\ncollector = zgc\npause-goal-ms = 20\n"));
-        Path f = Files.createTempFile("gc", ".ini");
+        Path f = Files.createTempFile(tmp.getRoot().toPath(), "gc", ".ini");
         Files.writeString(f, "[server]\ncollector = shenandoah\n");
         assertEquals(2, run("jvm-options", "--config", f.toString()));
         assertTrue(err.toString(), err.toString().contains("server.collector"));
     }
 
     private String optionsFor(String ini) throws Exception {
-        Path f = Files.createTempFile("gc", ".ini");
+        Path f = Files.createTempFile(tmp.getRoot().toPath(), "gc", ".ini");
         Files.writeString(f, ini);
         out.reset();
         assertEquals(err.toString(), 0, run("jvm-options", "run", "--config", f.toString()));

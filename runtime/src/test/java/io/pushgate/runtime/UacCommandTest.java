@@ -11,17 +11,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.Before;
+import org.junit.Rule;
 import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
 
 /** The operator's remote registration commands against a database of their own. */
 public class UacCommandTest {
+    @Rule public final TemporaryFolder tmp = new TemporaryFolder();
+
     private Path config;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     @Before
     public void database() throws Exception {
-        Path dir = Files.createTempDirectory("uac-cli");
+        Path dir = tmp.newFolder().toPath();
         config = dir.resolve("pushgate.ini");
         Files.writeString(config, "[database]\nurl = jdbc:h2:file:" + dir.resolve("db") + ";WRITE_DELAY=0\n");
     }
@@ -71,7 +75,7 @@ public class UacCommandTest {
 
     @Test
     public void aKamailioUacregExportImportsRowByRowAndReportsTheBadOnes() throws Exception {
-        Path csv = Files.createTempFile("uacreg", ".csv");
+        Path csv = Files.createTempFile(tmp.getRoot().toPath(), "uacreg", ".csv");
         Files.writeString(csv, """
                 id,l_uuid,l_username,l_domain,r_username,r_domain,realm,auth_username,auth_password,auth_ha1,auth_proxy,expires,flags,reg_delay,contact_addr,socket
                 1,line1,alice,example.com,4930123,sip.provider.example,sip.provider.example,4930123,"pa,ss",,sip:proxy.provider.example,600,0,5,\\N,udp:10.0.0.1:5060

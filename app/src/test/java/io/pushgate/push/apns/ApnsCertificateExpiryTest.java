@@ -9,10 +9,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.junit.Rule;
 import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
 
 /** An APNs certificate that expires within the warning horizon is named; a token key never is. */
 public class ApnsCertificateExpiryTest {
+    @Rule public final TemporaryFolder tmp = new TemporaryFolder();
+
     private static void keytool(Path dir, String... args) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
         cmd.addAll(List.of(args));
@@ -23,7 +27,7 @@ public class ApnsCertificateExpiryTest {
 
     @Test
     public void aCertificateExpiringSoonIsNamed() throws Exception {
-        Path dir = Files.createTempDirectory("apns-expiry");
+        Path dir = tmp.newFolder().toPath();
         keytool(dir, "-genkeypair", "-alias", "apns", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=org.example.soon",
                 "-validity", "10", "-storetype", "PKCS12", "-keystore", "soon.p12", "-storepass", "secret1", "-keypass", "secret1");
         keytool(dir, "-genkeypair", "-alias", "apns", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=org.example.later",

@@ -25,13 +25,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.After;
 import org.junit.Before;
+import org.junit.Rule;
 import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
 
 /**
  * How FCM's answers are read, against an HTTP stand-in for Google's token endpoint and the HTTP v1
  * API (Google's servers cannot run here): only UNREGISTERED marks a token as gone for good.
  */
 public class FcmServiceTest {
+    @Rule public final TemporaryFolder tmp = new TemporaryFolder();
+
     private static final String PROJECT = "unit-project";
     private static final String NOT_FOUND = "{\"error\":{\"code\":404,\"message\":\"Requested entity was not found.\",\"status\":\"NOT_FOUND\"";
 
@@ -64,7 +68,7 @@ public class FcmServiceTest {
         });
         google.start();
         String base = "http://127.0.0.1:" + google.getAddress().getPort();
-        Path dir = Files.createTempDirectory("fcm-unit");
+        Path dir = tmp.newFolder().toPath();
         var keys = KeyPairGenerator.getInstance("RSA");
         keys.initialize(2048);
         String pem = "-----BEGIN PRIVATE KEY-----\\n"
