@@ -1,5 +1,6 @@
 package io.pushgate.gateway;
 
+import io.pushgate.heldcall.HeldCalls;
 import io.pushgate.push.PushDispatcher;
 import io.pushgate.push.PushNotification;
 import io.pushgate.push.PushParams;
@@ -62,6 +63,7 @@ final class ForkContext {
     private boolean ended;
     private String outcome = "waiting";
     private final CallTrace trace;
+    private HeldCalls.Ticket held;
 
     ForkContext(String aor, SipServletRequest request, ForkSettings settings, BindingTarget targets, PushDispatcher push,
                 ScheduledExecutorService timers, Consumer<ForkContext> onEnd, CallTrace trace) {
@@ -76,6 +78,9 @@ final class ForkContext {
     }
 
     String aor() { return aor; }
+
+    /** The call's row in the database, released when it ends. */
+    synchronized void held(HeldCalls.Ticket ticket) { this.held = ticket; }
     synchronized String outcome() { return outcome; }
 
     synchronized void start(List<BindingRecord> bindings) throws java.io.IOException, javax.servlet.ServletException {
@@ -280,6 +285,7 @@ final class ForkContext {
         if (timeout != null) timeout.cancel(false);
         for (ScheduledFuture<?> f : pushTimers.values()) f.cancel(false);
         pushTimers.clear();
+        if (held != null) held.release();
         try {
             request.getApplicationSession().removeAttribute(ForkContext.class.getName());
         } catch (IllegalStateException invalidated) {

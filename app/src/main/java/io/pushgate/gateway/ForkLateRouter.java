@@ -1,5 +1,6 @@
 package io.pushgate.gateway;
 
+import io.pushgate.heldcall.HeldCalls;
 import io.pushgate.pipeline.Exchange;
 import io.pushgate.pipeline.RequestStep;
 import io.pushgate.push.PushDispatcher;
@@ -43,12 +44,14 @@ public final class ForkLateRouter implements RequestStep {
     private final ScheduledExecutorService timers;
     private final MessageRelay messages;
     private final CallTraces traces;
+    private final HeldCalls heldCalls;
     /** Waiting calls by the AOR of the device they wait for. */
     private final Map<String, Set<ForkContext>> waiting = new ConcurrentHashMap<>();
     private final AtomicInteger count = new AtomicInteger();
 
     public ForkLateRouter(GatewaySettings gateway, ForkSettings settings, ContactMasquerader masquerader, BindingStore store,
-                          BindingTarget targets, PushDispatcher push, ScheduledExecutorService timers, MessageRelay messages, CallTraces traces) {
+                          BindingTarget targets, PushDispatcher push, ScheduledExecutorService timers, MessageRelay messages, CallTraces traces,
+                          HeldCalls heldCalls) {
         this.gateway = gateway;
         this.settings = settings;
         this.masquerader = masquerader;
@@ -58,6 +61,7 @@ public final class ForkLateRouter implements RequestStep {
         this.timers = timers;
         this.messages = messages;
         this.traces = traces;
+        this.heldCalls = heldCalls;
     }
 
     @Override
@@ -90,6 +94,8 @@ public final class ForkLateRouter implements RequestStep {
         count.incrementAndGet();
         waiting.computeIfAbsent(aor.get(), k -> ConcurrentHashMap.newKeySet()).add(ctx);
         req.getApplicationSession().setAttribute(ForkContext.class.getName(), ctx);
+        ctx.held(heldCalls.hold(req, aor.get(), null, "The gateway holding the call restarted while the device was waking",
+                settings.callForkTimeoutSeconds()));
         try {
             ctx.start(bindings);
         } catch (IOException | ServletException | RuntimeException e) {

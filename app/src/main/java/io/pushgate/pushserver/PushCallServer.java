@@ -1,5 +1,6 @@
 package io.pushgate.pushserver;
 
+import io.pushgate.heldcall.HeldCalls;
 import io.pushgate.trace.CallTrace;
 import io.pushgate.trace.CallTraces;
 import io.pushgate.pipeline.Exchange;
@@ -52,9 +53,11 @@ public final class PushCallServer implements RequestStep {
     private final Map<String, RegWatch> watches = new ConcurrentHashMap<>();
     private final AtomicInteger waiting = new AtomicInteger();
     private final CallTraces traces;
+    private final HeldCalls heldCalls;
 
     public PushCallServer(PushServerSettings settings, SipFactory factory, PushDispatcher push, RtpStreamer streamer,
-                          ScheduledExecutorService timers, CallTraces traces, LongSupplier clock) throws ServletParseException {
+                          ScheduledExecutorService timers, CallTraces traces, HeldCalls heldCalls, LongSupplier clock)
+            throws ServletParseException {
         this.settings = settings;
         this.factory = factory;
         this.push = push;
@@ -62,6 +65,7 @@ public final class PushCallServer implements RequestStep {
         this.timers = timers;
         this.clock = clock;
         this.traces = traces;
+        this.heldCalls = heldCalls;
         this.proxyRoute = factory.createAddress("<" + settings.proxyUri() + ";lr>");
         String proxyHost = ((javax.servlet.sip.SipURI) proxyRoute.getURI()).getHost();
         this.acceptFrom = settings.acceptFrom().isEmpty() ? List.of(proxyHost) : settings.acceptFrom();
@@ -116,6 +120,8 @@ public final class PushCallServer implements RequestStep {
         SipServletResponse progress = ex.response(183, "Session Progress");
         progress.setContent(answer.getBytes(StandardCharsets.UTF_8), "application/sdp");
         ex.send(progress);
+        call.held(heldCalls.hold(req, callee, progress.getTo().getParameter("tag"),
+                "The push server holding the call restarted while the callee was waking", settings.waitTimeoutSeconds()));
         media.start();
         call.timeoutIn(timers.schedule(call::onTimeout, settings.waitTimeoutSeconds(), TimeUnit.SECONDS));
         log.info("call {} for {} waits with early media ({} to {}:{})", req.getCallId(), callee, offer.law(), offer.address(), offer.port());
@@ -222,6 +228,7 @@ public final class PushCallServer implements RequestStep {
 
     private void release(WaitingCall call) {
         waiting.decrementAndGet();
+        call.releaseHeld();
         RegWatch w = watches.get(call.callee());
         if (w != null && (w.remove(call) || w.ended())) watches.remove(call.callee(), w);
     }

@@ -1,5 +1,6 @@
 package io.pushgate.pushserver;
 
+import io.pushgate.heldcall.HeldCalls;
 import io.pushgate.trace.CallTrace;
 import io.pushgate.pipeline.FinishedTransactions;
 import java.io.IOException;
@@ -39,6 +40,7 @@ final class WaitingCall {
     private int devicesPushed;
     private final java.util.List<String> devicesGone = new java.util.ArrayList<>();
     private final CallTrace trace;
+    private HeldCalls.Ticket held;
 
     WaitingCall(PushCallServer server, SipServletRequest callerInvite, String callee, RtpStreamer.Stream media,
                 String answerSdp, long sdpSessionId, CallTrace trace) {
@@ -59,6 +61,13 @@ final class WaitingCall {
     synchronized State state() { return state; }
 
     synchronized void timeoutIn(ScheduledFuture<?> timer) { this.timeout = timer; }
+
+    /** The call's row in the database while it waits. */
+    synchronized void held(HeldCalls.Ticket ticket) { this.held = ticket; }
+
+    synchronized void releaseHeld() {
+        if (held != null) held.release();
+    }
 
     /** The callee registered: the call goes back to the proxy as a new leg with the caller's offer. */
     synchronized void handBack() {

@@ -2,6 +2,7 @@ package io.pushgate.server;
 
 import io.pushgate.auth.AuthSettings;
 import io.pushgate.config.Config;
+import io.pushgate.heldcall.HeldCalls;
 import io.pushgate.registrar.BindingStore;
 import io.pushgate.registrar.RegistrarSettings;
 import io.pushgate.routing.BindingTarget;
@@ -24,7 +25,7 @@ import javax.servlet.sip.SipFactory;
 record Assembly(Config config, SipFactory factory, LocalDomain domain, List<String[]> listeningAddresses, Database db,
                 SubscriberDirectory subscribers, BindingStore bindings, AuthSettings auth, RegistrarSettings registrar,
                 RouterSettings router, ProxyForwarder forwarder, BindingTarget targets, ScheduledExecutorService timers,
-                CallTraces traces, LongSupplier clock) {
+                CallTraces traces, HeldCalls heldCalls, LongSupplier clock) {
 
     /** The remote registrations with providers ([uac]), which the registrar and gateway roles both run. */
     ProviderRegistrations providerRegistrations() {

@@ -49,7 +49,7 @@ final class GatewayRole implements Role {
         for (String[] hostPort : a.listeningAddresses()) self.addListeningAddress(hostPort[0], Integer.parseInt(hostPort[1]));
         ContactMasquerader masquerader = new ContactMasquerader(StoredSetting.getOrCreate(a.db(), "masquerade-key", ContactMasquerader::newKey));
         this.messages = new MessageRelay(a.db(), a.factory(), a.targets(), push, fork.messageExpiresSeconds(), a.clock());
-        ForkLateRouter forkLate = new ForkLateRouter(gateway, fork, masquerader, a.bindings(), a.targets(), push, a.timers(), messages, a.traces());
+        ForkLateRouter forkLate = new ForkLateRouter(gateway, fork, masquerader, a.bindings(), a.targets(), push, a.timers(), messages, a.traces(), a.heldCalls());
         // a device that registers through another gateway node wakes the calls waiting here
         a.bindings().addPeerListener((aor, changes) -> {
             List<BindingRecord> fresh = changes.stream().filter(c -> c.event().active()).map(BindingChange::binding).toList();

@@ -10,6 +10,7 @@ import io.pushgate.config.Config;
 import io.pushgate.config.ConfigSection;
 import io.pushgate.flood.FloodModule;
 import io.pushgate.gateway.GatewayModule;
+import io.pushgate.heldcall.HeldCallModule;
 import io.pushgate.media.MediaModule;
 import io.pushgate.pipeline.Module;
 import io.pushgate.push.PushModule;
@@ -51,6 +52,7 @@ public final class Modules {
             new WebPushProvider(),
             new WebhookProvider(),
             new WakeUpModule(),
+            new HeldCallModule(),
             new MediaModule(),
             new PushServerModule(),
             new UacModule(),

@@ -31,7 +31,7 @@ final class PushServerRole implements Role {
         this.rtp = new RtpStreamer(audio, address, settings.rtpPortMin(), settings.rtpPortMax());
         PushCallServer calls;
         try {
-            calls = new PushCallServer(settings, a.factory(), push, rtp, a.timers(), a.traces(), a.clock());
+            calls = new PushCallServer(settings, a.factory(), push, rtp, a.timers(), a.traces(), a.heldCalls(), a.clock());
         } catch (ServletParseException e) {
             close();
             throw new ConfigException("push-server.proxy", "not a SIP address: " + e.getMessage());

@@ -5,6 +5,9 @@ import io.pushgate.trace.CallTraces;
 import io.pushgate.trace.TraceSettings;
 import io.pushgate.auth.AuthSettings;
 import io.pushgate.config.Config;
+import io.pushgate.heldcall.ContainerResponder;
+import io.pushgate.heldcall.HeldCallSettings;
+import io.pushgate.heldcall.HeldCalls;
 import io.pushgate.pipeline.Exchange;
 import io.pushgate.pipeline.RequestPipeline;
 import io.pushgate.registrar.BindingStore;
@@ -51,6 +54,7 @@ public final class Pushgate implements AutoCloseable {
     private final WebParts web;
     private final WebSocketDisconnects disconnects;
     private final CallTraces traces;
+    private final HeldCalls heldCalls;
 
     public Pushgate(Config config, SipFactory factory, List<String[]> listeningAddresses) {
         ServerRole which = Modules.check(config, log::warn);
@@ -78,7 +82,9 @@ public final class Pushgate implements AutoCloseable {
         });
         ProxyForwarder forwarder = new ProxyForwarder(router);
         Assembly a = new Assembly(config, factory, domain, listeningAddresses, db, subscribers, bindings, auth, registrar,
-                router, forwarder, new BindingTarget(factory, forwarder), housekeeping, new CallTraces(TraceSettings.from(config), clock), clock);
+                router, forwarder, new BindingTarget(factory, forwarder), housekeeping, new CallTraces(TraceSettings.from(config), clock),
+                new HeldCalls(HeldCallSettings.from(config), db, new ContainerResponder(), clock), clock);
+        this.heldCalls = a.heldCalls();
         this.traces = a.traces();
         this.role = switch (which) {
             case REGISTRAR -> new RegistrarRole(a);
@@ -97,6 +103,7 @@ public final class Pushgate implements AutoCloseable {
     public void started() {
         role.start();
         web.started();
+        heldCalls.start(); // the stack can send: the callers of calls a crashed run held get their answer
     }
 
     /** Runs an initial request through the pipeline; failures become the right final response. */
@@ -177,6 +184,7 @@ public final class Pushgate implements AutoCloseable {
         disconnects.close();
         housekeeping.shutdownNow();
         role.close();
+        heldCalls.close();
         bindings.close();
         notices.close();
         db.close();

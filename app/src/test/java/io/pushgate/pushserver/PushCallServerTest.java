@@ -31,7 +31,8 @@ public class PushCallServerTest {
         rtp = new RtpStreamer(EarlyMediaAudio.load(null), "127.0.0.1", 46000, 46009);
         timers = Executors.newSingleThreadScheduledExecutor();
         step = new PushCallServer(PushServerSettings.from(c), SipText.factory(), push, rtp, timers,
-                new io.pushgate.trace.CallTraces(new io.pushgate.trace.TraceSettings(15, 100), System::currentTimeMillis), System::currentTimeMillis);
+                new io.pushgate.trace.CallTraces(new io.pushgate.trace.TraceSettings(15, 100), System::currentTimeMillis),
+                io.pushgate.heldcall.HeldCalls.off(), System::currentTimeMillis);
     }
 
     @After

@@ -23,21 +23,7 @@ public class GatewayClusterTest {
         try (PostgresServer pg = new PostgresServer();
              Kamailio backend = Kamailio.start(work, false);
              MockApns apns = MockApns.start(work)) {
-            String node = """
-                    [server]
-                    role = gateway
-                    [gateway]
-                    backend = %s
-                    mode = masquerade
-                    [registrar]
-                    nat-rewrite = false
-                    [fork-late]
-                    push-delay = 300
-                    call-fork-timeout = 20
-                    [database]
-                    url = %s
-                    user = pushgate
-                    """.formatted(backend.address(), pg.jdbcUrl()) + apns.config() + "\n";
+            String node = nodeConfig(backend, pg, apns);
             try (PushgateProcess a = new PushgateProcess(node); PushgateProcess b = new PushgateProcess(node)) {
                 a.launch(); // both at once: the masquerading key is created by one and read by the other
                 b.start();
@@ -45,12 +31,7 @@ public class GatewayClusterTest {
 
                 int sleepingPort = PushgateProcess.freePort(); // nothing listens there: the app sleeps
                 registerDevice(a, sleepingPort);
-                int callerPort = PushgateProcess.freePort();
-                String callerContact = "<sip:caller@127.0.0.1:" + callerPort + ">";
-                a.assertPassed(Sipp.start(work, Sipp.scenario(
-                        Sipp.send(register("caller", 1, callerContact, "")), Sipp.recv(401),
-                        Sipp.send(register("caller", 2, callerContact, Requests.auth("caller", "pw-caller"))), Sipp.recv(200)),
-                        backend.address(), PushgateProcess.freePort()).await());
+                int callerPort = registerCaller(work, backend, a);
                 Sipp.Running caller = Sipp.start(work, GatewayTest.answeredCaller(true), backend.address(), callerPort);
 
                 MockApns.Push push = apns.next(10);
@@ -64,6 +45,66 @@ public class GatewayClusterTest {
                 a.assertPassed(caller.await());
             }
         }
+    }
+
+    /**
+     * A node killed while a call waits on it: another node finds the dead run's held call (its
+     * liveness lock is free) and answers the caller 480 through the backend.
+     */
+    @Test
+    public void aCallWaitingOnAKilledNodeIsAnsweredByTheOther() throws Exception {
+        Path work = TestDirs.create("pushgate-gwc");
+        try (PostgresServer pg = new PostgresServer();
+             Kamailio backend = Kamailio.start(work, false);
+             MockApns apns = MockApns.start(work)) {
+            String node = nodeConfig(backend, pg, apns).replace("call-fork-timeout = 20", "call-fork-timeout = 120")
+                    + "[held-calls]\nsweep-interval = 1\n";
+            try (PushgateProcess a = new PushgateProcess(node); PushgateProcess b = new PushgateProcess(node)) {
+                a.launch();
+                b.start();
+                a.awaitReady();
+                registerDevice(a, PushgateProcess.freePort()); // asleep: the call waits on a
+                int callerPort = registerCaller(work, backend, a);
+                Sipp.Running caller = Sipp.start(work, Sipp.scenario(
+                        Sipp.send(GatewayTest.INVITE),
+                        Sipp.optional(100),
+                        Sipp.recv(480, "Reason:.*restarted while the device was waking"),
+                        Sipp.ackNon2xx("sip:dev@example.org")), backend.address(), callerPort);
+                assertNotNull("node a pushed the sleeping device:\n" + PushgateProcess.tail(a.log()), apns.next(10));
+
+                a.kill();
+                b.assertPassed(caller.await());
+            }
+        }
+    }
+
+    private static String nodeConfig(Kamailio backend, PostgresServer pg, MockApns apns) {
+        return """
+                [server]
+                role = gateway
+                [gateway]
+                backend = %s
+                mode = masquerade
+                [registrar]
+                nat-rewrite = false
+                [fork-late]
+                push-delay = 300
+                call-fork-timeout = 20
+                [database]
+                url = %s
+                user = pushgate
+                """.formatted(backend.address(), pg.jdbcUrl()) + apns.config() + "\n";
+    }
+
+    /** The caller registers at the backend directly; returns the port it calls from. */
+    private static int registerCaller(Path work, Kamailio backend, PushgateProcess node) throws Exception {
+        int callerPort = PushgateProcess.freePort();
+        String callerContact = "<sip:caller@127.0.0.1:" + callerPort + ">";
+        node.assertPassed(Sipp.start(work, Sipp.scenario(
+                Sipp.send(register("caller", 1, callerContact, "")), Sipp.recv(401),
+                Sipp.send(register("caller", 2, callerContact, Requests.auth("caller", "pw-caller"))), Sipp.recv(200)),
+                backend.address(), PushgateProcess.freePort()).await());
+        return callerPort;
     }
 
     /** REGISTER of the push device through a gateway node, answering the backend's challenge. */

@@ -122,7 +122,7 @@ public class GatewayTest {
         return port;
     }
 
-    private static final String INVITE = """
+    static final String INVITE = """
             INVITE sip:dev@example.org SIP/2.0
             Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
             Max-Forwards: 70
@@ -400,6 +400,40 @@ public class GatewayTest {
                 "<timewait milliseconds=\"300\"/>"), null, wokenPort);
         registerDevice(wokenPort, APNS_PARAMS);
         gateway.assertPassed(woken.await());
+    }
+
+    /**
+     * A kill -9 while the device wakes ends the container's transaction, and the caller, which has
+     * its 100, no longer retransmits: after the restart the gateway answers it 480 from the row it
+     * kept, through the backend, instead of leaving it to its own timer.
+     */
+    @Test
+    public void aCallWaitingWhenTheGatewayIsKilledIsAnsweredAfterTheRestart() throws Exception {
+        start(false, "120"); // only the restart can end the call within the caller's time
+        registerDevice(PushgateProcess.freePort(), APNS_PARAMS);
+        int callerPort = registerCaller();
+        Sipp.Running caller = Sipp.start(work, Sipp.scenario(
+                Sipp.send(INVITE),
+                Sipp.optional(100),
+                Sipp.recv(480, "Reason:.*restarted while the device was waking"),
+                Sipp.ackNon2xx("sip:dev@example.org")), kamailio.address(), callerPort, "-timeout", "60s");
+        assertEquals("voip", nextApns(10).pushType());
+        Await.until("the waiting call is kept", 10, () -> heldCalls() == 1);
+
+        gateway.kill();
+        gateway.start();
+        gateway.assertPassed(caller.await());
+        Await.until("its row is gone once answered", 10, () -> heldCalls() == 0);
+    }
+
+    private long heldCalls() {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(gateway.jdbcUrl(), "pushgate", "");
+             java.sql.ResultSet r = c.createStatement().executeQuery("select count(*) from held_call")) {
+            r.next();
+            return r.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test

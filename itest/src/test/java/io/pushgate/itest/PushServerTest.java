@@ -53,6 +53,10 @@ public class PushServerTest {
                 [auth]
                 trusted-peers = 127.0.0.2
 
+                [router]
+                # timer C outlasts a restart of the application server (aCallWaitingWhenTheServerIsKilled...)
+                branch-timeout = 120
+
                 [push-server]
                 route-to = sip:127.0.0.2:%d
 
@@ -71,7 +75,7 @@ public class PushServerTest {
                 wait-timeout = %d
                 rtp-ports = 42000-42099
                 """.formatted(proxy.uri(), WAIT_TIMEOUT) + apns.config(), java.nio.file.StandardOpenOption.APPEND);
-        for (String user : new String[] {"alice", "bob", "carol", "dave", "erin", "frank", "gina", "hal", "ivy", "kim", "leo"}) {
+        for (String user : new String[] {"alice", "bob", "carol", "dave", "erin", "frank", "gina", "hal", "ivy", "kim", "leo", "mia"}) {
             assertEquals(0, proxy.addSubscriber(user, "pw-" + user).exit());
         }
         assertEquals(0, proxy.command("subscriber", "push", "gina", "on").exit());
@@ -230,6 +234,25 @@ public class PushServerTest {
             assertEquals("early media stops with the call", 0, rtp.countFresh(500));
         }
         assertTrace("carol", "timeout", "invite", "push", "push-accepted", "end");
+    }
+
+    /**
+     * A kill -9 of the application server while the call waits with early media: after the
+     * restart the caller gets 480 from the kept row, relayed by the proxy, instead of silence.
+     */
+    @Test
+    public void aCallWaitingWhenTheServerIsKilledIsAnsweredAfterTheRestart() throws Exception {
+        registerThenSleep("mia", 1);
+        apns.drain();
+        try (RtpReceiver rtp = new RtpReceiver()) {
+            Sipp.Running caller = Sipp.start(work, Sipp.scenario(concat(callUntilEarlyMedia("mia", rtp.port()),
+                    Sipp.recv(480, "Reason:.*restarted while the callee was waking"),
+                    Sipp.ackNon2xx("sip:mia@[remote_ip]:[remote_port]"))), proxy.uri(), PushgateProcess.freePort(), "-timeout", "60s");
+            assertNotNull(nextApns());
+            server.kill();
+            server.start();
+            proxy.assertPassed(caller.await());
+        }
     }
 
     @Test
