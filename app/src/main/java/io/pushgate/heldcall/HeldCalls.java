@@ -209,7 +209,7 @@ public final class HeldCalls implements AutoCloseable {
     }
 
     /** Waits until what was submitted so far is written (tests). */
-    void awaitWrites() throws Exception {
+    public void awaitWrites() throws Exception {
         worker.submit(() -> { }).get(10, TimeUnit.SECONDS);
     }
 

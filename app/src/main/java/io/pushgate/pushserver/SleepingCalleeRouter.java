@@ -1,5 +1,6 @@
 package io.pushgate.pushserver;
 
+import io.pushgate.heldcall.HeldCalls;
 import io.pushgate.pipeline.Exchange;
 import io.pushgate.pipeline.RequestStep;
 import io.pushgate.registrar.BindingStore;
@@ -27,6 +28,7 @@ public final class SleepingCalleeRouter implements RequestStep {
     public static final String DEVICE_HEADER = "Push-Device";
     /** Header of the application server's final response naming a device whose push token is dead. */
     public static final String DEVICE_GONE_HEADER = "Push-Device-Gone";
+    private static final String HELD = "pushgate.held-call";
 
     private final LocalDomain domain;
     private final BindingStore bindings;
@@ -35,10 +37,12 @@ public final class SleepingCalleeRouter implements RequestStep {
     private final ProxyForwarder forwarder;
     private final Address server;
     private final String serverHost;
+    private final HeldCalls heldCalls;
+    private final int holdSeconds;
 
     public SleepingCalleeRouter(LocalDomain domain, io.pushgate.subscriber.SubscriberDirectory subscribers, BindingStore bindings,
-                                PushDevices devices, ProxyForwarder forwarder, SipFactory factory, String serverUri)
-            throws javax.servlet.sip.ServletParseException {
+                                PushDevices devices, ProxyForwarder forwarder, SipFactory factory, String serverUri,
+                                HeldCalls heldCalls, int holdSeconds) throws javax.servlet.sip.ServletParseException {
         this.domain = domain;
         this.subscribers = subscribers;
         this.bindings = bindings;
@@ -47,6 +51,8 @@ public final class SleepingCalleeRouter implements RequestStep {
         this.server = factory.createAddress("<" + serverUri + ">");
         ((SipURI) server.getURI()).setLrParam(true);
         this.serverHost = ((SipURI) server.getURI()).getHost();
+        this.heldCalls = heldCalls;
+        this.holdSeconds = holdSeconds;
     }
 
     @Override
@@ -68,6 +74,9 @@ public final class SleepingCalleeRouter implements RequestStep {
         }
         for (String contact : known) req.addHeader(DEVICE_HEADER, "<" + contact + ">");
         ex.watchResponses(); // the server's final response may name dead devices (onResponse)
+        // Should this proxy die while the call waits there, the application server's answers would have nowhere to go.
+        req.getApplicationSession().setAttribute(HELD, heldCalls.hold(req, aor,
+                null, "The proxy restarted while the callee was waking", holdSeconds));
         forwarder.forward(ex, List.of(new ProxyForwarder.Target(req.getRequestURI(), List.of(server))));
     }
 
@@ -77,6 +86,7 @@ public final class SleepingCalleeRouter implements RequestStep {
      */
     @Override
     public void onResponse(SipServletResponse resp) {
+        if (resp.getStatus() >= 200 && "INVITE".equals(resp.getMethod())) releaseHeld(resp);
         if (resp.getHeader(DEVICE_GONE_HEADER) == null) return;
         if ("INVITE".equals(resp.getMethod()) && serverHost.equals(resp.getRemoteAddr()) && resp.getTo().getURI() instanceof SipURI to
                 && to.getUser() != null) {
@@ -88,5 +98,14 @@ public final class SleepingCalleeRouter implements RequestStep {
             }
         }
         resp.removeHeader(DEVICE_GONE_HEADER);
+    }
+
+    private static void releaseHeld(SipServletResponse resp) {
+        javax.servlet.sip.SipApplicationSession session = resp.getApplicationSession(false);
+        if (session == null || !session.isValid()) return;
+        if (session.getAttribute(HELD) instanceof HeldCalls.Ticket held) {
+            session.removeAttribute(HELD);
+            held.release();
+        }
     }
 }

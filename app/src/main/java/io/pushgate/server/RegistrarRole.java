@@ -114,7 +114,7 @@ final class RegistrarRole implements Role {
     private SleepingCalleeRouter sleepingCallees(Assembly a, PushServerSettings pushServer) {
         try {
             return new SleepingCalleeRouter(a.domain(), a.subscribers(), a.bindings(), pushDevices, a.forwarder(), a.factory(),
-                    pushServer.routeTo());
+                    pushServer.routeTo(), a.heldCalls(), a.router().branchTimeoutSeconds());
         } catch (ServletParseException e) {
             // checked as a SIP URI before start; the container's parser may still refuse it
             throw new io.pushgate.config.ConfigException("push-server.route-to", "not a SIP URI: " + e.getMessage());

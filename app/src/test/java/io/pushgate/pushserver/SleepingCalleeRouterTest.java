@@ -5,6 +5,9 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import io.pushgate.auth.AuthSettings;
+import io.pushgate.heldcall.HeldCall;
+import io.pushgate.heldcall.HeldCallSettings;
+import io.pushgate.heldcall.HeldCalls;
 import io.pushgate.registrar.BindingRecord;
 import io.pushgate.registrar.BindingStore;
 import io.pushgate.routing.ProxyForwarder;
@@ -34,23 +37,26 @@ public class SleepingCalleeRouterTest {
     private PushDevices devices;
     private SubscriberDirectory subscribers;
     private SleepingCalleeRouter step;
+    private HeldCalls held;
 
     @Before
     public void open() throws Exception {
         db = new Database(new DatabaseSettings("jdbc:h2:mem:sleeping" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "", 2, 2000, 10),
-                List.of(BindingRecord.class, PushDevice.class, Subscriber.class));
+                List.of(BindingRecord.class, PushDevice.class, Subscriber.class, HeldCall.class));
         bindings = new BindingStore(db, now::get);
+        held = new HeldCalls(new HeldCallSettings(true, 10), db, r -> { }, now::get);
         devices = new PushDevices(db, now::get);
         bindings.addListener(devices);
         subscribers = new SubscriberDirectory(db, "example.com", AuthSettings.PasswordStorage.HA1, now::get);
         subscribers.add("alice", "a");
         subscribers.add("bob", "b");
         step = new SleepingCalleeRouter(domain, subscribers, bindings, devices, new ProxyForwarder(new RouterSettings(true, 30, 5000)),
-                SipText.factory(), "sip:192.0.2.50:5080");
+                SipText.factory(), "sip:192.0.2.50:5080", held, 30);
     }
 
     @After
     public void close() {
+        held.close();
         bindings.close();
         db.close();
     }
@@ -76,6 +82,25 @@ public class SleepingCalleeRouterTest {
         assertEquals(List.of("<sip:192.0.2.50:5080;lr>"), r.proxy().branches().get(0).routes());
         assertEquals("only the devices we know, never a caller's", List.of("<" + DEVICE + ">"),
                 r.proxy().branches().get(0).request().headers("Push-Device"));
+    }
+
+    @Test
+    public void aCallSentToTheApplicationServerIsHeldUntilItsFinalAnswer() throws Exception {
+        registerDevice(60);
+        now.addAndGet(61_000);
+        StepRun r = StepRun.of(call("alice"), step);
+        held.awaitWrites();
+        assertEquals("kept while it waits there", 1, heldRows());
+        step.onResponse(((TestResponse) r.request.createResponse(183)).remoteAddress("192.0.2.50"));
+        held.awaitWrites();
+        assertEquals(1, heldRows());
+        step.onResponse(((TestResponse) r.request.createResponse(480)).remoteAddress("192.0.2.50"));
+        held.awaitWrites();
+        assertEquals("gone with the final answer", 0, heldRows());
+    }
+
+    private long heldRows() {
+        return db.inTransaction(s -> s.createQuery("select count(h) from HeldCall h", Long.class).getSingleResult());
     }
 
     @Test

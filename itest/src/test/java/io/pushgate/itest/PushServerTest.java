@@ -75,7 +75,7 @@ public class PushServerTest {
                 wait-timeout = %d
                 rtp-ports = 42000-42099
                 """.formatted(proxy.uri(), WAIT_TIMEOUT) + apns.config(), java.nio.file.StandardOpenOption.APPEND);
-        for (String user : new String[] {"alice", "bob", "carol", "dave", "erin", "frank", "gina", "hal", "ivy", "kim", "leo", "mia"}) {
+        for (String user : new String[] {"alice", "bob", "carol", "dave", "erin", "frank", "gina", "hal", "ivy", "kim", "leo", "mia", "nina"}) {
             assertEquals(0, proxy.addSubscriber(user, "pw-" + user).exit());
         }
         assertEquals(0, proxy.command("subscriber", "push", "gina", "on").exit());
@@ -251,6 +251,26 @@ public class PushServerTest {
             assertNotNull(nextApns());
             server.kill();
             server.start();
+            proxy.assertPassed(caller.await());
+        }
+    }
+
+    /**
+     * The same with the registrar/proxy killed while the call waits at the application server: the
+     * server's answers would go to a proxy that no longer has the transaction, so the restarted
+     * proxy answers the caller 480 itself from the row it kept.
+     */
+    @Test
+    public void aCallWaitingWhenTheProxyIsKilledIsAnsweredAfterTheRestart() throws Exception {
+        registerThenSleep("nina", 1);
+        apns.drain();
+        try (RtpReceiver rtp = new RtpReceiver()) {
+            Sipp.Running caller = Sipp.start(work, Sipp.scenario(concat(callUntilEarlyMedia("nina", rtp.port()),
+                    Sipp.recv(480, "Reason:.*proxy restarted while the callee was waking"),
+                    Sipp.ackNon2xx("sip:nina@[remote_ip]:[remote_port]"))), proxy.uri(), PushgateProcess.freePort(), "-timeout", "60s");
+            assertNotNull(nextApns());
+            proxy.kill();
+            proxy.start();
             proxy.assertPassed(caller.await());
         }
     }
