@@ -117,18 +117,12 @@ public final class GatewayRegistrar implements RequestStep {
                 ex.reply(482, "Loop Detected: Contact Already Masqueraded");
                 return;
             }
-            PushParams pushParams;
-            try {
-                pushParams = PushParams.parse(contact.uriParams()).orElse(null);
-            } catch (PushParams.InvalidPushParams e) {
-                ex.reply(400, "Bad Push Parameters: " + e.getMessage());
+            PushFeatureCaps.Refusal refused = PushFeatureCaps.refusal(contact.uriParams(), push);
+            if (refused != null) {
+                ex.reply(refused.status(), refused.reason());
                 return;
             }
-            String provider = pushParams != null ? pushParams.provider() : PushParams.queriedProvider(contact.uriParams());
-            if (provider != null && !push.supports(provider)) {
-                ex.reply(555, "Push Notification Service Not Supported");
-                return;
-            }
+            PushParams pushParams = PushParams.parseChecked(contact.uriParams());
             BindingRecord draft = ContactBinding.of(aor, register, contact, 0, now, registrar.natRewrite());
             String sent = contact.uri();
             if (settings.mode() == GatewaySettings.Mode.MASQUERADE) {

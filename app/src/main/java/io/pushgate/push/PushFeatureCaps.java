@@ -14,7 +14,9 @@ import javax.servlet.sip.SipServletResponse;
 import javax.servlet.sip.SipURI;
 
 /**
- * Tells a registering push device what it may count on (RFC 8599 Feature-Caps in the 2xx the
+ * Refuses a REGISTER whose push parameters could never be used (400 malformed, 555 a provider no
+ * configured service takes, RFC 8599 section 4.1.3), rather than storing a device that would never
+ * be woken; and tells a registering push device what it may count on (RFC 8599 Feature-Caps in the 2xx the
  * registrar sends): that its provider is served ({@code +sip.pns}), the WebPush VAPID key
  * ({@code +sip.vapid}), and, when its Contact carries {@code +sip.pnsreg}, that it will be pushed
  * that many seconds before its binding expires. The gateway, which relays a backend's 2xx, adds
@@ -34,9 +36,39 @@ public final class PushFeatureCaps implements RequestStep {
     public void handle(Exchange ex, Chain chain) throws IOException, ServletException {
         if ("REGISTER".equals(ex.method())) {
             SipServletRequest req = ex.request();
+            Refusal refused = push.servesAny() ? refusalOf(req) : null;
+            if (refused != null) {
+                ex.reply(refused.status(), refused.reason());
+                return;
+            }
             ex.beforeSend(resp -> advertise(req, resp));
         }
         chain.proceed(ex);
+    }
+
+    private Refusal refusalOf(SipServletRequest req) throws ServletParseException {
+        for (var it = req.getAddressHeaders("Contact"); it.hasNext(); ) {
+            Address a = it.next();
+            if (a.isWildcard() || !(a.getURI() instanceof SipURI uri)) continue;
+            Refusal r = refusal(io.pushgate.sip.SipUris.parameters(uri.toString()), push);
+            if (r != null) return r;
+        }
+        return null;
+    }
+
+    /** Why a REGISTER is refused for a Contact's push parameters. */
+    public record Refusal(int status, String reason) {}
+
+    /** The refusal a Contact with these URI parameters earns, or null when its push parameters (if any) are usable. */
+    public static Refusal refusal(java.util.Map<String, String> uriParams, PushCapabilities push) {
+        PushParams params;
+        try {
+            params = PushParams.parse(uriParams).orElse(null);
+        } catch (PushParams.InvalidPushParams e) {
+            return new Refusal(400, "Bad Push Parameters: " + e.getMessage());
+        }
+        String provider = params != null ? params.provider() : PushParams.queriedProvider(uriParams);
+        return provider != null && !push.supports(provider) ? new Refusal(555, "Push Notification Service Not Supported") : null;
     }
 
     private void advertise(SipServletRequest req, SipServletResponse resp) {

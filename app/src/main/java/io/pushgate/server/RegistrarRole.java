@@ -17,6 +17,7 @@ import io.pushgate.push.PushDispatcher;
 import io.pushgate.pushserver.PushDevices;
 import io.pushgate.registrar.DeadTokenSweeper;
 import io.pushgate.wakeup.ExpiryWakeUp;
+import io.pushgate.push.PushCapabilities;
 import io.pushgate.push.PushFeatureCaps;
 import io.pushgate.wakeup.WakeUpSettings;
 import io.pushgate.pushserver.PushServerSettings;
@@ -85,7 +86,8 @@ final class RegistrarRole implements Role {
                 new NonceIssuer(StoredSetting.getOrCreate(a.db(), "nonce-key", NonceIssuer::newKey), auth.nonceLifetimeSeconds(), auth.nonceCacheSize(), a.clock()),
                 new FailureThrottle(auth.maxFailures(), auth.failureWindowSeconds(), auth.lockoutSeconds(), a.clock())));
         steps.add(new IdentityCheck(domain));
-        steps.add(new PushFeatureCaps(push, WakeUpSettings.from(a.config()).beforeSeconds()));
+        steps.add(new PushFeatureCaps(pushServer.routeTo().isEmpty() ? push : PushCapabilities.throughApplicationServer(push),
+                WakeUpSettings.from(a.config()).beforeSeconds()));
         steps.add(new Registrar(a.registrar(), domain, a.subscribers(), a.bindings(), a.clock()));
         if (regEventSettings.enabled()) {
             steps.add(new RegEventServer(regEventSettings, domain, a.subscribers(), a.bindings(), auth.trustedPeers(), a.timers(), a.clock()));

@@ -29,6 +29,45 @@ public class PushFeatureCapsTest {
         return iterable(run.response().getHeaders("Feature-Caps"));
     }
 
+    /** A device stored with parameters no service takes would never be woken, and would never know. */
+    @Test
+    public void aDeviceNoServiceCouldPushIsRefusedBeforeTheRegistrarStoresIt() throws Exception {
+        assertEquals(555, status("<sip:a@192.0.2.1;pn-provider=apns;pn-prid=t;pn-param=T.b.voip>"));
+        assertEquals("a query for a provider not served", 555, status("<sip:a@192.0.2.1;pn-provider=carrier-pigeon>"));
+        assertEquals(400, status("<sip:a@192.0.2.1;pn-provider=webpush;pn-prid=https://push.example/s/1;pn-param=short>"));
+        assertEquals(200, status("<sip:a@192.0.2.1;pn-provider=fcm;pn-prid=t;pn-param=p>"));
+        assertEquals(200, status("<sip:a@192.0.2.1>"));
+    }
+
+    @Test
+    public void aRegistrarWithoutPushServicesTakesPartInNoneOfItButOneWithAnApplicationServerTakesAnyProvider() throws Exception {
+        PushCapabilities none = new PushCapabilities() {
+            @Override public boolean supports(String provider) { return false; }
+            @Override public List<String> featureCaps(String provider) { return List.of(); }
+            @Override public boolean servesAny() { return false; }
+        };
+        assertEquals(200, status("<sip:a@192.0.2.1;pn-provider=apns;pn-prid=abc>", none));
+        PushCapabilities viaServer = PushCapabilities.throughApplicationServer(none);
+        assertEquals(200, status("<sip:a@192.0.2.1;pn-provider=apns;pn-prid=t;pn-param=T.b.voip>", viaServer));
+        assertEquals("malformed all the same", 400, status("<sip:a@192.0.2.1;pn-provider=apns;pn-prid=abc>", viaServer));
+    }
+
+    private static int status(String contact) throws Exception {
+        return status(contact, SERVED);
+    }
+
+    private static int status(String contact, PushCapabilities push) throws Exception {
+        TestRequest req = TestRequest.of("""
+                REGISTER sip:example.com SIP/2.0
+                From: <sip:alice@example.com>;tag=1
+                To: <sip:alice@example.com>
+                Call-ID: caps-2
+                CSeq: 1 REGISTER
+                Contact: %s
+                """.formatted(contact)).from("192.0.2.1", 5060, "UDP");
+        return StepRun.of(req, new PushFeatureCaps(push, 0), (ex, chain) -> ex.reply(200, null)).response().getStatus();
+    }
+
     private static List<String> iterable(java.util.ListIterator<String> it) {
         List<String> out = new java.util.ArrayList<>();
         it.forEachRemaining(out::add);
@@ -52,7 +91,6 @@ public class PushFeatureCapsTest {
     @Test
     public void nothingWithoutAServedProviderA2xxOrWakeUps() throws Exception {
         assertEquals(List.of(), caps("<sip:a@192.0.2.1>", 200, 120));
-        assertEquals(List.of(), caps("<sip:a@192.0.2.1;pn-provider=apns;pn-prid=t;pn-param=T.b.voip>", 200, 120));
         assertEquals(List.of(), caps("<sip:a@192.0.2.1;pn-provider=fcm;pn-prid=t;pn-param=p>", 423, 120));
         assertEquals(List.of("*;+sip.pns=\"fcm\""), caps("<sip:a@192.0.2.1;pn-provider=fcm;pn-prid=t;pn-param=p>;+sip.pnsreg", 200, 0));
     }
