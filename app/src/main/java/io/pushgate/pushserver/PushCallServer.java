@@ -126,7 +126,7 @@ public final class PushCallServer implements RequestStep {
         call.timeoutIn(timers.schedule(call::onTimeout, settings.waitTimeoutSeconds(), TimeUnit.SECONDS));
         log.info("call {} for {} waits with early media ({} to {}:{})", req.getCallId(), callee, offer.law(), offer.address(), offer.port());
         watch(call);
-        pushDevices(req, callee, PushNotification.Kind.CALL, call, call.trace());
+        pushDevices(req, callee, PushNotification.Kind.CALL, call, call.trace(), java.util.Set.of());
     }
 
     private void watch(WaitingCall call) {
@@ -145,8 +145,12 @@ public final class PushCallServer implements RequestStep {
         }
     }
 
-    /** Pushes every device named by the proxy; {@code call} (when waiting) hears of dead tokens. */
-    private void pushDevices(SipServletRequest req, String callee, PushNotification.Kind kind, WaitingCall call, CallTrace trace) {
+    /**
+     * Pushes every device named by the proxy but those whose token is in {@code skip}; {@code call}
+     * (when waiting) hears of dead tokens.
+     */
+    private void pushDevices(SipServletRequest req, String callee, PushNotification.Kind kind, WaitingCall call, CallTrace trace,
+                             java.util.Set<String> skip) {
         List<String> devices = new ArrayList<>();
         for (ListIterator<String> it = req.getHeaders(SleepingCalleeRouter.DEVICE_HEADER); it.hasNext(); ) devices.add(it.next());
         if (devices.isEmpty()) log.info("call {} for {}: no push device known, waiting without a push", req.getCallId(), callee);
@@ -157,7 +161,7 @@ public final class PushCallServer implements RequestStep {
             if (uri.startsWith("<")) uri = uri.substring(1, uri.indexOf('>'));
             String device = uri;
             try {
-                PushParams.parseUri(uri).ifPresent(p -> sends.add(() -> {
+                PushParams.parseUri(uri).filter(p -> !skip.contains(p.prid())).ifPresent(p -> sends.add(() -> {
                     trace.pushSent(kind, p.provider(), Integer.toHexString(device.hashCode()));
                     push.send(new PushNotification(kind, p, caller, callee, req.getCallId(), Duration.ofSeconds(settings.waitTimeoutSeconds())))
                             .thenAccept(o -> {
@@ -215,15 +219,26 @@ public final class PushCallServer implements RequestStep {
         else call.onLegResponse(resp);
     }
 
-    /** The call left the waiting state for good (answered or ended). */
+    /** The call was answered after the hand-back. */
     void connected(WaitingCall call) {
         release(call);
         call.callerInvite().getApplicationSession().setExpires(settings.maxCallSeconds() / 60 + 1);
+        alert(call, PushNotification.Kind.ANSWERED_ELSEWHERE);
     }
 
-    void ended(WaitingCall call, boolean wasWaiting, boolean missed) {
+    /** The call ended; {@code alert} (null: none) tells the pushed devices how. */
+    void ended(WaitingCall call, boolean wasWaiting, PushNotification.Kind alert) {
         if (wasWaiting) release(call);
-        if (missed) pushDevices(call.callerInvite(), call.callee(), PushNotification.Kind.MISSED_CALL, null, call.trace());
+        if (alert != null) alert(call, alert);
+    }
+
+    /**
+     * Tells the pushed devices that never registered how the call ended: iOS shows a call for each
+     * VoIP push (CallKit) and must be told to take it down. Devices that registered got the call
+     * from the proxy, and its CANCEL or their own answer.
+     */
+    private void alert(WaitingCall call, PushNotification.Kind kind) {
+        pushDevices(call.callerInvite(), call.callee(), kind, null, call.trace(), call.awakeTokens());
     }
 
     private void release(WaitingCall call) {

@@ -112,7 +112,9 @@ final class RegWatch {
         }
         boolean handingBack = active && !waiting.isEmpty();
         // the calls first: the registrar can wait a moment for its 200, the caller is waiting on us
-        if (handingBack) for (WaitingCall c : waiting) c.handBack();
+        List<String> activeContacts = regs.stream().flatMap(r -> r.contacts().stream())
+                .filter(RegInfo.Contact::active).map(RegInfo.Contact::uri).toList();
+        if (handingBack) for (WaitingCall c : waiting) c.handBack(activeContacts);
         notify.createResponse(200).send();
         // kept apart from the dialog, which the container frees once it has ended (pipeline/Exchange says why)
         FinishedTransactions.release(notify);

@@ -1,6 +1,8 @@
 package io.pushgate.pushserver;
 
 import io.pushgate.heldcall.HeldCalls;
+import io.pushgate.push.PushNotification;
+import io.pushgate.push.PushParams;
 import io.pushgate.trace.CallTrace;
 import io.pushgate.pipeline.FinishedTransactions;
 import java.io.IOException;
@@ -39,6 +41,8 @@ final class WaitingCall {
     /** Devices pushed for this call, and those whose push service said the token is dead. */
     private int devicesPushed;
     private final java.util.List<String> devicesGone = new java.util.ArrayList<>();
+    /** Push tokens of the callee's devices that registered while the call waited. */
+    private final java.util.Set<String> awake = new java.util.HashSet<>();
     private final CallTrace trace;
     private HeldCalls.Ticket held;
 
@@ -69,8 +73,18 @@ final class WaitingCall {
         if (held != null) held.release();
     }
 
-    /** The callee registered: the call goes back to the proxy as a new leg with the caller's offer. */
-    synchronized void handBack() {
+    /**
+     * The callee registered: the call goes back to the proxy as a new leg with the caller's offer.
+     * {@code active} are the contacts the registration event lists as active.
+     */
+    synchronized void handBack(java.util.List<String> active) {
+        for (String contact : active) {
+            try {
+                PushParams.parseUri(contact).ifPresent(p -> awake.add(p.prid()));
+            } catch (PushParams.InvalidPushParams e) {
+                // not a push device
+            }
+        }
         if (state != State.WAITING) return;
         trace.registered(callee + " (registration event)");
         try {
@@ -114,7 +128,7 @@ final class WaitingCall {
             copyIfPresent(resp, r, "Reason");
             copyIfPresent(resp, r, "Retry-After");
             r.send();
-            end(false);
+            end(status == 486 || status == 600 || status == 603 ? PushNotification.Kind.DECLINED_ELSEWHERE : PushNotification.Kind.MISSED_CALL);
             return;
         }
         resp.createAck().send();
@@ -167,7 +181,7 @@ final class WaitingCall {
                 log.debug("call {}: other leg already ended: {}", callId(), e.toString());
             }
         }
-        end(false);
+        end(null);
     }
 
     /** The caller gave up (the container has already answered the CANCEL and the INVITE). */
@@ -187,7 +201,7 @@ final class WaitingCall {
         }
         trace.end(CallTrace.Outcome.CANCELLED, "cancelled by the caller");
         log.info("call {} for {} cancelled by the caller", callId(), callee);
-        end(true);
+        end(PushNotification.Kind.MISSED_CALL);
     }
 
     synchronized void devicesPushed(int n) { this.devicesPushed = n; }
@@ -202,7 +216,7 @@ final class WaitingCall {
         unavailable("Push token no longer valid");
         trace.end(CallTrace.Outcome.TOKEN_DEAD, "every pushed device's token is dead");
         log.info("call {} for {} ended: every push token is dead", callId(), callee);
-        end(false);
+        end(null);
     }
 
     /** Nobody registered in time: 480 with the reason (RFC 3326). */
@@ -211,7 +225,7 @@ final class WaitingCall {
         unavailable("Callee did not register within " + server.waitTimeoutSeconds() + " s");
         trace.end(CallTrace.Outcome.TIMEOUT, "no registration within " + server.waitTimeoutSeconds() + " s");
         log.info("call {} for {} timed out waiting for a registration", callId(), callee);
-        end(false);
+        end(PushNotification.Kind.MISSED_CALL);
     }
 
     /**
@@ -234,14 +248,17 @@ final class WaitingCall {
         media = null;
     }
 
-    private void end(boolean missed) {
+    /** Push tokens of the devices that registered while the call waited. */
+    synchronized java.util.Set<String> awakeTokens() { return java.util.Set.copyOf(awake); }
+
+    private void end(PushNotification.Kind alert) {
         if (state == State.ENDED) return;
         boolean wasWaiting = state == State.WAITING || state == State.HANDING_BACK;
         state = State.ENDED;
         stopMedia();
         if (timeout != null) timeout.cancel(false);
         trace.end(CallTrace.Outcome.FAILED, "ended");
-        server.ended(this, wasWaiting, missed);
+        server.ended(this, wasWaiting, alert);
         try {
             callerInvite.getApplicationSession().setInvalidateWhenReady(true);
         } catch (IllegalStateException alreadyGone) {

@@ -10,6 +10,7 @@ import static io.pushgate.itest.Requests.register;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import java.net.URI;
@@ -75,7 +76,7 @@ public class PushServerTest {
                 wait-timeout = %d
                 rtp-ports = 42000-42099
                 """.formatted(proxy.uri(), WAIT_TIMEOUT) + apns.config(), java.nio.file.StandardOpenOption.APPEND);
-        for (String user : new String[] {"alice", "bob", "carol", "dave", "erin", "frank", "gina", "hal", "ivy", "kim", "leo", "mia", "nina"}) {
+        for (String user : new String[] {"alice", "bob", "carol", "dave", "erin", "frank", "gina", "hal", "ivy", "kim", "leo", "mia", "nina", "olga"}) {
             assertEquals(0, proxy.addSubscriber(user, "pw-" + user).exit());
         }
         assertEquals(0, proxy.command("subscriber", "push", "gina", "on").exit());
@@ -298,6 +299,36 @@ public class PushServerTest {
         Sipp.Running phone = Sipp.start(work, phoneScenario, null, port);
         registerFor(user, "<sip:" + user + "@127.0.0.1:" + port + APNS_PARAMS + ">;+sip.instance=" + INSTANCE, 600);
         return phone;
+    }
+
+    /**
+     * iOS shows a call for each VoIP push (CallKit): a pushed device that never registered must be
+     * told the call was answered on another; the device that answered is not.
+     */
+    @Test
+    public void aPushedDeviceThatStayedAsleepHearsTheCallWasAnsweredElsewhere() throws Exception {
+        String tablet = ";pn-provider=apns.dev;pn-prid=TABLETV0IP:voip&TABLETREM0TE:remote;pn-param=" + MockApns.TEAM + "." + MockApns.BUNDLE
+                + ".voip&remote";
+        String tabletInstance = "\"<urn:uuid:00000000-0000-4000-8000-0000000000e2>\"";
+        registerFor("olga", "<sip:olga@127.0.0.1:" + PushgateProcess.freePort() + APNS_PARAMS + ">;+sip.instance=" + INSTANCE, 1);
+        registerFor("olga", "<sip:olga@127.0.0.1:" + PushgateProcess.freePort() + tablet + ">;+sip.instance=" + tabletInstance, 1);
+        Thread.sleep(1500); // both apps asleep: their bindings expired
+        apns.drain();
+        try (RtpReceiver rtp = new RtpReceiver()) {
+            Sipp.Running caller = Sipp.start(work, Sipp.scenario(concat(callUntilConnected("olga", rtp.port()),
+                    Sipp.pause(300), Sipp.send(inDialog("olga", "BYE", 3)), Sipp.recv(200))), proxy.uri(), PushgateProcess.freePort());
+            java.util.Set<String> voip = new java.util.HashSet<>(java.util.List.of(nextApns().token(), nextApns().token()));
+            assertEquals(java.util.Set.of("V0IPT0KEN", "TABLETV0IP"), voip);
+            int port = PushgateProcess.freePort();
+            Sipp.Running woken = Sipp.start(work, Calls.uas(), null, port); // the tablet wakes and answers
+            registerFor("olga", "<sip:olga@127.0.0.1:" + port + tablet + ">;+sip.instance=" + tabletInstance, 600);
+            proxy.assertPassed(woken.await());
+            proxy.assertPassed(caller.await());
+        }
+        MockApns.Push alert = nextApns();
+        assertEquals("the phone that slept on", "REM0TET0KEN", alert.token());
+        assertTrue(alert.payload(), alert.payload().contains("answered_elsewhere"));
+        assertNull("nothing for the tablet that answered", apns.next(2));
     }
 
     @Test
