@@ -623,6 +623,32 @@ public class GatewayTest {
         assertTrue(alert.payload(), alert.payload().contains("answered_elsewhere"));
     }
 
+    @Test
+    public void aPushedDeviceHearsTheCallWasDeclinedElsewhere() throws Exception {
+        start(false, null);
+        int awakePort = PushgateProcess.freePort();
+        Sipp.Running awake = Sipp.start(work, Sipp.scenario(
+                "<recv request=\"INVITE\"/>",
+                Calls.answerWithoutBody("180 Ringing"),
+                Sipp.pause(1500), // the sleeping device has been pushed by then
+                Calls.answerWithoutBody("603 Decline"),
+                "<recv request=\"ACK\"/>"), null, awakePort);
+        registerInstance(instance(8), awakePort, "");
+        registerInstance(instance(9), PushgateProcess.freePort(), APNS_PARAMS);
+        Sipp.Running caller = Sipp.start(work, Sipp.scenario(
+                Sipp.send(INVITE),
+                Sipp.optional(100),
+                Sipp.optional(180),
+                Sipp.recv(603),
+                Sipp.ackNon2xx("sip:dev@example.org")), kamailio.address(), registerCaller());
+        assertEquals("voip", nextApns(10).pushType());
+        gateway.assertPassed(awake.await());
+        gateway.assertPassed(caller.await());
+        MockApns.Push alert = nextApns(10);
+        assertEquals("REM0TET0KEN", alert.token());
+        assertTrue(alert.payload(), alert.payload().contains("declined_elsewhere"));
+    }
+
     /**
      * A legacy Linphone device with only a remote token gets its call as an alert with its own
      * localization key (pn-call-str), and pn-silent asks for background pushes instead.
