@@ -16,8 +16,8 @@ public class PushFeatureCapsTest {
         }
     };
 
-    private static List<String> caps(String contact, int status, int pnsregSeconds) throws Exception {
-        TestRequest req = TestRequest.of("""
+    private static TestRequest register(String contact) {
+        return TestRequest.of("""
                 REGISTER sip:example.com SIP/2.0
                 From: <sip:alice@example.com>;tag=1
                 To: <sip:alice@example.com>
@@ -25,7 +25,10 @@ public class PushFeatureCapsTest {
                 CSeq: 1 REGISTER
                 Contact: %s
                 """.formatted(contact)).from("192.0.2.1", 5060, "UDP");
-        StepRun run = StepRun.of(req, new PushFeatureCaps(SERVED, pnsregSeconds), (ex, chain) -> ex.reply(status, null));
+    }
+
+    private static List<String> caps(String contact, int status, int pnsregSeconds) throws Exception {
+        StepRun run = StepRun.of(register(contact), new PushFeatureCaps(SERVED, pnsregSeconds), (ex, chain) -> ex.reply(status, null));
         return iterable(run.response().getHeaders("Feature-Caps"));
     }
 
@@ -57,15 +60,7 @@ public class PushFeatureCapsTest {
     }
 
     private static int status(String contact, PushCapabilities push) throws Exception {
-        TestRequest req = TestRequest.of("""
-                REGISTER sip:example.com SIP/2.0
-                From: <sip:alice@example.com>;tag=1
-                To: <sip:alice@example.com>
-                Call-ID: caps-2
-                CSeq: 1 REGISTER
-                Contact: %s
-                """.formatted(contact)).from("192.0.2.1", 5060, "UDP");
-        return StepRun.of(req, new PushFeatureCaps(push, 0), (ex, chain) -> ex.reply(200, null)).response().getStatus();
+        return StepRun.of(register(contact), new PushFeatureCaps(push, 0), (ex, chain) -> ex.reply(200, null)).response().getStatus();
     }
 
     private static List<String> iterable(java.util.ListIterator<String> it) {

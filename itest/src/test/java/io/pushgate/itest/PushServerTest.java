@@ -243,17 +243,7 @@ public class PushServerTest {
      */
     @Test
     public void aCallWaitingWhenTheServerIsKilledIsAnsweredAfterTheRestart() throws Exception {
-        registerThenSleep("mia", 1);
-        apns.drain();
-        try (RtpReceiver rtp = new RtpReceiver()) {
-            Sipp.Running caller = Sipp.start(work, Sipp.scenario(concat(callUntilEarlyMedia("mia", rtp.port()),
-                    Sipp.recv(480, "Reason:.*restarted while the callee was waking"),
-                    Sipp.ackNon2xx("sip:mia@[remote_ip]:[remote_port]"))), proxy.uri(), PushgateProcess.freePort(), "-timeout", "60s");
-            assertNotNull(nextApns());
-            server.kill();
-            server.start();
-            proxy.assertPassed(caller.await());
-        }
+        callWaitingWhenKilledIsAnsweredAfterTheRestart("mia", server, "push server holding the call restarted while the callee was waking");
     }
 
     /**
@@ -263,15 +253,19 @@ public class PushServerTest {
      */
     @Test
     public void aCallWaitingWhenTheProxyIsKilledIsAnsweredAfterTheRestart() throws Exception {
-        registerThenSleep("nina", 1);
+        callWaitingWhenKilledIsAnsweredAfterTheRestart("nina", proxy, "proxy restarted while the callee was waking");
+    }
+
+    private static void callWaitingWhenKilledIsAnsweredAfterTheRestart(String callee, PushgateProcess killed, String reason) throws Exception {
+        registerThenSleep(callee, 1);
         apns.drain();
         try (RtpReceiver rtp = new RtpReceiver()) {
-            Sipp.Running caller = Sipp.start(work, Sipp.scenario(concat(callUntilEarlyMedia("nina", rtp.port()),
-                    Sipp.recv(480, "Reason:.*proxy restarted while the callee was waking"),
-                    Sipp.ackNon2xx("sip:nina@[remote_ip]:[remote_port]"))), proxy.uri(), PushgateProcess.freePort(), "-timeout", "60s");
+            Sipp.Running caller = Sipp.start(work, Sipp.scenario(concat(callUntilEarlyMedia(callee, rtp.port()),
+                    Sipp.recv(480, "Reason:.*" + reason),
+                    Sipp.ackNon2xx("sip:" + callee + "@[remote_ip]:[remote_port]"))), proxy.uri(), PushgateProcess.freePort(), "-timeout", "60s");
             assertNotNull(nextApns());
-            proxy.kill();
-            proxy.start();
+            killed.kill();
+            killed.start();
             proxy.assertPassed(caller.await());
         }
     }
