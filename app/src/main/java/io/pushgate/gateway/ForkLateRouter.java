@@ -152,11 +152,19 @@ public final class ForkLateRouter implements RequestStep {
         return stored.equalsIgnoreCase(ruri.toString());
     }
 
-    /** A device of {@code aor} registered again: waiting calls and stored messages go to its new contacts. */
+    /** A device of {@code aor} registered again here: waiting calls and stored messages go to its new contacts. */
     public void onRegistered(String aor, List<BindingRecord> fresh) {
+        onRegisteredElsewhere(aor, fresh);
+        messages.onRegistered(aor, fresh);
+    }
+
+    /**
+     * The same through another gateway on the database: the calls waiting here go to the new
+     * contacts; the stored messages, which any node reads, are that node's to deliver.
+     */
+    public void onRegisteredElsewhere(String aor, List<BindingRecord> fresh) {
         Set<ForkContext> set = waiting.get(aor);
         if (set != null) for (ForkContext ctx : set) ctx.addBindings(fresh);
-        messages.onRegistered(aor, fresh);
     }
 
     /**

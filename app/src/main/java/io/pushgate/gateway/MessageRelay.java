@@ -8,6 +8,7 @@ import io.pushgate.registrar.BindingRecord;
 import io.pushgate.routing.BindingTarget;
 import io.pushgate.routing.ProxyForwarder;
 import io.pushgate.store.Database;
+import io.pushgate.store.PeerNotices;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -40,11 +41,16 @@ public final class MessageRelay {
     private final LongSupplier clock;
     /**
      * The AORs that may have stored messages, so that the registrations of all the others (nearly
-     * every one) cost no query: that query was ~5% of the gateway's CPU per REGISTER.
+     * every one) cost no query: that query was ~5% of the gateway's CPU per REGISTER. Other gateways
+     * on the same PostgreSQL tell this one the AORs they store messages for ({@link #TOPIC}), so
+     * that a device registering here gets a message another node took, even one that died since.
      */
     private final Set<String> mayHaveMessages = ConcurrentHashMap.newKeySet();
+    private final PeerNotices notices;
+    /** The {@link PeerNotices} topic of stored messages; keys are AORs. */
+    static final String TOPIC = "messages";
 
-    public MessageRelay(Database db, SipFactory factory, BindingTarget targets, PushDispatcher push, int expiresSeconds,
+    public MessageRelay(Database db, PeerNotices notices, SipFactory factory, BindingTarget targets, PushDispatcher push, int expiresSeconds,
                         LongSupplier clock) {
         this.db = db;
         this.factory = factory;
@@ -52,6 +58,15 @@ public final class MessageRelay {
         this.push = push;
         this.expiresSeconds = expiresSeconds;
         this.clock = clock;
+        this.notices = notices;
+        notices.subscribe(TOPIC, new PeerNotices.Subscriber() {
+            @Override public void changed(Set<String> aors) { mayHaveMessages.addAll(aors); }
+            @Override public void missed() { loadAors(); }
+        });
+        loadAors();
+    }
+
+    private void loadAors() {
         mayHaveMessages.addAll(db.inTransaction(s -> s.createSelectionQuery(
                 "select distinct aor from StoredMessage", String.class).getResultList()));
     }
@@ -64,6 +79,7 @@ public final class MessageRelay {
                 req.getContentType(), body == null ? new byte[0] : body, clock.getAsLong() + expiresSeconds * 1000L);
         db.inTransaction(s -> {
             s.persist(m);
+            notices.send(s, TOPIC, List.of(aor));
             return null;
         });
         mayHaveMessages.add(aor); // after the commit: see onRegistered

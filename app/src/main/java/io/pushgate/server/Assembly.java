@@ -10,6 +10,7 @@ import io.pushgate.routing.ProxyForwarder;
 import io.pushgate.routing.RouterSettings;
 import io.pushgate.sip.LocalDomain;
 import io.pushgate.store.Database;
+import io.pushgate.store.PeerNotices;
 import io.pushgate.subscriber.SubscriberDirectory;
 import io.pushgate.trace.CallTraces;
 import io.pushgate.uac.ProviderRegistrations;
@@ -22,7 +23,7 @@ import io.pushgate.store.SessionLock;
 import javax.servlet.sip.SipFactory;
 
 /** What every role is built from: the configuration, the container's factory, and the shared stores. */
-record Assembly(Config config, SipFactory factory, LocalDomain domain, List<String[]> listeningAddresses, Database db,
+record Assembly(Config config, SipFactory factory, LocalDomain domain, List<String[]> listeningAddresses, Database db, PeerNotices notices,
                 SubscriberDirectory subscribers, BindingStore bindings, AuthSettings auth, RegistrarSettings registrar,
                 RouterSettings router, ProxyForwarder forwarder, BindingTarget targets, ScheduledExecutorService timers,
                 CallTraces traces, HeldCalls heldCalls, LongSupplier clock) {

@@ -48,12 +48,12 @@ final class GatewayRole implements Role {
         LocalDomain self = new LocalDomain(gateway.aliases().isEmpty() ? List.of("localhost") : gateway.aliases());
         for (String[] hostPort : a.listeningAddresses()) self.addListeningAddress(hostPort[0], Integer.parseInt(hostPort[1]));
         ContactMasquerader masquerader = new ContactMasquerader(StoredSetting.getOrCreate(a.db(), "masquerade-key", ContactMasquerader::newKey));
-        this.messages = new MessageRelay(a.db(), a.factory(), a.targets(), push, fork.messageExpiresSeconds(), a.clock());
+        this.messages = new MessageRelay(a.db(), a.notices(), a.factory(), a.targets(), push, fork.messageExpiresSeconds(), a.clock());
         ForkLateRouter forkLate = new ForkLateRouter(gateway, fork, masquerader, a.bindings(), a.targets(), push, a.timers(), messages, a.traces(), a.heldCalls());
         // a device that registers through another gateway node wakes the calls waiting here
         a.bindings().addPeerListener((aor, changes) -> {
             List<BindingRecord> fresh = changes.stream().filter(c -> c.event().active()).map(BindingChange::binding).toList();
-            if (!fresh.isEmpty()) forkLate.onRegistered(aor, fresh);
+            if (!fresh.isEmpty()) forkLate.onRegisteredElsewhere(aor, fresh);
         });
         this.registrations = a.providerRegistrations();
         this.pipeline = new RequestPipeline(List.of(

@@ -81,7 +81,7 @@ public final class Pushgate implements AutoCloseable {
             return t;
         });
         ProxyForwarder forwarder = new ProxyForwarder(router);
-        Assembly a = new Assembly(config, factory, domain, listeningAddresses, db, subscribers, bindings, auth, registrar,
+        Assembly a = new Assembly(config, factory, domain, listeningAddresses, db, notices, subscribers, bindings, auth, registrar,
                 router, forwarder, new BindingTarget(factory, forwarder), housekeeping, new CallTraces(TraceSettings.from(config), clock),
                 new HeldCalls(HeldCallSettings.from(config), db, new ContainerResponder(), clock), clock);
         this.heldCalls = a.heldCalls();

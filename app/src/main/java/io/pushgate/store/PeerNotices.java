@@ -48,6 +48,9 @@ public final class PeerNotices implements AutoCloseable {
     private final boolean active;
     private final String self = UUID.randomUUID().toString();
     private final Map<String, List<Subscriber>> subscribers = new ConcurrentHashMap<>();
+    /** Topics the current connection listens to. */
+    private final Set<String> listening = ConcurrentHashMap.newKeySet();
+    private volatile boolean started;
     private final Thread listener;
     private volatile boolean running = true;
     private volatile Connection connection;
@@ -62,9 +65,23 @@ public final class PeerNotices implements AutoCloseable {
     /** Whether other servers may share the database (PostgreSQL). */
     public boolean active() { return active; }
 
-    /** Subscribes to a topic; call before {@link #start}. */
+    /**
+     * Subscribes to a topic. After {@link #start} this returns once the topic is listened to (at
+     * most a few seconds), so that what the subscriber loads afterwards misses no change.
+     */
     public void subscribe(String topic, Subscriber subscriber) {
         subscribers.computeIfAbsent(topic, t -> new CopyOnWriteArrayList<>()).add(subscriber);
+        if (!started) return;
+        long until = System.currentTimeMillis() + 5000;
+        while (!listening.contains(topic) && System.currentTimeMillis() < until && running) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        if (!listening.contains(topic)) log.warn("not yet listening for other servers' changes to {}; they are read again once it is", topic);
     }
 
     /**
@@ -72,7 +89,8 @@ public final class PeerNotices implements AutoCloseable {
      * another server after it is not missed: load what memory copies after calling this.
      */
     public void start() {
-        if (!active || subscribers.isEmpty()) return;
+        if (!active) return;
+        started = true;
         try {
             connect();
         } catch (SQLException e) {
@@ -120,11 +138,19 @@ public final class PeerNotices implements AutoCloseable {
     }
 
     private void connect() throws SQLException {
-        Connection c = settings.connectOwn();
-        try (Statement st = c.createStatement()) {
-            for (String topic : subscribers.keySet()) st.execute("LISTEN " + channel(topic));
+        connection = settings.connectOwn();
+        listenToNewTopics();
+    }
+
+    /** LISTENs to the topics subscribed since; only on the listening thread (or before it starts). */
+    private void listenToNewTopics() throws SQLException {
+        for (String topic : subscribers.keySet()) {
+            if (listening.contains(topic)) continue;
+            try (Statement st = connection.createStatement()) {
+                st.execute("LISTEN " + channel(topic));
+            }
+            listening.add(topic);
         }
-        connection = c;
     }
 
     private void listen() {
@@ -135,7 +161,8 @@ public final class PeerNotices implements AutoCloseable {
                     log.info("listening again for other servers' changes; reloading what they may have changed meanwhile");
                     subscribers.values().forEach(list -> list.forEach(PeerNotices::missed));
                 }
-                PGNotification[] notices = connection.unwrap(PGConnection.class).getNotifications(500);
+                listenToNewTopics();
+                PGNotification[] notices = connection.unwrap(PGConnection.class).getNotifications(100);
                 if (notices != null) deliver(notices);
             } catch (SQLException e) {
                 if (!running) return;
@@ -186,6 +213,7 @@ public final class PeerNotices implements AutoCloseable {
     private void closeConnection() {
         Connection c = connection;
         connection = null;
+        listening.clear();
         Database.closeQuietly(c);
     }
 

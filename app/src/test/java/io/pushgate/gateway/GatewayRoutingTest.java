@@ -45,7 +45,7 @@ public class GatewayRoutingTest {
         store = new BindingStore(db, now::get);
         BindingTarget targets = new BindingTarget(SipText.factory(), forwarder);
         forkLate = new ForkLateRouter(settings, new ForkSettings(200, 30, 10, 3600), masquerader, store, targets, null, timers,
-                new MessageRelay(db, SipText.factory(), targets, null, 3600, now::get),
+                new MessageRelay(db, new io.pushgate.store.PeerNotices(db.settings()), SipText.factory(), targets, null, 3600, now::get),
                 new io.pushgate.trace.CallTraces(new io.pushgate.trace.TraceSettings(15, 100), now::get), io.pushgate.heldcall.HeldCalls.off());
     }
 

@@ -78,6 +78,50 @@ public class GatewayClusterTest {
         }
     }
 
+    /**
+     * A message stored for a sleeping device on node a outlives node a: the device wakes and
+     * registers through node b, which finds it in PostgreSQL and delivers it.
+     */
+    @Test
+    public void aMessageStoredOnAKilledNodeIsDeliveredThroughTheOther() throws Exception {
+        Path work = TestDirs.create("pushgate-gwc");
+        try (PostgresServer pg = new PostgresServer();
+             Kamailio backend = Kamailio.start(work, false);
+             MockApns apns = MockApns.start(work)) {
+            String node = nodeConfig(backend, pg, apns);
+            try (PushgateProcess a = new PushgateProcess(node); PushgateProcess b = new PushgateProcess(node)) {
+                a.launch();
+                b.start();
+                a.awaitReady();
+                registerDevice(a, PushgateProcess.freePort()); // asleep
+                a.assertPassed(Sipp.start(work, Sipp.scenario(
+                        Sipp.send("""
+                                MESSAGE sip:dev@example.org SIP/2.0
+                                Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                                Max-Forwards: 70
+                                From: <sip:caller@example.org>;tag=[pid]m[call_number]
+                                To: <sip:dev@example.org>
+                                Call-ID: [call_id]
+                                CSeq: 1 MESSAGE
+                                Content-Type: text/plain
+                                Content-Length: [len]
+
+                                kept through a node's death"""),
+                        Sipp.recv(202)), backend.address(), PushgateProcess.freePort()).await());
+                assertNotNull("node a pushed the sleeping device:\n" + PushgateProcess.tail(a.log()), apns.next(10));
+
+                a.kill();
+                int wokenPort = PushgateProcess.freePort();
+                Sipp.Running woken = Sipp.start(work, Sipp.scenario(
+                        "<recv request=\"MESSAGE\"><action><ereg regexp=\"kept through a node's death\" search_in=\"body\" check_it=\"true\" assign_to=\"body\"/></action></recv>",
+                        Calls.answerWithoutBody("200 OK"),
+                        "<timewait milliseconds=\"300\"/>"), null, wokenPort);
+                registerDevice(b, wokenPort);
+                b.assertPassed(woken.await());
+            }
+        }
+    }
+
     private static String nodeConfig(Kamailio backend, PostgresServer pg, MockApns apns) {
         return """
                 [server]
