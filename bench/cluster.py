@@ -55,10 +55,12 @@ class Postgres:
         return f"jdbc:postgresql://127.0.0.1:{self.port}/pushgate"
 
     def commits(self):
+        """Transactions committed (reads included) and WAL flushes to disk (what writing costs the disk)."""
         out = subprocess.run(["runuser", "-u", "postgres", "--", os.path.join(self.bin, "psql"), "-h", "127.0.0.1", "-p", str(self.port),
-                              "-U", "pushgate", "-At", "-c", "select xact_commit from pg_stat_database where datname = 'pushgate'"],
-                             capture_output=True, text=True, cwd="/tmp").stdout
-        return int(out.strip() or 0)
+                              "-U", "pushgate", "-At", "-F", " ", "-c",
+                              "select (select xact_commit from pg_stat_database where datname = 'pushgate'), wal_sync from pg_stat_wal"],
+                             capture_output=True, text=True, cwd="/tmp").stdout.split()
+        return (int(out[0]), int(out[1])) if len(out) == 2 else (0, 0)
 
     def pids(self):
         """The server's processes: those working in its data directory."""
@@ -73,6 +75,7 @@ class Postgres:
 
     def stop(self):
         self.as_postgres("pg_ctl", "-D", self.dir + "/data", "-w", "-m", "fast", "stop")
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def cpu_seconds(pids):
@@ -153,11 +156,13 @@ def setup(name, nodes, dispatched, a, work_root, users_file, users_csv):
             held, failed, retrans, ok, p50, p99 = run_sipp(target, rate, a.duration, users_csv, work, SCENARIO)
             after = (cpu_seconds(pids), cpu_seconds(kp), cpu_seconds(pgp), pg.commits())
             per = [(after[i] - before[i]) * 1000 / max(ok, 1) for i in range(3)]
-            commits = after[3] - before[3]
-            rows.append((rate, held, ok, failed, retrans, p50, p99, per, commits / max(ok, 1), commits / a.duration))
+            commits = after[3][0] - before[3][0]
+            syncs = after[3][1] - before[3][1]
+            rows.append((rate, held, ok, failed, retrans, p50, p99, per, commits / max(ok, 1), commits / a.duration, syncs / a.duration))
             print(f"  {name:28s} {rate:6d}/s ok={ok:7d} failed={failed:5d} retrans={retrans:6d} p50={p50:7.1f} p99={p99:7.1f} ms"
                   f"  CPU ms/REGISTER: pushgate {per[0]:.3f} kamailio {per[1]:.3f} postgresql {per[2]:.3f}"
-                  f"  commits/REGISTER {commits / max(ok, 1):.2f} ({commits / a.duration:.0f}/s)  {'held' if held else 'NOT held'}", flush=True)
+                  f"  commits/REGISTER {commits / max(ok, 1):.2f} ({commits / a.duration:.0f}/s), WAL flushes {syncs / a.duration:.0f}/s"
+                  f"  {'held' if held else 'NOT held'}", flush=True)
             if not held:
                 break
             time.sleep(3)
@@ -179,6 +184,7 @@ def main():
     ap.add_argument("--users", type=int, default=20000)
     ap.add_argument("--dispatcher-mb", type=int, default=512, help="Kamailio's shared memory (-m); with its default 64 MB the dispatcher failed at 500 REGISTER/s")
     ap.add_argument("--setups", default="1,2,3", help="which set-ups to run: 1 one node direct, 2 one behind the dispatcher, 3 two behind it")
+    ap.add_argument("--keep", action="store_true", help="keep the work directory (logs, sipp statistics); by default it is deleted")
     a = ap.parse_args()
     a.rates = [int(r) for r in a.rates.split(",")]
     ensure_packages()
@@ -191,15 +197,18 @@ def main():
     for name, nodes, dispatched in (setups[int(i) - 1] for i in a.setups.split(",")):
         results.append((name, setup(name, nodes, dispatched, a, work, users_file, users_csv)))
     print()
-    print(f"{'set-up':24s} {'held':>8s} {'p50/p99 ms':>14s}  CPU ms per REGISTER at that rate: pushgate / kamailio / postgresql; commits per REGISTER")
+    print(f"{'set-up':24s} {'held':>8s} {'p50/p99 ms':>14s}  CPU ms per REGISTER at that rate: pushgate / kamailio / postgresql; commits per REGISTER; WAL flushes/s")
     for name, rows in results:
         held = [r for r in rows if r[1]]
         if not held:
             print(f"{name:24s} {'none':>8s}")
             continue
         r = held[-1]
-        print(f"{name:24s} {r[0]:>6d}/s {r[5]:6.1f}/{r[6]:<7.1f}  {r[7][0]:.3f} / {r[7][1]:.3f} / {r[7][2]:.3f}; {r[8]:.2f} ({r[9]:.0f} commits/s)")
-    print(f"(work directory: {work})")
+        print(f"{name:24s} {r[0]:>6d}/s {r[5]:6.1f}/{r[6]:<7.1f}  {r[7][0]:.3f} / {r[7][1]:.3f} / {r[7][2]:.3f}; {r[8]:.2f} ({r[9]:.0f} commits/s); {r[10]:.0f} WAL flushes/s")
+    if a.keep:
+        print(f"(work directory: {work})")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ import io.pushgate.registrar.BindingChange;
 import io.pushgate.registrar.BindingRecord;
 import io.pushgate.registrar.DeadTokenSweeper;
 import io.pushgate.wakeup.ExpiryWakeUp;
+import io.pushgate.wakeup.WakeUpClaims;
 import io.pushgate.wakeup.WakeUpSettings;
 import io.pushgate.routing.RequestSanity;
 import io.pushgate.sip.LocalDomain;
@@ -43,7 +44,8 @@ final class GatewayRole implements Role {
         this.push = new PushDispatcher(a.config(), Modules.pushProviders());
         push.onTokenGone(new DeadTokenSweeper(a.bindings()));
         WakeUpSettings wakeUpSettings = WakeUpSettings.from(a.config());
-        this.wakeUp = new ExpiryWakeUp(wakeUpSettings, a.bindings(), push, a.timers(), a.traces(), a.clock());
+        this.wakeUp = new ExpiryWakeUp(wakeUpSettings, a.bindings(), push, a.timers(), a.traces(),
+                new WakeUpClaims(a.db()), a.clock());
         ForkSettings fork = ForkSettings.from(a.config());
         LocalDomain self = new LocalDomain(gateway.aliases().isEmpty() ? List.of("localhost") : gateway.aliases());
         for (String[] hostPort : a.listeningAddresses()) self.addListeningAddress(hostPort[0], Integer.parseInt(hostPort[1]));
@@ -93,6 +95,7 @@ final class GatewayRole implements Role {
     public void purge() {
         int m = messages.purgeExpired();
         if (m > 0) log.info("dropped {} stored messages past their expiry", m);
+        wakeUp.purge();
     }
 
     @Override

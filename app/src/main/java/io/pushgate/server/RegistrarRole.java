@@ -17,6 +17,7 @@ import io.pushgate.push.PushDispatcher;
 import io.pushgate.pushserver.PushDevices;
 import io.pushgate.registrar.DeadTokenSweeper;
 import io.pushgate.wakeup.ExpiryWakeUp;
+import io.pushgate.wakeup.WakeUpClaims;
 import io.pushgate.push.PushCapabilities;
 import io.pushgate.push.PushFeatureCaps;
 import io.pushgate.wakeup.WakeUpSettings;
@@ -72,7 +73,8 @@ final class RegistrarRole implements Role {
         this.ng = media.enabled() ? NgClient.open(media, a.clock()) : null;
         this.push = new PushDispatcher(a.config(), Modules.pushProviders());
         push.onTokenGone(new DeadTokenSweeper(a.bindings()));
-        this.wakeUp = new ExpiryWakeUp(WakeUpSettings.from(a.config()), a.bindings(), push, a.timers(), a.traces(), a.clock());
+        this.wakeUp = new ExpiryWakeUp(WakeUpSettings.from(a.config()), a.bindings(), push, a.timers(), a.traces(),
+                new WakeUpClaims(a.db()), a.clock());
 
         List<RequestStep> steps = new ArrayList<>();
         this.registrations = a.providerRegistrations();
@@ -133,6 +135,7 @@ final class RegistrarRole implements Role {
     public void purge() {
         int d = pushDevices.purgeOlderThan(pushDeviceTtlMs);
         if (d > 0) log.info("forgot {} push devices not seen for {} days", d, pushDeviceTtlMs / 86_400_000L);
+        wakeUp.purge();
     }
 
     @Override

@@ -42,26 +42,39 @@ public final class ExpiryWakeUp implements BindingChange.Listener, AutoCloseable
     private final ScheduledExecutorService timers;
     private final CallTraces traces;
     private final LongSupplier clock;
+    private final WakeUpClaims claims;
     /** Binding id to its wake-up timer (and trace once pushed). */
     private final Map<String, Waking> waking = new ConcurrentHashMap<>();
 
     public ExpiryWakeUp(WakeUpSettings settings, BindingStore bindings, PushDispatcher push, ScheduledExecutorService timers,
-                        CallTraces traces, LongSupplier clock) {
+                        CallTraces traces, WakeUpClaims claims, LongSupplier clock) {
         this.settings = settings;
         this.bindings = bindings;
         this.push = push;
         this.timers = timers;
         this.traces = traces;
         this.clock = clock;
+        this.claims = claims;
     }
 
-    /** Sets a timer for every binding the store holds (at start) and listens to its changes. */
+    /**
+     * Sets a timer for every binding the store holds (at start) and listens to its changes, those
+     * other servers on the database make included: each push is sent by whichever server claims
+     * it first ({@link WakeUpClaims}), so a device is still woken when the server it registered
+     * through has died.
+     */
     public void start() {
         if (!settings.enabled()) return;
         for (String aor : bindings.aors("", Integer.MAX_VALUE)) {
             for (BindingRecord b : bindings.current(aor)) arm(b);
         }
         bindings.addListener(this);
+        bindings.addPeerListener(this);
+    }
+
+    /** Deletes the claims of expired bindings. */
+    public void purge() {
+        claims.purge(clock.getAsLong());
     }
 
     @Override
@@ -92,7 +105,7 @@ public final class ExpiryWakeUp implements BindingChange.Listener, AutoCloseable
         PushParams p = wakeable(b);
         if (p == null) return;
         long at = b.expiresAt() - settings.beforeSeconds() * 1000L;
-        schedule(b, p, 0, at, null);
+        schedule(b, p, 0, at);
     }
 
     /** The binding's push parameters when it is one we wake, else null. */
@@ -107,22 +120,38 @@ public final class ExpiryWakeUp implements BindingChange.Listener, AutoCloseable
         }
     }
 
-    private void schedule(BindingRecord b, PushParams p, int attempt, long at, CallTrace trace) {
+    /** Sets the timer of a binding's next try, keeping its trace (the last try: no timer, the trace stays). */
+    private void schedule(BindingRecord b, PushParams p, int attempt, long at) {
+        Waking current = waking.get(b.id());
+        CallTrace trace = current != null && current.expiresAt() == b.expiresAt() ? current.trace() : null;
         // the last push must leave the device time to register
         if (at > b.expiresAt() - 2000) {
             if (trace != null) waking.put(b.id(), new Waking(b.expiresAt(), null, trace));
+            else waking.remove(b.id(), current);
             return;
         }
         long delay = Math.max(0, at - clock.getAsLong());
-        ScheduledFuture<?> f = timers.schedule(() -> pushNow(b, p, attempt, trace), delay, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> f = timers.schedule(() -> tryNow(b, p, attempt), delay, TimeUnit.MILLISECONDS);
         waking.put(b.id(), new Waking(b.expiresAt(), f, trace));
     }
 
-    private void pushNow(BindingRecord b, PushParams p, int attempt, CallTrace existing) {
+    /** A try is due: the next one is set, and this one is sent if this server claims it. */
+    private void tryNow(BindingRecord b, PushParams p, int attempt) {
         Waking w = waking.get(b.id());
         if (w == null || w.expiresAt() != b.expiresAt()) return; // refreshed or removed meanwhile
-        CallTrace trace = existing != null ? existing
+        long next = clock.getAsLong() + settings.retrySeconds() * 1000L * (1L << Math.min(attempt, 16));
+        schedule(b, p, attempt + 1, next);
+        claims.claim(b.id() + "@" + b.expiresAt() + "#" + attempt, b.expiresAt()).thenAccept(ours -> {
+            if (ours) timers.execute(() -> pushNow(b, p, attempt));
+        });
+    }
+
+    private void pushNow(BindingRecord b, PushParams p, int attempt) {
+        Waking w = waking.get(b.id());
+        if (w == null || w.expiresAt() != b.expiresAt()) return;
+        CallTrace trace = w.trace() != null ? w.trace()
                 : traces.beginWakeUp("wake-up-" + b.id() + "-" + b.expiresAt(), b.aor(), b.id(), b.expiresAt());
+        if (w.trace() == null) waking.computeIfPresent(b.id(), (id, cur) -> cur.expiresAt() == b.expiresAt() ? new Waking(cur.expiresAt(), cur.next(), trace) : cur);
         long left = b.expiresAt() - clock.getAsLong();
         trace.pushSent(PushNotification.Kind.REFRESH, p.provider(), b.id());
         // a distinct id per try: a try is not a duplicate of the one the device ignored
@@ -135,13 +164,12 @@ public final class ExpiryWakeUp implements BindingChange.Listener, AutoCloseable
                     }
                 });
         log.info("wake-up push {} for {} (device {}), binding expires in {} s", attempt + 1, b.aor(), b.id(), left / 1000);
-        long next = clock.getAsLong() + settings.retrySeconds() * 1000L * (1L << Math.min(attempt, 16));
-        schedule(b, p, attempt + 1, next, trace);
     }
 
     @Override
     public void close() {
         for (Waking w : waking.values()) if (w.next() != null) w.next().cancel(false);
         waking.clear();
+        claims.close();
     }
 }

@@ -65,7 +65,7 @@ public class ExpiryWakeUpTest {
         push = new PushDispatcher(config, List.of(fcm));
         timers = Executors.newSingleThreadScheduledExecutor();
         traces = new CallTraces(new TraceSettings(15, 100), System::currentTimeMillis);
-        wakeUp = new ExpiryWakeUp(WakeUpSettings.from(config), store, push, timers, traces, System::currentTimeMillis);
+        wakeUp = new ExpiryWakeUp(WakeUpSettings.from(config), store, push, timers, traces, new WakeUpClaims(db), System::currentTimeMillis);
     }
 
     @After

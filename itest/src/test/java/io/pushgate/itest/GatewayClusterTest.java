@@ -5,6 +5,7 @@ import static io.pushgate.itest.GatewayTest.INSTANCE;
 import static io.pushgate.itest.GatewayTest.register;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,6 +123,38 @@ public class GatewayClusterTest {
         }
     }
 
+    /**
+     * Wake-up pushes before expiry (+sip.pnsreg): every node sets the timer, one sends each push
+     * (the first to claim it in PostgreSQL), and a device registered through a node that died is
+     * still woken by the other.
+     */
+    @Test
+    public void aWakeUpPushIsSentOnceAndStillWhenTheNodeTheDeviceRegisteredThroughIsDead() throws Exception {
+        Path work = TestDirs.create("pushgate-gwc");
+        try (PostgresServer pg = new PostgresServer();
+             Kamailio backend = Kamailio.start(work, false);
+             MockApns apns = MockApns.start(work)) {
+            String node = nodeConfig(backend, pg, apns) + "[wake-up]\nbefore = 597\nretry = 60\n"; // Expires 600: pushed 3 s in
+            try (PushgateProcess a = new PushgateProcess(node); PushgateProcess b = new PushgateProcess(node)) {
+                a.launch();
+                b.start();
+                a.awaitReady();
+                registerDevice(a, PushgateProcess.freePort(), INSTANCE + ";+sip.pnsreg");
+                MockApns.Push first = apns.next(15);
+                assertNotNull("woken while both nodes live", first);
+                assertEquals("background", first.pushType());
+                assertNull("by one node only", apns.next(3));
+
+                String tablet = "\"<urn:uuid:00000000-0000-4000-8000-0000000000f2>\";+sip.pnsreg";
+                registerDevice(a, PushgateProcess.freePort(), tablet);
+                a.kill();
+                MockApns.Push woken = apns.next(15);
+                assertNotNull("woken by node b after node a died:\n" + PushgateProcess.tail(b.log()), woken);
+                assertEquals("background", woken.pushType());
+            }
+        }
+    }
+
     private static String nodeConfig(Kamailio backend, PostgresServer pg, MockApns apns) {
         return """
                 [server]
@@ -153,7 +186,12 @@ public class GatewayClusterTest {
 
     /** REGISTER of the push device through a gateway node, answering the backend's challenge. */
     private static void registerDevice(PushgateProcess node, int contactPort) throws Exception {
-        String contact = "<sip:dev@127.0.0.1:" + contactPort + APNS_PARAMS + ">;+sip.instance=" + INSTANCE;
+        registerDevice(node, contactPort, INSTANCE);
+    }
+
+    /** The same for the device of {@code instance} (with any further Contact parameters). */
+    private static void registerDevice(PushgateProcess node, int contactPort, String instance) throws Exception {
+        String contact = "<sip:dev@127.0.0.1:" + contactPort + APNS_PARAMS + ">;+sip.instance=" + instance;
         node.sipp(Sipp.send(register("dev", 1, contact, "")), Sipp.recv(401),
                 Sipp.send(register("dev", 2, contact, Requests.auth("dev", "pw-dev"))), Sipp.recv(200));
     }
