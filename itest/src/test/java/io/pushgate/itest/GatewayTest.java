@@ -93,6 +93,22 @@ public class GatewayTest {
                 Sipp.recv(200, java.util.List.of(checks), java.util.List.of("CtRt")));
     }
 
+    /** A MESSAGE from the caller to the device, sent to the backend. */
+    static String message(String text) {
+        return """
+                MESSAGE sip:dev@example.org SIP/2.0
+                Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                Max-Forwards: 70
+                From: <sip:caller@example.org>;tag=[pid]m[call_number]
+                To: <sip:dev@example.org>
+                Call-ID: [call_id]
+                CSeq: 1 MESSAGE
+                Content-Type: text/plain
+                Content-Length: [len]
+
+                """ + text;
+    }
+
     static String register(String user, int cseq, String contact, String auth) {
         return """
                 REGISTER sip:example.org SIP/2.0
@@ -365,18 +381,7 @@ public class GatewayTest {
         start(false, null);
         registerDevice(PushgateProcess.freePort(), APNS_PARAMS);
         gateway.assertPassed(Sipp.start(work, Sipp.scenario(
-                Sipp.send("""
-                        MESSAGE sip:dev@example.org SIP/2.0
-                        Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-                        Max-Forwards: 70
-                        From: <sip:caller@example.org>;tag=[pid]m[call_number]
-                        To: <sip:dev@example.org>
-                        Call-ID: [call_id]
-                        CSeq: 1 MESSAGE
-                        Content-Type: text/plain
-                        Content-Length: [len]
-
-                        hello sleeping phone"""),
+                Sipp.send(message("hello sleeping phone")),
                 Sipp.recv(202)), kamailio.address(), PushgateProcess.freePort()).await());
         MockApns.Push alert = nextApns(10);
         assertEquals("REM0TET0KEN", alert.token());
