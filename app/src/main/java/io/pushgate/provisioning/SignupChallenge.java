@@ -18,12 +18,15 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class SignupChallenge {
     static final long LIFETIME_MS = 10 * 60_000L;
+    /** Answered challenges remembered at once (each for its lifetime, so that it is used once). */
+    static final int MAX_ANSWERED = 100_000;
     private static final String[] WORDS = {"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"};
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final byte[] key = new byte[32];
     private final LongSupplier clock;
     private final Map<String, Long> answered = new ConcurrentHashMap<>();
+    private volatile int sweepAt = 1024;
 
     public record Question(String text, String token) {}
 
@@ -60,7 +63,12 @@ public final class SignupChallenge {
         if (expires <= now || expires > now + LIFETIME_MS) return false;
         byte[] expected = sign(claim, sum).getBytes(StandardCharsets.US_ASCII);
         if (!MessageDigest.isEqual(expected, token.substring(dot + 1).getBytes(StandardCharsets.US_ASCII))) return false;
-        answered.values().removeIf(e -> e <= now);
+        if (answered.size() >= sweepAt) {
+            // not on every answer: a sweep walks them all
+            answered.values().removeIf(e -> e <= now);
+            sweepAt = Math.max(1024, Math.min(MAX_ANSWERED, 2 * answered.size()));
+        }
+        if (answered.size() >= MAX_ANSWERED) return false; // a flood of solved challenges must not grow the heap
         return answered.putIfAbsent(claim, expires) == null;
     }
 

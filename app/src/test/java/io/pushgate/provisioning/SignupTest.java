@@ -116,6 +116,23 @@ public class SignupTest {
         assertTrue(sent.isEmpty());
     }
 
+    /** Solved challenges are remembered (to be used once) up to a cap, so a flood of them cannot grow the heap. */
+    @Test
+    public void rememberedAnswersAreCapped() {
+        challenge = new SignupChallenge(now::get);
+        for (int i = 0; i < SignupChallenge.MAX_ANSWERED; i++) assertTrue(solve());
+        assertFalse("refused while full", solve());
+        now.addAndGet(SignupChallenge.LIFETIME_MS + 1);
+        assertTrue("room again once the remembered ones expired", solve());
+    }
+
+    private boolean solve() {
+        SignupChallenge.Question q = challenge.next();
+        Matcher m = Pattern.compile("What is (\\w+) plus (\\w+)\\?").matcher(q.text());
+        assertTrue(q.text(), m.matches());
+        return challenge.check(q.token(), Integer.toString(number(m.group(1)) + number(m.group(2))));
+    }
+
     @Test
     public void theQuestionIsAnsweredOnceAndNotAfterItExpires() {
         Signup s = signup("");
