@@ -20,6 +20,8 @@ public final class PushDevices implements BindingChange.Listener {
 
     private final Database db;
     private final LongSupplier clock;
+    /** Devices kept per user; past it the one seen least recently goes (an account registering ever new instances must not grow without end). */
+    private final int maxPerUser;
     /** A refresh rewrites the row at most this often, so last-seen stays cheap to keep. */
     private static final long TOUCH_EVERY_MS = 86_400_000L;
 
@@ -29,8 +31,14 @@ public final class PushDevices implements BindingChange.Listener {
     private final Map<String, Map<String, Known>> byAor = new ConcurrentHashMap<>();
 
     public PushDevices(Database db, LongSupplier clock) {
+        this(db, clock, 10);
+    }
+
+    /** {@code maxPerUser}: the registrar's max-contacts, so that every device a user can have at once is kept. */
+    public PushDevices(Database db, LongSupplier clock, int maxPerUser) {
         this.db = db;
         this.clock = clock;
+        this.maxPerUser = maxPerUser;
         for (PushDevice d : db.inTransaction(s -> s.createSelectionQuery("from PushDevice", PushDevice.class).getResultList())) {
             byAor.computeIfAbsent(d.aor(), k -> new ConcurrentHashMap<>()).put(d.id(), new Known(d.contactUri(), d.updatedAt()));
         }
@@ -80,7 +88,15 @@ public final class PushDevices implements BindingChange.Listener {
         long now = clock.getAsLong();
         PushDevice d = new PushDevice(b.id(), b.aor(), b.contactUri(), now);
         db.inTransaction(s -> s.merge(d));
-        byAor.computeIfAbsent(b.aor(), k -> new ConcurrentHashMap<>()).put(b.id(), new Known(b.contactUri(), now));
+        Map<String, Known> m = byAor.computeIfAbsent(b.aor(), k -> new ConcurrentHashMap<>());
+        m.put(b.id(), new Known(b.contactUri(), now));
+        while (m.size() > maxPerUser) {
+            String oldest = m.entrySet().stream().filter(e -> !e.getKey().equals(b.id()))
+                    .min(java.util.Comparator.comparingLong(e -> e.getValue().seenAt())).map(Map.Entry::getKey).orElse(null);
+            if (oldest == null) break;
+            db.inTransaction(s -> s.createMutationQuery("delete from PushDevice where id = :id").setParameter("id", oldest).executeUpdate());
+            m.remove(oldest);
+        }
     }
 
     /** Deletes the user's devices (or the one {@code id}) within the caller's transaction; call {@link #forgetDeleted} once it committed. */

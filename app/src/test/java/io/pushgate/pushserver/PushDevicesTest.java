@@ -52,6 +52,19 @@ public class PushDevicesTest {
     }
 
     @Test
+    public void aUserKeepsAtMostTheNewestDevicesUpToTheCap() {
+        PushDevices capped = new PushDevices(db, now::get, 2);
+        store.addListener(capped);
+        for (String id : List.of("a", "b", "c")) {
+            store.update(AOR, List.of(binding(id, PUSH.replace("pn-prid=", "pn-prid=" + id), 60)), List.of(), false, 10);
+            now.addAndGet(1000);
+        }
+        assertEquals("the one seen least recently went", 2, capped.byId(AOR).size());
+        assertEquals(java.util.Set.of("b", "c"), capped.byId(AOR).keySet());
+        assertEquals("from the database too", java.util.Set.of("b", "c"), new PushDevices(db, now::get, 2).byId(AOR).keySet());
+    }
+
+    @Test
     public void unusablePushParametersAreNotADevice() {
         store.update(AOR, List.of(binding("a", "sip:bob@192.0.2.1;pn-provider=fcm;pn-param=proj", 60)), List.of(), false, 10);
         assertEquals(List.of(), devices.of(AOR));
