@@ -11,12 +11,6 @@ public interface PushCapabilities {
     List<String> featureCaps(String provider);
 
     /**
-     * Whether any push service is configured. A registrar with none does not take part in RFC 8599
-     * and stores push parameters as any other URI parameters, refusing none.
-     */
-    default boolean servesAny() { return true; }
-
-    /**
      * What a registrar that hands calls for sleeping phones to a push application server can do:
      * any provider, since that server pushes with credentials of its own; the indicators are this
      * server's.

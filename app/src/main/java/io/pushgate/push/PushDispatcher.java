@@ -148,9 +148,6 @@ public final class PushDispatcher implements PushCapabilities, AutoCloseable {
     public boolean supports(String provider) { return providers.contains(provider); }
 
     @Override
-    public boolean servesAny() { return !providers.isEmpty(); }
-
-    @Override
     public List<String> featureCaps(String provider) {
         for (Slot s : slots) if (s.takes.contains(provider)) return s.service.featureCaps();
         return List.of();

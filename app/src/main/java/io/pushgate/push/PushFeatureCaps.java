@@ -36,7 +36,7 @@ public final class PushFeatureCaps implements RequestStep {
     public void handle(Exchange ex, Chain chain) throws IOException, ServletException {
         if ("REGISTER".equals(ex.method())) {
             SipServletRequest req = ex.request();
-            Refusal refused = push.servesAny() ? refusalOf(req) : null;
+            Refusal refused = refusalOf(req);
             if (refused != null) {
                 ex.reply(refused.status(), refused.reason());
                 return;

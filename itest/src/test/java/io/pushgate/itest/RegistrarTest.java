@@ -67,7 +67,7 @@ public class RegistrarTest {
         return server.sipp(steps);
     }
 
-    private static final String DEVICE = "<sip:%s@[local_ip]:[local_port];transport=udp;pn-provider=apns;pn-prid=abc123;x-custom=1>";
+    private static final String DEVICE = "<sip:%s@[local_ip]:[local_port];transport=udp;pn-provider=apns;pn-prid=abc123;pn-param=ABCD1234.org.example.app;x-custom=1>";
 
     @Test
     public void registerIsChallengedThenStoredWithEveryContactParameter() throws Exception {
@@ -77,11 +77,11 @@ public class RegistrarTest {
                 recv(401, "WWW-Authenticate: Digest realm=\"localhost\", *nonce=\"[^\"]+\", *qop=\"auth\", *algorithm=MD5[^W]*"
                         + "WWW-Authenticate: Digest realm=\"localhost\", *nonce=\"[^\"]+\", *qop=\"auth\", *algorithm=SHA-256"),
                 send(register("alice", 2, contact, "3600", auth("alice", "pw-alice"))),
-                recv(200, "Contact: <sip:alice@127\\.0\\.0\\.1:[0-9]+;transport=udp;pn-provider=apns;pn-prid=abc123;x-custom=1>;expires=(3600|3599)"));
+                recv(200, "Contact: <sip:alice@127\\.0\\.0\\.1:[0-9]+;transport=udp;pn-provider=apns;pn-prid=abc123;pn-param=ABCD1234\\.org\\.example\\.app;x-custom=1>;expires=(3600|3599)"));
         // A query (no Contact) lists the stored binding.
         run(send(register("alice", 1, null, null, "")), recv(401),
                 send(register("alice", 2, null, null, auth("alice", "pw-alice"))),
-                recv(200, "pn-prid=abc123;x-custom=1>;expires=[0-9]+"));
+                recv(200, "pn-prid=abc123;pn-param=ABCD1234\\.org\\.example\\.app;x-custom=1>;expires=[0-9]+"));
     }
 
     @Test
