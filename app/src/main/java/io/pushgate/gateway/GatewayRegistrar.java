@@ -117,12 +117,12 @@ public final class GatewayRegistrar implements RequestStep {
                 ex.reply(482, "Loop Detected: Contact Already Masqueraded");
                 return;
             }
-            PushFeatureCaps.Refusal refused = PushFeatureCaps.refusal(contact.uriParams(), push);
-            if (refused != null) {
-                ex.reply(refused.status(), refused.reason());
+            PushFeatureCaps.Checked checked = PushFeatureCaps.check(contact.uriParams(), push);
+            if (checked.refusal() != null) {
+                ex.reply(checked.refusal().status(), checked.refusal().reason());
                 return;
             }
-            PushParams pushParams = PushParams.parseChecked(contact.uriParams());
+            PushParams pushParams = checked.params();
             BindingRecord draft = ContactBinding.of(aor, register, contact, 0, now, registrar.natRewrite());
             String sent = contact.uri();
             if (settings.mode() == GatewaySettings.Mode.MASQUERADE) {

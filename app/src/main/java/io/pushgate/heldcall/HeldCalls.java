@@ -71,9 +71,6 @@ public final class HeldCalls implements AutoCloseable {
         return new HeldCalls(new HeldCallSettings(false, 10), null, r -> { }, System::currentTimeMillis);
     }
 
-    /** This run's name in the held_call rows. */
-    public String node() { return node; }
-
     /**
      * Takes this run's lock and answers the calls of runs that are gone: once now, then every
      * sweep-interval where several servers share the database.
@@ -130,13 +127,7 @@ public final class HeldCalls implements AutoCloseable {
             if (released) return;
             released = true;
             submit(() -> {
-                if (rowId == null) return;
-                String id = rowId;
-                db.inTransaction(s -> {
-                    HeldCall row = s.find(HeldCall.class, id);
-                    if (row != null) s.remove(row);
-                    return null;
-                });
+                if (rowId != null) delete(rowId);
             });
         }
     }
@@ -184,14 +175,14 @@ public final class HeldCalls implements AutoCloseable {
                 }
             }
             RECOVERED.labelValues(outcome).inc();
-            db.inTransaction(s -> {
-                HeldCall row = s.find(HeldCall.class, h.id());
-                if (row != null) s.remove(row);
-                return null;
-            });
+            delete(h.id());
         }
         if (answered > 0) log.info("{} calls held by run {} (gone) answered 480", answered, goneNode);
         return answered;
+    }
+
+    private void delete(String rowId) {
+        db.inTransaction(s -> s.createMutationQuery("delete from HeldCall h where h.id = :id").setParameter("id", rowId).executeUpdate());
     }
 
     private void submit(Runnable write) {

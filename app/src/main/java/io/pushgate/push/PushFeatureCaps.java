@@ -8,8 +8,6 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import javax.servlet.ServletException;
 import javax.servlet.sip.Address;
-import javax.servlet.sip.ServletParseException;
-import javax.servlet.sip.SipServletRequest;
 import javax.servlet.sip.SipServletResponse;
 import javax.servlet.sip.SipURI;
 
@@ -35,60 +33,50 @@ public final class PushFeatureCaps implements RequestStep {
     @Override
     public void handle(Exchange ex, Chain chain) throws IOException, ServletException {
         if ("REGISTER".equals(ex.method())) {
-            SipServletRequest req = ex.request();
-            Refusal refused = refusalOf(req);
-            if (refused != null) {
-                ex.reply(refused.status(), refused.reason());
-                return;
+            Set<String> providers = new LinkedHashSet<>();
+            boolean pnsreg = false;
+            for (var it = ex.request().getAddressHeaders("Contact"); it.hasNext(); ) {
+                Address a = it.next();
+                if (a.isWildcard() || !(a.getURI() instanceof SipURI uri)) continue;
+                Checked c = check(io.pushgate.sip.SipUris.parameters(uri.toString()), push);
+                if (c.refusal() != null) {
+                    ex.reply(c.refusal().status(), c.refusal().reason());
+                    return;
+                }
+                if (c.provider() == null) continue;
+                providers.add(c.provider());
+                if (a.getParameter("+sip.pnsreg") != null) pnsreg = true;
             }
-            ex.beforeSend(resp -> advertise(req, resp));
+            int promised = pnsreg ? pnsregSeconds : 0;
+            ex.beforeSend(resp -> {
+                if (resp.getStatus() >= 200 && resp.getStatus() < 300) add(resp, push, providers, promised);
+            });
         }
         chain.proceed(ex);
-    }
-
-    private Refusal refusalOf(SipServletRequest req) throws ServletParseException {
-        for (var it = req.getAddressHeaders("Contact"); it.hasNext(); ) {
-            Address a = it.next();
-            if (a.isWildcard() || !(a.getURI() instanceof SipURI uri)) continue;
-            Refusal r = refusal(io.pushgate.sip.SipUris.parameters(uri.toString()), push);
-            if (r != null) return r;
-        }
-        return null;
     }
 
     /** Why a REGISTER is refused for a Contact's push parameters. */
     public record Refusal(int status, String reason) {}
 
-    /** The refusal a Contact with these URI parameters earns, or null when its push parameters (if any) are usable. */
-    public static Refusal refusal(java.util.Map<String, String> uriParams, PushCapabilities push) {
+    /**
+     * A Contact's push parameters as checked: those parsed (null: none), the served provider it
+     * names or asks about (null: none), or the refusal it earns (null: none).
+     */
+    public record Checked(PushParams params, String provider, Refusal refusal) {}
+
+    /** Checks a Contact's URI parameters once, for whoever refuses or stores it. */
+    public static Checked check(java.util.Map<String, String> uriParams, PushCapabilities push) {
         PushParams params;
         try {
             params = PushParams.parse(uriParams).orElse(null);
         } catch (PushParams.InvalidPushParams e) {
-            return new Refusal(400, "Bad Push Parameters: " + e.getMessage());
+            return new Checked(null, null, new Refusal(400, "Bad Push Parameters: " + e.getMessage()));
         }
         String provider = params != null ? params.provider() : PushParams.queriedProvider(uriParams);
-        return provider != null && !push.supports(provider) ? new Refusal(555, "Push Notification Service Not Supported") : null;
-    }
-
-    private void advertise(SipServletRequest req, SipServletResponse resp) {
-        if (resp.getStatus() < 200 || resp.getStatus() >= 300) return;
-        Set<String> providers = new LinkedHashSet<>();
-        boolean pnsreg = false;
-        try {
-            for (var it = req.getAddressHeaders("Contact"); it.hasNext(); ) {
-                Address a = it.next();
-                if (a.isWildcard() || !(a.getURI() instanceof SipURI uri)) continue;
-                java.util.Map<String, String> params = io.pushgate.sip.SipUris.parameters(uri.toString());
-                String provider = PushParams.parse(params).map(PushParams::provider).orElse(PushParams.queriedProvider(params));
-                if (provider == null || !push.supports(provider)) continue;
-                providers.add(provider);
-                if (a.getParameter("+sip.pnsreg") != null) pnsreg = true;
-            }
-        } catch (ServletParseException | PushParams.InvalidPushParams e) {
-            return; // refused by the registrar step
+        if (provider != null && !push.supports(provider)) {
+            return new Checked(params, null, new Refusal(555, "Push Notification Service Not Supported"));
         }
-        add(resp, push, providers, pnsreg ? pnsregSeconds : 0);
+        return new Checked(params, provider, null);
     }
 
     /** Adds the indicators for devices of these providers; {@code pnsregSeconds} 0 promises no wake-up push. */

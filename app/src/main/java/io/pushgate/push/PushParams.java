@@ -51,15 +51,6 @@ public record PushParams(String provider, String prid, String param, String purr
     }
 
     /** Parses the parameters of a URI given as text ({@code sip:u@h;a=b;c}). */
-    /** The push parameters of a Contact already checked by {@link PushFeatureCaps#refusal}, or null when it has none. */
-    public static PushParams parseChecked(Map<String, String> uriParams) {
-        try {
-            return parse(uriParams).orElse(null);
-        } catch (InvalidPushParams e) {
-            throw new IllegalStateException("push parameters used unchecked", e);
-        }
-    }
-
     public static Optional<PushParams> parseUri(String uri) throws InvalidPushParams {
         return parse(io.pushgate.sip.SipUris.parameters(uri));
     }

@@ -94,7 +94,7 @@ public final class PushDevices implements BindingChange.Listener {
             String oldest = m.entrySet().stream().filter(e -> !e.getKey().equals(b.id()))
                     .min(java.util.Comparator.comparingLong(e -> e.getValue().seenAt())).map(Map.Entry::getKey).orElse(null);
             if (oldest == null) break;
-            db.inTransaction(s -> s.createMutationQuery("delete from PushDevice where id = :id").setParameter("id", oldest).executeUpdate());
+            delete(oldest);
             m.remove(oldest);
         }
     }
@@ -130,7 +130,7 @@ public final class PushDevices implements BindingChange.Listener {
         for (Map.Entry<String, Known> e : m.entrySet()) {
             if (!e.getValue().uri().equals(contactUri)) continue;
             String id = e.getKey();
-            db.inTransaction(s -> s.createMutationQuery("delete from PushDevice where id = :id").setParameter("id", id).executeUpdate());
+            delete(id);
             m.remove(id);
             byAor.computeIfPresent(aor, (k, v) -> v.isEmpty() ? null : v);
             return true;
@@ -140,11 +140,15 @@ public final class PushDevices implements BindingChange.Listener {
 
     private void forget(BindingRecord b) {
         if (known(b) == null) return;
-        db.inTransaction(s -> s.createMutationQuery("delete from PushDevice where id = :id").setParameter("id", b.id()).executeUpdate());
+        delete(b.id());
         byAor.computeIfPresent(b.aor(), (k, m) -> {
             m.remove(b.id());
             return m.isEmpty() ? null : m;
         });
+    }
+
+    private void delete(String id) {
+        db.inTransaction(s -> s.createMutationQuery("delete from PushDevice where id = :id").setParameter("id", id).executeUpdate());
     }
 
     private static boolean hasPushParams(BindingRecord b) {

@@ -121,14 +121,15 @@ final class WaitingCall {
         if (status >= 300) {
             if (state != State.HANDING_BACK) return;
             trace.branchAnswer("the proxy", status, resp.getReasonPhrase());
-            trace.end(status == 486 || status == 600 || status == 603 ? CallTrace.Outcome.DECLINED : CallTrace.Outcome.FAILED,
+            boolean declined = status == 486 || status == 600 || status == 603; // the user's decision
+            trace.end(declined ? CallTrace.Outcome.DECLINED : CallTrace.Outcome.FAILED,
                     "the callee answered " + status + " " + resp.getReasonPhrase());
             log.info("call {}: callee answered {} {}; relayed to the caller", callId(), status, resp.getReasonPhrase());
             SipServletResponse r = callerInvite.createResponse(status, resp.getReasonPhrase());
             copyIfPresent(resp, r, "Reason");
             copyIfPresent(resp, r, "Retry-After");
             r.send();
-            end(status == 486 || status == 600 || status == 603 ? PushNotification.Kind.DECLINED_ELSEWHERE : PushNotification.Kind.MISSED_CALL);
+            end(declined ? PushNotification.Kind.DECLINED_ELSEWHERE : PushNotification.Kind.MISSED_CALL);
             return;
         }
         resp.createAck().send();
