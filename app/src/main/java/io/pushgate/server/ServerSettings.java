@@ -30,7 +30,7 @@ public record ServerSettings(String address, int udpPort, int tcpPort, int tlsPo
     static final ConfigKey<Path> DEPLOY = SECTION.path("deploy-dir", "", "Directory of .sar archives to deploy; empty means the built Pushgate archive.");
     static final ConfigKey<Path> WORK = SECTION.path("work-dir", "./data/container", "Container work directory (unpacked archives, router file).");
     static final ConfigKey<Integer> GRACE = SECTION.integer("stop-grace", 5, 0, 300,
-            "Seconds SIGTERM waits for transactions in progress before the container stops.");
+            "Seconds SIGTERM waits for calls and transactions in progress to end before the container stops.");
     static final ConfigKey<Integer> THREADS = SECTION.integer("sip-threads", 32, 1, 1024, "Threads of the SIP stack that run requests.");
     static final ConfigKey<Integer> QUEUE_WAIT = SECTION.integer("sip-queue-wait-ms", 500, 0, 60_000,
             "A UDP request that waited longer for a SIP thread is dropped unanswered (overload; its client has resent it); 0: never (docs/tuning.md).");

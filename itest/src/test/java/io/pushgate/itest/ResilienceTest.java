@@ -6,8 +6,11 @@ import static io.pushgate.itest.Sipp.recv;
 import static io.pushgate.itest.Sipp.scenario;
 import static io.pushgate.itest.Sipp.send;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.Test;
 
 /** What must survive: kill -9, SIGTERM, a database outage, and a password-guessing source. */
@@ -27,12 +30,26 @@ public class ResilienceTest {
     }
 
     @Test
-    public void sigtermStopsTheServerCleanly() throws Exception {
-        try (PushgateProcess server = new PushgateProcess("")) {
+    public void sigtermLetsACallInProgressEndAndClosesTheDatabase() throws Exception {
+        try (PushgateProcess server = new PushgateProcess("[server]\nstop-grace = 30\n")) {
+            for (String u : new String[] {"alice", "bob"}) assertEquals(0, server.addSubscriber(u, "pw-" + u).exit());
             server.start();
-            int status = server.stop();
-            assertEquals("JVM ends as terminated by SIGTERM", 143, status);
-            assertTrue(server.log(), server.log().contains("Launcher - stopped"));
+            int devicePort = PushgateProcess.freePort();
+            server.registerDevice("bob", "<sip:bob@[local_ip]:[local_port]>", devicePort);
+            Sipp.Running device = Sipp.start(server.dir, Calls.uas(), null, devicePort);
+            Sipp.Running caller = Sipp.start(server.dir, Calls.authenticatedCaller("alice", "pw-alice", "bob", 5000),
+                    server.uri(), PushgateProcess.freePort());
+            Await.until("the device has the call's ACK", 20, () -> device.traced("ACK sip:"));
+            Path lock = server.dir.resolve("db/pushgate.lock.db");
+            assertTrue("H2 holds its lock file while open", Files.exists(lock));
+
+            server.requestStop();
+            // the caller hangs up seconds later: its BYE reaches the device and the 200 comes back
+            server.assertPassed(caller.await());
+            server.assertPassed(device.await());
+            assertEquals("JVM ends as terminated by SIGTERM", 143, server.stop());
+            // H2 deletes its lock file when the database is closed; a killed server leaves it
+            assertFalse("the database was closed", Files.exists(lock));
         }
     }
 

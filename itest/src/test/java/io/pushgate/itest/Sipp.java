@@ -123,6 +123,15 @@ public final class Sipp {
             });
         }
 
+        /** Whether this sipp has sent or received a message containing {@code text} so far. */
+        public boolean traced(String text) {
+            try {
+                return read(dir.resolve("messages.log")).contains(text);
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
         public Result await() throws Exception {
             if (!process.waitFor(60, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
             String msgs = read(dir.resolve("messages.log")) + read(dir.resolve("errors.log"));

@@ -186,12 +186,37 @@ public final class SipContainer {
         if (management != null) management.close();
         if (service == null) return;
         try {
-            if (settings.stopGraceSeconds() > 0) service.stopGracefully(settings.stopGraceSeconds() * 1000L);
+            if (settings.stopGraceSeconds() > 0) {
+                service.stopGracefully(settings.stopGraceSeconds() * 1000L);
+                awaitSessionsEnded(settings.stopGraceSeconds() * 1000L);
+            }
             service.stop();
             service.destroy();
         } catch (LifecycleException | RuntimeException e) {
             log.warn("container stop: " + e);
         }
+    }
+
+    /**
+     * The container's stopGracefully only schedules its checks and returns: without this wait the
+     * stop that follows would end calls in progress at once. Waits until no application has an
+     * active session (the calls and transactions in progress have ended) or the grace is over.
+     */
+    private void awaitSessionsEnded(long graceMs) {
+        long deadline = System.nanoTime() + graceMs * 1_000_000L;
+        try {
+            while (System.nanoTime() < deadline && activeSessions() > 0) Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private int activeSessions() {
+        int n = 0;
+        for (var it = service.getSipApplicationDispatcher().findSipApplications(); it.hasNext(); ) {
+            n += it.next().getSipManager().getActiveSipApplicationSessions();
+        }
+        return n;
     }
 
     private String darText(List<Path> archives) {
