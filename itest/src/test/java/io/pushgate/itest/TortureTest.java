@@ -20,8 +20,9 @@ import org.junit.BeforeClass;
 import org.junit.Test;
 
 /**
- * RFC 4475's torture messages, byte for byte from the RFC's archive, each sent over UDP and over
- * TCP to a registrar for example.com, with the outcome the RFC asks for (rfc4475/expected.txt).
+ * RFC 4475's torture messages, byte for byte from the RFC's archive, and RFC 5118's IPv6 cases,
+ * each sent over UDP and over TCP to a registrar for example.com, with the outcome the RFC asks
+ * for (rfc4475/expected.txt, rfc5118/expected.txt).
  * Responses go back to the top Via, which names no port: the test sends from 127.0.0.1:5060, and
  * only the Via's transport is set to the one used and the top branch made unique (many messages
  * share one, which would make them one transaction). Each transport has a server of its own, so
@@ -54,26 +55,36 @@ public class TortureTest {
     }
 
     @Test
-    public void everyMessageGetsWhatTheRfcSaysOverUdp() throws Exception {
-        assertAll("udp");
+    public void everyRfc4475MessageGetsWhatTheRfcSaysOverUdp() throws Exception {
+        assertAll("rfc4475", "udp");
     }
 
     @Test
-    public void everyMessageGetsWhatTheRfcSaysOverTcp() throws Exception {
-        assertAll("tcp");
+    public void everyRfc4475MessageGetsWhatTheRfcSaysOverTcp() throws Exception {
+        assertAll("rfc4475", "tcp");
     }
 
-    private static void assertAll(String transport) throws Exception {
+    @Test
+    public void everyRfc5118MessageGetsWhatTheRfcSaysOverUdp() throws Exception {
+        assertAll("rfc5118", "udp");
+    }
+
+    @Test
+    public void everyRfc5118MessageGetsWhatTheRfcSaysOverTcp() throws Exception {
+        assertAll("rfc5118", "tcp");
+    }
+
+    private static void assertAll(String corpus, String transport) throws Exception {
         List<String> wrong = new ArrayList<>();
         // One UDP socket for the whole run: the server retransmits its answers to INVITEs (nothing
         // ACKs them here), and they must not meet a closed port.
         try (DatagramSocket udpSocket = new DatagramSocket(null)) {
             udpSocket.setReuseAddress(true);
             udpSocket.bind(VIA_DEFAULT);
-            for (Map.Entry<String, String> e : expectations(transport).entrySet()) {
-                byte[] message = fixture(e.getKey(), transport);
+            for (Map.Entry<String, String> e : expectations(corpus, transport).entrySet()) {
+                byte[] message = fixture(corpus, e.getKey(), transport);
                 String answer = "udp".equals(transport) ? overUdp(udpSocket, message) : overTcp(message);
-                if (!matches(e.getValue(), answer)) wrong.add(e.getKey() + ": expected " + e.getValue() + ", got " + (answer == null ? "no answer" : answer));
+                if (!matches(e.getValue(), answer)) wrong.add(corpus + "/" + e.getKey() + ": expected " + e.getValue() + ", got " + (answer == null ? "no answer" : answer));
             }
         }
         assertTrue(wrong.size() + " messages answered wrongly over " + transport + ":\n" + String.join("\n", wrong), wrong.isEmpty());
@@ -90,9 +101,9 @@ public class TortureTest {
         return false;
     }
 
-    private static Map<String, String> expectations(String transport) throws Exception {
+    private static Map<String, String> expectations(String corpus, String transport) throws Exception {
         Map<String, String> out = new LinkedHashMap<>();
-        try (InputStream in = TortureTest.class.getResourceAsStream("/rfc4475/expected.txt")) {
+        try (InputStream in = TortureTest.class.getResourceAsStream("/" + corpus + "/expected.txt")) {
             for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList()) {
                 if (line.isBlank() || line.startsWith("#")) continue;
                 String[] f = line.trim().split("\\s+");
@@ -104,9 +115,9 @@ public class TortureTest {
         return out;
     }
 
-    private static byte[] fixture(String name, String transport) throws Exception {
+    private static byte[] fixture(String corpus, String name, String transport) throws Exception {
         String text;
-        try (InputStream in = TortureTest.class.getResourceAsStream("/rfc4475/" + name + ".dat")) {
+        try (InputStream in = TortureTest.class.getResourceAsStream("/" + corpus + "/" + name + ".dat")) {
             text = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
         }
         Matcher via = TOP_VIA_TRANSPORT.matcher(text);

@@ -24,16 +24,20 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The stack's parser, with two things it lets pass that RFC 3261 does not (RFC 4475 sections
- * 3.1.2.16 and 3.3.8): a request line of another SIP version, which it would read as SIP/2.0,
- * and a second value of a header that takes one, which it would silently keep or drop. The
- * version is kept on the message for {@link EarlyRefusals} to answer 505; a repeated header
+ * The stack's parser, with three things it lets pass that RFC 3261 does not (RFC 4475 sections
+ * 3.1.2.16 and 3.3.8, RFC 5118 section 4.2): a request line of another SIP version, which it would
+ * read as SIP/2.0, an IPv6 address without brackets as the Request-URI's host, which it would read
+ * as bracketed, and a second value of a header that takes one, which it would silently keep or
+ * drop. The first two are marked on the message for {@link EarlyRefusals} to answer 505 and 400;
+ * a repeated header
  * is reported as a header that does not parse, which the stack answers 400 (To, From, Call-ID,
  * CSeq, Content-Length) or hands to the application as unparsed (the others, refused there).
  */
 public final class StrictMessageParser extends StringMsgParser {
     /** The unparsed line carrying a request line's version other than SIP/2.0. */
     static final String VERSION_MARK = "Pushgate-Received-Version";
+    /** The unparsed line marking a Request-URI whose IPv6 host has no brackets. */
+    static final String BARE_IPV6_MARK = "Pushgate-Received-Bare-IPv6";
 
     // Not Content-Length, which every message is made with before its headers are read: counted
     // instead, per message.
@@ -74,7 +78,25 @@ public final class StrictMessageParser extends StringMsgParser {
         String version = line.strip();
         version = version.substring(version.lastIndexOf(' ') + 1);
         if (!line.startsWith("SIP/") && !version.equalsIgnoreCase("SIP/2.0")) message.addUnparsed(VERSION_MARK + ": " + version);
+        if (!line.startsWith("SIP/") && bareIpv6Host(line.strip())) message.addUnparsed(BARE_IPV6_MARK + ": yes");
         return message;
+    }
+
+    /** Whether a request line's sip: or sips: URI has a host with colons outside brackets ("sip:2001:db8::10"). */
+    static boolean bareIpv6Host(String requestLine) {
+        int start = requestLine.indexOf(' ') + 1;
+        int end = requestLine.lastIndexOf(' ');
+        if (start <= 0 || end <= start) return false;
+        String uri = requestLine.substring(start, end).toLowerCase(java.util.Locale.ROOT);
+        if (!uri.startsWith("sip:") && !uri.startsWith("sips:")) return false;
+        String rest = uri.substring(uri.indexOf(':') + 1);
+        int params = rest.length();
+        for (char c : new char[] {';', '?'}) {
+            int i = rest.indexOf(c, Math.max(0, rest.lastIndexOf('@')));
+            if (i >= 0) params = Math.min(params, i);
+        }
+        String hostPort = rest.substring(rest.lastIndexOf('@', params) + 1, params);
+        return !hostPort.startsWith("[") && hostPort.indexOf(':') != hostPort.lastIndexOf(':');
     }
 
     @Override
