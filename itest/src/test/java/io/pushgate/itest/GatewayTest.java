@@ -441,6 +441,21 @@ public class GatewayTest {
         }
     }
 
+    /** The backend keeps the masqueraded contact it was given; a gateway restarted since must still route it. */
+    @Test
+    public void aBackendBindingStaysValidAcrossAGatewayRestart() throws Exception {
+        start(false, null);
+        int devicePort = PushgateProcess.freePort();
+        registerDevice(devicePort, "");
+        gateway.kill();
+        gateway.start();
+        int callerPort = registerCaller();
+        Sipp.Running device = Sipp.start(work, device(false), null, devicePort);
+        Sipp.Running caller = Sipp.start(work, answeredCaller(true), kamailio.address(), callerPort);
+        gateway.assertPassed(device.await());
+        gateway.assertPassed(caller.await());
+    }
+
     @Test
     public void badPushParametersAreRefusedAndNothingReachesTheBackend() throws Exception {
         start(false, null);

@@ -6,6 +6,7 @@ import static io.pushgate.itest.Requests.request;
 import static io.pushgate.itest.Sipp.recv;
 import static io.pushgate.itest.Sipp.scenario;
 import static io.pushgate.itest.Sipp.send;
+import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import org.junit.AfterClass;
@@ -15,15 +16,18 @@ import org.junit.Test;
 /** Proxy routing seen by real UAs (sipp): refusals with the right status, and a whole call through the proxy. */
 public class ProxyTest {
     private static PushgateProcess server;
+    /** Where the alias "helpdesk" points: a UA of another domain (127.0.0.2 is not one of the server's names). */
+    private static final int DESK_PORT = freeDeskPort();
 
     @BeforeClass
     public static void start() throws Exception {
         // RFC 3261's Timer J: the unsubscribe below is sent again past the default 5 s linger
         server = new PushgateProcess("[router]\nnon-invite-linger-ms = 32000\n");
-        for (String user : new String[] {"alice", "bob", "carol", "dave", "erin", "fred", "gwen", "hugo"}) {
+        for (String user : new String[] {"alice", "bob", "carol", "dave", "erin", "fred", "gwen", "hugo", "ivy"}) {
             assertTrue(server.addSubscriber(user, "pw-" + user).exit() == 0);
         }
         assertTrue(server.command("alias", "add", "5551234", "bob").exit() == 0);
+        assertTrue(server.command("alias", "add", "helpdesk", "sip:desk@127.0.0.2:" + DESK_PORT).exit() == 0);
         server.start();
     }
 
@@ -91,6 +95,72 @@ public class ProxyTest {
     @Test
     public void aliasIsRewrittenToItsSubscriber() throws Exception {
         placeCall(server, "bob", "5551234");
+    }
+
+    @Test
+    public void anAliasToAnotherDomainIsRelayedThere() throws Exception {
+        Sipp.Running desk = Sipp.start(server.dir, Calls.uas(), null, DESK_PORT, "-i", "127.0.0.2");
+        Sipp.Result caller = Sipp.run(server.dir, Calls.authenticatedCaller("alice", "pw-alice", "helpdesk"), server.uri());
+        server.assertPassed(caller);
+        server.assertPassed(desk.await());
+    }
+
+    /** The contact names a private address nothing here listens on; the REGISTER came from 127.0.0.1:devicePort. */
+    @Test
+    public void aDeviceBehindNatIsCalledAtTheAddressItRegisteredFrom() throws Exception {
+        int devicePort = PushgateProcess.freePort();
+        server.registerDevice("hugo", "<sip:hugo@10.255.0.7:5060>", devicePort);
+        placeCallToRegistered(server, devicePort, "hugo");
+    }
+
+    /** Two devices on one port, registered lowest q first: the branch to the higher q must leave first. */
+    @Test
+    public void forkedBranchesLeaveHighestQFirst() throws Exception {
+        int port = PushgateProcess.freePort();
+        server.registerDevice("ivy", "<sip:ivy-low@[local_ip]:[local_port]>;q=0.5", port);
+        server.registerDevice("ivy", "<sip:ivy-high@[local_ip]:[local_port]>;q=1.0", port);
+        try (java.net.DatagramSocket device = new java.net.DatagramSocket(port, java.net.InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.CompletableFuture<Void> caller = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    inviteExpecting("sip:ivy@127.0.0.1", "sip:eve@example.org", 70, null, 486, "Busy Here");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            java.util.List<String> arrived = new java.util.ArrayList<>();
+            device.setSoTimeout(10_000);
+            while (arrived.size() < 2) {
+                java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[65535], 65535);
+                device.receive(p);
+                String m = new String(p.getData(), 0, p.getLength(), java.nio.charset.StandardCharsets.ISO_8859_1);
+                if (!m.startsWith("INVITE ")) continue;
+                arrived.add(m.substring(7, m.indexOf('@')));
+                byte[] busy = busyAnswer(m).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                device.send(new java.net.DatagramPacket(busy, busy.length, p.getSocketAddress()));
+            }
+            assertEquals(java.util.List.of("sip:ivy-high", "sip:ivy-low"), arrived);
+            caller.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    /** 486 to an INVITE: its Vias, From, Call-ID and CSeq, the To with a tag. */
+    private static String busyAnswer(String invite) {
+        StringBuilder r = new StringBuilder("SIP/2.0 486 Busy Here\r\n");
+        for (String line : invite.split("\r\n")) {
+            String name = line.contains(":") ? line.substring(0, line.indexOf(':')).strip().toLowerCase() : "";
+            if (java.util.List.of("via", "v", "from", "f", "call-id", "i", "cseq").contains(name)) r.append(line).append("\r\n");
+            if (name.equals("to") || name.equals("t")) r.append(line).append(";tag=busy\r\n");
+            if (line.isEmpty()) break;
+        }
+        return r.append("Content-Length: 0\r\n\r\n").toString();
+    }
+
+    private static int freeDeskPort() {
+        try {
+            return PushgateProcess.freePort();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -138,8 +138,10 @@ public class PushServerTest {
         registerThenSleep("bob", 2);
         apns.drain();
         try (RtpReceiver rtp = new RtpReceiver()) {
-            Sipp.Running caller = Sipp.start(work, Sipp.scenario(concat(callUntilConnected("bob", rtp.port()),
-                    Sipp.pause(500),
+            // the caller stays in the call long enough for the early media to be checked before its BYE
+            int phoneMedia = PushgateProcess.freeMediaPort();
+            Sipp.Running caller = Sipp.start(work, Sipp.scenario(concat(callUntilConnected("bob", rtp.port(), phoneMedia),
+                    Sipp.pause(4000),
                     Sipp.send(inDialog("bob", "BYE", 3)),
                     Sipp.recv(200))), proxy.uri(), PushgateProcess.freePort());
 
@@ -152,12 +154,12 @@ public class PushServerTest {
             assertTrue(push.payload(), push.payload().contains("sip:alice@127.0.0.1"));
 
             int phonePort = PushgateProcess.freePort();
-            Sipp.Running phone = Sipp.start(work, Calls.uas(), null, phonePort);
+            Sipp.Running phone = Sipp.start(work, Calls.uas(), null, phonePort, "-mp", Integer.toString(phoneMedia));
             registerFor("bob", "<sip:bob@127.0.0.1:" + phonePort + APNS_PARAMS + ">;+sip.instance=" + INSTANCE, 600);
+            Await.until("the caller acknowledged the phone's answer", 20, () -> caller.traced("ACK sip:device@"));
+            assertEquals("early media must stop once the callee answered, before anyone hangs up", 0, rtp.countFresh(500));
             proxy.assertPassed(phone.await());
             server.assertPassed(caller.await());
-            int after = rtp.countFresh(500);
-            assertEquals("early media must stop once the callee answered", 0, after);
         }
         String log = server.log();
         assertTrue(PushgateProcess.tail(log), log.contains("handed back to the proxy"));
@@ -186,13 +188,14 @@ public class PushServerTest {
             try (RtpReceiver rtp = new RtpReceiver()) {
                 // the caller is a user of the provider, which challenges it (its password there is pw-alice too); the
                 // provider has an address of its own: calls from the application server's address are hand-backs
-                Sipp.Running caller = Sipp.start(work, Sipp.scenario(concat(callUntilConnected("acme", rtp.port()),
+                int phoneMedia = PushgateProcess.freeMediaPort();
+                Sipp.Running caller = Sipp.start(work, Sipp.scenario(concat(callUntilConnected("acme", rtp.port(), phoneMedia),
                         Sipp.pause(300),
                         Sipp.send(inDialog("acme", "BYE", 3)),
                         Sipp.recv(200))), provider.address(), PushgateProcess.freePort());
                 assertEquals("V0IPT0KEN", nextApns().token());
                 int phonePort = PushgateProcess.freePort();
-                Sipp.Running phone = Sipp.start(work, Calls.uas(), null, phonePort);
+                Sipp.Running phone = Sipp.start(work, Calls.uas(), null, phonePort, "-mp", Integer.toString(phoneMedia));
                 registerFor("ivy", "<sip:ivy@127.0.0.1:" + phonePort + APNS_PARAMS + ">;+sip.instance=" + INSTANCE, 600);
                 proxy.assertPassed(phone.await());
                 proxy.assertPassed(caller.await());

@@ -68,17 +68,31 @@ final class PushedCalls {
                 Sipp.recv(183, checks)};
     }
 
-    /** The same, then our 200 and, once acknowledged, our re-INVITE with the callee's media (answered). */
+    /**
+     * The same, then our 200 and, once acknowledged, our re-INVITE with the callee's media
+     * (answered): it must name the phone's media port (sipp's -mp) on 127.0.0.1.
+     */
+    static String[] callUntilConnected(String callee, int rtpPort, int phoneMediaPort) {
+        return callUntilConnected(callee, rtpPort, false, "c=IN IP4 127\\.0\\.0\\.1", "m=audio " + phoneMediaPort + " ");
+    }
+
+    /** The same where the callee's media is not the point (its address is not checked). */
     static String[] callUntilConnected(String callee, int rtpPort) {
         return callUntilConnected(callee, rtpPort, false);
     }
 
-    static String[] callUntilConnected(String callee, int rtpPort, boolean relayed) {
+    /** The same for a callee whose media address is not known beforehand (relayed: rtpengine's). */
+    static String[] callUntilConnected(String callee, int rtpPort, boolean relayed, String... calleeMedia) {
+        StringBuilder reInvite = new StringBuilder("<recv request=\"INVITE\"><action>"
+                + "<ereg regexp=\"o=pushgate [0-9]+ 2 \" search_in=\"body\" check_it=\"true\" assign_to=\"o\"/>");
+        for (int i = 0; i < calleeMedia.length; i++) {
+            reInvite.append("<ereg regexp=\"").append(calleeMedia[i]).append("\" search_in=\"body\" check_it=\"true\" assign_to=\"m").append(i).append("\"/>");
+        }
         return concat(callUntilEarlyMedia(callee, rtpPort, relayed),
                 Sipp.optional(180),
                 "<recv response=\"200\" rrs=\"true\"/>",
                 Sipp.sendOnce(inDialog(callee, "ACK", 2)),
-                "<recv request=\"INVITE\"><action><ereg regexp=\"o=pushgate [0-9]+ 2 \" search_in=\"body\" check_it=\"true\" assign_to=\"o\"/></action></recv>",
+                reInvite.append("</action></recv>").toString(),
                 Calls.answerWithSdp().replace(";tag=[pid]s[call_number]", ""),
                 "<recv request=\"ACK\"/>");
     }
