@@ -1,6 +1,6 @@
 """Shared parts of the benchmarks: packages, sipp runs at a fixed rate, rate sweeps, Pushgate start-up, heap use.
 Every run targets 127.0.0.1 only."""
-import csv, glob, os, re, shutil, subprocess, tempfile, time
+import csv, glob, os, re, shutil, signal, subprocess, sys, tempfile, time, zipfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PEERS = os.path.join(os.path.dirname(ROOT), "shared", "bench-peers")
@@ -252,3 +252,49 @@ def print_ratio(label, ours, theirs, rates):
         print(f"{label}: at most {ratio:.2f} (the reference held every rate tried; add higher rates to find its limit)")
     else:
         print(f"{label}: {ratio:.2f}")
+
+
+CEILING_WEB_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<web-app xmlns="http://java.sun.com/xml/ns/javaee" version="3.0" metadata-complete="true"/>
+"""
+
+
+def build_ceiling_archive(work):
+    """Compiles bench/ceiling against the runtime's container jars into WORK/deploy/ceiling.sar."""
+    lib = os.path.join(ROOT, "runtime", "target", "lib")
+    if not os.path.isdir(lib):
+        sh(["mvn", "-q", "-B", "-DskipTests", "-pl", "app,runtime", "-am", "package"], cwd=ROOT)
+    classes = os.path.join(work, "classes")
+    sources = glob.glob(os.path.join(ROOT, "bench", "ceiling", "ceiling", "*.java"))
+    sh(["javac", "--release", "17", "-d", classes, "-cp", os.path.join(lib, "*")] + sources)
+    deploy = os.path.join(work, "deploy")
+    os.makedirs(deploy)
+    with zipfile.ZipFile(os.path.join(deploy, "ceiling.sar"), "w") as sar:
+        sar.writestr("WEB-INF/web.xml", CEILING_WEB_XML)
+        for path in glob.glob(os.path.join(classes, "ceiling", "*.class")):
+            sar.write(path, "WEB-INF/classes/ceiling/" + os.path.basename(path))
+    return deploy
+
+
+def container_ceiling(mode, rates, duration, users_csv, work, scenario, port=5080, http_port=18080, k_port=5070):
+    """The container alone (bench/ceiling on the same launcher, JVM options and stack settings as
+    Pushgate) swept at `rates`: mode "answer" challenges and answers every REGISTER itself, "proxy"
+    relays it to a fresh Kamailio on k_port. Returns sweep()'s best. The server and Kamailio are
+    stopped after; its files go under WORK/ceiling-MODE."""
+    cwork = os.path.join(work, f"ceiling-{mode}")
+    os.makedirs(cwork)
+    deploy = build_ceiling_archive(cwork)
+    cfg = write_config(cwork, port, http_port, f"[server]\ndeploy-dir = {deploy}\n")
+    # a fresh Kamailio: one that a collapsed proxy sweep flooded answered nothing after it
+    kam = start_kamailio(k_port) if mode == "proxy" else None
+    opts = f"-Dceiling.mode={mode} -Dceiling.backend=127.0.0.1:{k_port} " + os.environ.get("PUSHGATE_JAVA_OPTS", "")
+    server, _ = start_pushgate(cfg, os.path.join(cwork, "ceiling.log"), java_opts=opts)
+    try:
+        warm_up(port, users_csv, cwork, scenario)  # not counted
+        return sweep(f"ceil-{mode}", port, rates, duration, users_csv, cwork, scenario)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(60)
+        if kam:
+            kam.send_signal(signal.SIGTERM)
+            kam.wait(30)

@@ -16,31 +16,11 @@ usage: bench/container-ceiling.py [--rates 2000,4000,...] [--duration 20] [--use
 Needs: sip-tester, kamailio (installed when missing), a JDK, a built Pushgate runtime (built when missing).
 Targets only 127.0.0.1.
 """
-import argparse, glob, os, signal, subprocess, sys, tempfile, time, zipfile
+import argparse, os, signal, sys, tempfile
 
-from benchlib import PEERS, ROOT, ensure_packages, print_held, print_ratio, sh, start_kamailio, start_pushgate, sweep, warm_up, write_config
+from benchlib import PEERS, container_ceiling, ensure_packages, print_held, print_ratio, sh, start_kamailio, sweep
 
 SCENARIO = os.path.join(PEERS, "reg_auth.xml")
-WEB_XML = """<?xml version="1.0" encoding="UTF-8"?>
-<web-app xmlns="http://java.sun.com/xml/ns/javaee" version="3.0" metadata-complete="true"/>
-"""
-
-
-def build_archive(work):
-    """Compiles bench/ceiling against the runtime's container jars into WORK/deploy/ceiling.sar."""
-    lib = os.path.join(ROOT, "runtime", "target", "lib")
-    if not os.path.isdir(lib):
-        sh(["mvn", "-q", "-B", "-DskipTests", "-pl", "app,runtime", "-am", "package"], cwd=ROOT)
-    classes = os.path.join(work, "classes")
-    sources = glob.glob(os.path.join(ROOT, "bench", "ceiling", "ceiling", "*.java"))
-    sh(["javac", "--release", "17", "-d", classes, "-cp", os.path.join(lib, "*")] + sources)
-    deploy = os.path.join(work, "deploy")
-    os.makedirs(deploy)
-    with zipfile.ZipFile(os.path.join(deploy, "ceiling.sar"), "w") as sar:
-        sar.writestr("WEB-INF/web.xml", WEB_XML)
-        for path in glob.glob(os.path.join(classes, "ceiling", "*.class")):
-            sar.write(path, "WEB-INF/classes/ceiling/" + os.path.basename(path))
-    return deploy
 
 
 def main():
@@ -56,28 +36,18 @@ def main():
     work = tempfile.mkdtemp(prefix="pushgate-ceiling-")
     sh([sys.executable, os.path.join(PEERS, "users.py"), str(a.users), work])
     users_csv = os.path.join(work, "users_auth.csv")
-    deploy = build_archive(work)
-
-    port, k_port, http_port = 5080, 5070, 18080
-    cfg = write_config(work, port, http_port, f"[server]\ndeploy-dir = {deploy}\n")
+    port, k_port = 5080, 5070
     print(f"REGISTER with digest auth: the container alone vs Kamailio, {a.duration} s per rate, {a.users} users, "
           f"loopback UDP, {os.cpu_count()} cores")
     best = {}
     for mode in modes:
-        # a fresh Kamailio for each sweep: one that a collapsed proxy sweep flooded answered nothing after it
-        kam = start_kamailio(k_port) if mode in ("proxy", "kamailio") else None
         if mode == "kamailio":
+            kam = start_kamailio(k_port)
             best[mode] = sweep(mode, k_port, rates, a.duration, users_csv, work, SCENARIO)
-        else:
-            opts = f"-Dceiling.mode={mode} -Dceiling.backend=127.0.0.1:{k_port} " + os.environ.get("PUSHGATE_JAVA_OPTS", "")
-            server, _ = start_pushgate(cfg, os.path.join(work, f"ceiling-{mode}.log"), java_opts=opts)
-            warm_up(port, users_csv, work, SCENARIO)  # not counted
-            best[mode] = sweep(mode, port, rates, a.duration, users_csv, work, SCENARIO)
-            server.send_signal(signal.SIGTERM)
-            server.wait(60)
-        if kam:
             kam.send_signal(signal.SIGTERM)
             kam.wait(30)
+        else:
+            best[mode] = container_ceiling(mode, rates, a.duration, users_csv, work, SCENARIO, port=port, k_port=k_port)
 
     print()
     print_held("path", [(mode, best.get(mode)) for mode in modes])
