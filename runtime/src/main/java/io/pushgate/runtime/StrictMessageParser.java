@@ -29,9 +29,9 @@ import java.util.Set;
  * read as SIP/2.0, an IPv6 address without brackets as the Request-URI's host, which it would read
  * as bracketed, and a second value of a header that takes one, which it would silently keep or
  * drop. The first two are marked on the message for {@link EarlyRefusals} to answer 505 and 400;
- * a repeated header
- * is reported as a header that does not parse, which the stack answers 400 (To, From, Call-ID,
- * CSeq, Content-Length) or hands to the application as unparsed (the others, refused there).
+ * a repeated header is reported as a header that does not parse, which the stack answers 400 (To,
+ * From, Call-ID, CSeq, Content-Length) or hands to the application as unparsed (the others,
+ * refused there).
  */
 public final class StrictMessageParser extends StringMsgParser {
     /** The unparsed line carrying a request line's version other than SIP/2.0. */
