@@ -113,6 +113,30 @@ public class ProxyTest {
         placeCallToRegistered(server, devicePort, "hugo");
     }
 
+    /**
+     * A BYE or re-INVITE with a To tag that no dialog here matches, for someone else: the container
+     * would relay it there statelessly (an open relay). It gets 481, and nothing reaches the target.
+     */
+    @Test
+    public void anInDialogRequestForNoDialogHereIsNotRelayed() throws Exception {
+        try (java.net.DatagramSocket target = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            String ruri = "sip:victim@127.0.0.1:" + target.getLocalPort();
+            for (String method : new String[] {"BYE", "INVITE"}) {
+                String forged = request(method, ruri, "sip:eve@example.org", "sip:victim@127.0.0.1", 70, null)
+                        .replace("To: <sip:victim@127.0.0.1>", "To: <sip:victim@127.0.0.1>;tag=forged");
+                if (method.equals("BYE")) server.sipp(send(forged), recv(481));
+                else server.sipp(send(forged), Sipp.optional(100), recv(481), Sipp.ackNon2xx(ruri));
+            }
+            target.setSoTimeout(1000);
+            try {
+                target.receive(new java.net.DatagramPacket(new byte[2048], 2048));
+                throw new AssertionError("a forged in-dialog request was relayed to its target");
+            } catch (java.net.SocketTimeoutException nothing) {
+                // nothing relayed
+            }
+        }
+    }
+
     /** Two devices on one port, registered lowest q first: the branch to the higher q must leave first. */
     @Test
     public void forkedBranchesLeaveHighestQFirst() throws Exception {
