@@ -17,7 +17,7 @@ import org.junit.Test;
 public class ProxyTest {
     private static PushgateProcess server;
     /** Where the alias "helpdesk" points: a UA of another domain (127.0.0.2 is not one of the server's names). */
-    private static final int DESK_PORT = freeDeskPort();
+    private static int deskPort;
 
     @BeforeClass
     public static void start() throws Exception {
@@ -27,7 +27,8 @@ public class ProxyTest {
             assertTrue(server.addSubscriber(user, "pw-" + user).exit() == 0);
         }
         assertTrue(server.command("alias", "add", "5551234", "bob").exit() == 0);
-        assertTrue(server.command("alias", "add", "helpdesk", "sip:desk@127.0.0.2:" + DESK_PORT).exit() == 0);
+        deskPort = PushgateProcess.freePort();
+        assertTrue(server.command("alias", "add", "helpdesk", "sip:desk@127.0.0.2:" + deskPort).exit() == 0);
         server.start();
     }
 
@@ -99,7 +100,7 @@ public class ProxyTest {
 
     @Test
     public void anAliasToAnotherDomainIsRelayedThere() throws Exception {
-        Sipp.Running desk = Sipp.start(server.dir, Calls.uas(), null, DESK_PORT, "-i", "127.0.0.2");
+        Sipp.Running desk = Sipp.start(server.dir, Calls.uas(), null, deskPort, "-i", "127.0.0.2");
         Sipp.Result caller = Sipp.run(server.dir, Calls.authenticatedCaller("alice", "pw-alice", "helpdesk"), server.uri());
         server.assertPassed(caller);
         server.assertPassed(desk.await());
@@ -179,13 +180,6 @@ public class ProxyTest {
         return r.append("Content-Length: 0\r\n\r\n").toString();
     }
 
-    private static int freeDeskPort() {
-        try {
-            return PushgateProcess.freePort();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @Test
     public void aDeviceThatCannotBeReachedDoesNotKeepTheOthersFromRinging() throws Exception {

@@ -186,9 +186,10 @@ public final class SipContainer {
         if (management != null) management.close();
         if (service == null) return;
         try {
-            if (settings.stopGraceSeconds() > 0) {
-                service.stopGracefully(settings.stopGraceSeconds() * 1000L);
-                awaitSessionsEnded(settings.stopGraceSeconds() * 1000L);
+            long graceMs = settings.stopGraceSeconds() * 1000L;
+            if (graceMs > 0) {
+                service.stopGracefully(graceMs);
+                awaitSessionsEnded(graceMs);
             }
             service.stop();
             service.destroy();
