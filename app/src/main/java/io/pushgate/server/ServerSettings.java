@@ -10,7 +10,8 @@ import java.nio.file.Path;
 /** The [server] section: the role, and the listeners, deployment and shutdown of the embedded container. */
 public record ServerSettings(String address, int udpPort, int tcpPort, int tlsPort, int wsPort, int wssPort,
                              Path tlsCertificate, Path tlsKey, Path tlsTrust, String httpAddress, int httpPort, Path deployDir, Path workDir,
-                             int stopGraceSeconds, int sipThreads, int sipQueueWaitMs, String logLevel, boolean jsonLog, String collector, int pauseGoalMs) {
+                             int stopGraceSeconds, int sipThreads, int sipQueueWaitMs, String logLevel, boolean jsonLog, String collector, int pauseGoalMs,
+                             int retransmissionMemoryMb) {
     public static final ConfigSection SECTION = new ConfigSection("server",
             "What this instance is, and the listeners of the embedded SIP Servlet container; a port of 0 turns that listener off.");
     static final ConfigKey<ServerRole> ROLE = SECTION.choice("role", ServerRole.REGISTRAR, ServerRole.class,
@@ -34,6 +35,8 @@ public record ServerSettings(String address, int udpPort, int tcpPort, int tlsPo
     static final ConfigKey<Integer> THREADS = SECTION.integer("sip-threads", 32, 1, 1024, "Threads of the SIP stack that run requests.");
     static final ConfigKey<Integer> QUEUE_WAIT = SECTION.integer("sip-queue-wait-ms", 500, 0, 60_000,
             "A UDP request that waited longer for a SIP thread is dropped unanswered (overload; its client has resent it); 0: never (docs/tuning.md).");
+    static final ConfigKey<Integer> RETRANSMISSION_MEMORY = SECTION.integer("retransmission-memory-mb", 64, 0, 4096,
+            "Memory outside the heap for final answers to non-INVITE requests over UDP, resent to retransmissions for Timer J (32 s); when full, the oldest go early; 0: off (docs/sip-behaviour.md).");
     static final ConfigKey<String> LOG_LEVEL = SECTION.key("log-level", "info", "Log level of Pushgate: error, warn, info or debug.", v -> {
         if (!v.matches("(?i)error|warn|info|debug")) throw new IllegalArgumentException("expected error, warn, info or debug");
         return v.toUpperCase(java.util.Locale.ROOT);
@@ -55,7 +58,7 @@ public record ServerSettings(String address, int udpPort, int tcpPort, int tlsPo
     public static ServerSettings from(Config c) {
         ServerSettings s = new ServerSettings(c.get(ADDRESS), c.get(UDP), c.get(TCP), c.get(TLS), c.get(WS), c.get(WSS),
                 c.get(CERT), c.get(KEY), c.get(TRUST), c.get(HTTP_ADDRESS), c.get(HTTP), c.get(DEPLOY), c.get(WORK), c.get(GRACE), c.get(THREADS), c.get(QUEUE_WAIT), c.get(LOG_LEVEL),
-                c.get(LOG_FORMAT).equals("json"), c.get(COLLECTOR), c.get(PAUSE_GOAL));
+                c.get(LOG_FORMAT).equals("json"), c.get(COLLECTOR), c.get(PAUSE_GOAL), c.get(RETRANSMISSION_MEMORY));
         if (s.tlsPort > 0 || s.wssPort > 0) {
             requireFile(CERT, s.tlsCertificate);
             requireFile(KEY, s.tlsKey);

@@ -15,7 +15,7 @@ import org.junit.Test;
 
 /**
  * Input at the edges of RFC 3261: malformed SIP gets 400 or is dropped and the server goes on
- * serving; large datagrams arrive whole; retransmissions are answered by the transaction.
+ * serving; large datagrams arrive whole; retransmissions get the same answer for all of Timer J.
  */
 public class MalformedInputTest {
     private static final int LINGER_MS = 1500;
@@ -114,12 +114,19 @@ public class MalformedInputTest {
         assertEquals(header(answers[0], "WWW-Authenticate"), header(answers[1], "WWW-Authenticate"));
     }
 
-    /** Past [router] non-invite-linger-ms the transaction is gone, and the same request is a new one: a new challenge. */
+    /**
+     * Past [router] non-invite-linger-ms the transaction is gone, but its answer is kept for all of
+     * Timer J (runtime/AnsweredRequests): the same REGISTER sent again gets the same challenge,
+     * where handling it again would give a new nonce. A new transaction (another branch) does.
+     */
     @Test
-    public void aRequestSentAgainAfterTheLingerIsChallengedAfresh() throws Exception {
+    public void aRequestRetransmittedPastTheLingerGetsTheSameAnswerWithoutItsTransaction() throws Exception {
         String[] answers = registerTwice("retrans2", LINGER_MS + 1500);
         assertTrue(answers[1], answers[1].startsWith("SIP/2.0 401"));
-        assertTrue(answers[1], !header(answers[0], "WWW-Authenticate").equals(header(answers[1], "WWW-Authenticate")));
+        assertEquals(header(answers[0], "WWW-Authenticate"), header(answers[1], "WWW-Authenticate"));
+        String[] another = sendTwice("REGISTER", "retrans4", LINGER_MS + 1500, "z9hG4bKretrans4b");
+        assertTrue(another[1], another[1].startsWith("SIP/2.0 401"));
+        assertTrue(another[1], !header(another[0], "WWW-Authenticate").equals(header(another[1], "WWW-Authenticate")));
     }
 
     /**
@@ -140,6 +147,11 @@ public class MalformedInputTest {
 
     /** The same request from alice twice, pauseMs apart; returns both answers. */
     private static String[] sendTwice(String method, String callId, int pauseMs) throws Exception {
+        return sendTwice(method, callId, pauseMs, null);
+    }
+
+    /** As above, the second time with another branch unless secondBranch is null. */
+    private static String[] sendTwice(String method, String callId, int pauseMs, String secondBranch) throws Exception {
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             s.setSoTimeout(5000);
             String ruri = method.equals("REGISTER") ? "sip:localhost" : "sip:bob@localhost";
@@ -149,7 +161,8 @@ public class MalformedInputTest {
                     .replace("PORT", Integer.toString(s.getLocalPort()));
             String first = sendAndReceive(s, request, new int[1]);
             Thread.sleep(pauseMs);
-            return new String[] {first, sendAndReceive(s, request, new int[1])};
+            String again = secondBranch == null ? request : request.replace("branch=z9hG4bK" + callId, "branch=" + secondBranch);
+            return new String[] {first, sendAndReceive(s, again, new int[1])};
         }
     }
 

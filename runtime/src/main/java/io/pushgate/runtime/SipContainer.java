@@ -241,6 +241,7 @@ public final class SipContainer {
         p.setProperty("gov.nist.javax.sip.DELIVER_UNSOLICITED_NOTIFY", "true");
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(settings.sipThreads()));
         p.setProperty(UdpListener.QUEUE_WAIT, Integer.toString(settings.sipQueueWaitMs()));
+        p.setProperty(UdpListener.ANSWER_MEMORY, Integer.toString(settings.retransmissionMemoryMb()));
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
         p.setProperty("gov.nist.javax.sip.MAX_LISTENER_RESPONSE_TIME", "120");
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");

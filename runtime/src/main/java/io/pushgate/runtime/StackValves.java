@@ -10,11 +10,12 @@ import javax.sip.message.Response;
 /**
  * The stack takes one valve; this one runs ours in order, each seeing a request before the
  * stack makes a transaction of it, until one answers or drops it (and returns false): the flood
- * limit (drops), the retransmission count, early refusals (505, 405, 400), in-dialog requests
- * for no dialog of ours (481), the service gate (503 until the application serves).
+ * limit (drops), the kept answer to a retransmission, the retransmission count, early refusals
+ * (505, 405, 400), in-dialog requests for no dialog of ours (481), the service gate (503 until
+ * the application serves).
  */
 public final class StackValves implements SIPMessageValve {
-    private final List<SIPMessageValve> valves = List.of(new FloodValve(), new RetransmissionCounter(), new EarlyRefusals(), new StrayDialogRequests(), new ServiceGate());
+    private final List<SIPMessageValve> valves = List.of(new FloodValve(), new AnsweredRetransmissions(), new RetransmissionCounter(), new EarlyRefusals(), new StrayDialogRequests(), new ServiceGate());
 
     @Override
     public void init(SipStack stack) {

@@ -1,9 +1,14 @@
 package io.pushgate.runtime;
 
+import gov.nist.core.HostPort;
 import gov.nist.core.ThreadAuditor;
 import gov.nist.javax.sip.SipStackImpl;
+import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
 import gov.nist.javax.sip.stack.BlockingQueueDispatchAuditor;
 import gov.nist.javax.sip.stack.DatagramQueuedMessageDispatch;
+import gov.nist.javax.sip.stack.MessageChannel;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
 import gov.nist.javax.sip.stack.UDPMessageChannel;
 import gov.nist.javax.sip.stack.UDPMessageProcessor;
@@ -13,8 +18,10 @@ import java.net.DatagramPacket;
 import java.net.InetAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.LinkedList;
+import javax.sip.message.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +37,12 @@ final class UdpListener extends UDPMessageProcessor {
     private static final Logger log = LoggerFactory.getLogger(UdpListener.class);
     /** Stack property: how long a request may wait for a worker, in ms ([server] sip-queue-wait-ms). */
     static final String QUEUE_WAIT = "io.pushgate.SIP_QUEUE_WAIT_MS";
+    /** Stack property: memory for answers kept for retransmissions, in MB ([server] retransmission-memory-mb); 0: none. */
+    static final String ANSWER_MEMORY = "io.pushgate.ANSWER_MEMORY_MB";
     /** Datagrams waiting at most; a backstop for the wait bound (a few MB of typical messages). */
     private static final int QUEUE_CAPACITY = 20_000;
+    /** Final answers to non-INVITE requests, for retransmissions after their transaction; null when off. */
+    private final AnsweredRequests answered;
 
     UdpListener(InetAddress address, SIPTransactionStack stack, int port) throws IOException {
         super(address, stack, port);
@@ -45,6 +56,46 @@ final class UdpListener extends UDPMessageProcessor {
             throw new IllegalStateException("this jain-sip has no SIPTransactionStack.udpFlag", e);
         }
         orderByCall();
+        int mb = property(ANSWER_MEMORY, 0);
+        answered = mb > 0 ? new AnsweredRequests(mb << 20) : null;
+    }
+
+    /** The answer this listener sent to the request's transaction, if it is kept; null otherwise. */
+    AnsweredRequests.Answer answerTo(SIPRequest request) {
+        if (answered == null || Request.INVITE.equals(request.getMethod()) || Request.ACK.equals(request.getMethod())) return null;
+        return answered.get(AnsweredRequests.key(request), System.currentTimeMillis());
+    }
+
+    /** Sends a kept answer again, from the listening socket. */
+    void resend(AnsweredRequests.Answer answer) throws IOException {
+        sock.send(new DatagramPacket(answer.bytes(), answer.bytes().length, answer.to(), answer.port()));
+    }
+
+    // The stack sends a server transaction's responses over UDP on a channel made here.
+    @Override
+    public MessageChannel createMessageChannel(HostPort target) throws UnknownHostException {
+        return new AnsweringChannel(target.getInetAddress(), target.getPort());
+    }
+
+    @Override
+    public MessageChannel createMessageChannel(InetAddress host, int port) {
+        return new AnsweringChannel(host, port);
+    }
+
+    /** A channel that keeps each final answer to a non-INVITE request it sends. */
+    private final class AnsweringChannel extends UDPMessageChannel {
+        AnsweringChannel(InetAddress host, int port) {
+            super(host, port, UdpListener.this.sipStack, UdpListener.this);
+        }
+
+        @Override
+        public void sendMessage(SIPMessage message) throws IOException {
+            super.sendMessage(message);
+            if (answered != null && message instanceof SIPResponse r && r.getStatusCode() >= 200 && r.getCSeq() != null
+                    && !Request.INVITE.equals(r.getCSeq().getMethod())) {
+                answered.put(AnsweredRequests.key(r), r.encodeAsBytes("UDP"), getPeerInetAddress(), getPeerPort(), System.currentTimeMillis());
+            }
+        }
     }
 
     /**
