@@ -2,6 +2,8 @@
 Every run targets 127.0.0.1 only."""
 import csv, glob, os, re, shutil, signal, subprocess, sys, tempfile, time, zipfile
 
+import profiler
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PEERS = os.path.join(os.path.dirname(ROOT), "shared", "bench-peers")
 
@@ -57,15 +59,28 @@ def warm_up(port, users_csv, workdir, scenario):
         run_sipp(port, rate, seconds, users_csv, workdir, scenario)
 
 
-def sweep(name, port, rates, duration, users_csv, workdir, scenario):
-    best = None
+def sweep(name, port, rates, duration, users_csv, workdir, scenario, profile_pid=None, results=None):
+    """Rates in order until one is not held; returns (rate, p50, p99) of the highest held, and
+    puts (p50, p99) of each held rate in the dict results when one is given. With
+    profile_pid, that JVM is CPU-profiled at each rate and the profile of the highest held rate
+    summarised (bench/profiler.py; the stacks stay in WORKDIR/profile-NAME-RATE.collapsed)."""
+    best, profiles = None, {}
     for rate in rates:
+        handle = profiler.start(profile_pid, workdir) if profile_pid else None
         held, failed, retrans, ok, p50, p99 = run_sipp(port, rate, duration, users_csv, workdir, scenario)
+        if handle:
+            profiles[rate] = profiler.stop(handle, os.path.join(workdir, f"profile-{name}-{rate}.collapsed"))
         print(f"  {name:9s} {rate:6d}/s  ok={ok:8d} failed={failed:6d} retrans={retrans:6d}  p50={p50:7.2f} ms  p99={p99:7.2f} ms  {'held' if held else 'NOT held'}", flush=True)
         if not held:
             break
         best = (rate, p50, p99)
+        if results is not None:
+            results[rate] = (p50, p99)
         time.sleep(3)
+    if best and best[0] in profiles:
+        print(f"  CPU profile of {name} at {best[0]}/s ({profiles[best[0]]}):")
+        for line in profiler.summary(profiles[best[0]]):
+            print("    " + line)
     return best
 
 
