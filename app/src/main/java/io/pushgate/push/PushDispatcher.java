@@ -90,6 +90,7 @@ public final class PushDispatcher implements PushCapabilities, AutoCloseable {
     public PushDispatcher(Config config, List<PushProvider> pushProviders) {
         this.config = config;
         this.settings = PushSettings.from(config);
+        this.sweepAt = Math.min(sweepAt, settings.rememberedMax());
         AtomicInteger n = new AtomicInteger();
         this.executor = Executors.newFixedThreadPool(settings.threads(), r -> {
             Thread t = new Thread(r, "pushgate-push-" + n.incrementAndGet());
@@ -155,6 +156,15 @@ public final class PushDispatcher implements PushCapabilities, AutoCloseable {
 
     public void onTokenGone(TokenGoneListener listener) { tokenListeners.add(listener); }
 
+    /** A hard bound on what is remembered: past it, the pushes closest to expiry go (a second push becomes possible for them). */
+    private void forgetBeyondMax(long now) {
+        int excess = sent.size() - settings.rememberedMax() * 3 / 4;
+        if (sent.size() <= settings.rememberedMax() || excess <= 0) return;
+        sent.entrySet().stream().sorted(java.util.Comparator.comparingLong(e -> e.getValue().until() - now)).limit(excess)
+                .map(Map.Entry::getKey).toList().forEach(sent::remove);
+        log.warn("more than [push] remembered-max = {} pushes within their time to live: {} forgotten early", settings.rememberedMax(), excess);
+    }
+
     /**
      * Sends without waiting; the returned future always completes, with the final outcome after
      * any retries. The same kind of push for the same call and device is sent once: asking again
@@ -166,7 +176,8 @@ public final class PushDispatcher implements PushCapabilities, AutoCloseable {
         if (sent.size() > sweepAt) {
             // not on every push: with many calls live, a sweep that frees nothing would run each time
             sent.values().removeIf(s -> s.until() - now < 0);
-            sweepAt = Math.max(1024, 2 * sent.size());
+            forgetBeyondMax(now);
+            sweepAt = Math.min(settings.rememberedMax(), Math.max(1024, 2 * sent.size()));
         }
         Sent fresh = new Sent(new CompletableFuture<>(), now + n.ttl().toNanos());
         Sent first = sent.putIfAbsent(key, fresh);

@@ -6,7 +6,7 @@ import io.pushgate.config.ConfigSection;
 
 /** The [push] section: what every push service shares (threads, timeout, retries). */
 public record PushSettings(int threads, int timeoutSeconds, int attempts, int retryBaseMs, int retryMaxSeconds,
-                           int credentialsCheckSeconds) {
+                           int credentialsCheckSeconds, int rememberedMax) {
     public static final ConfigSection SECTION = new ConfigSection("push",
             "Pushes that wake sleeping devices; each push service has a section of its own (docs/push.md).");
     static final ConfigKey<Integer> THREADS = SECTION.integer("threads", 2, 1, 64,
@@ -23,8 +23,11 @@ public record PushSettings(int threads, int timeoutSeconds, int attempts, int re
     static final ConfigKey<Integer> CREDENTIALS_CHECK = SECTION.integer("credentials-check", 30, 1, 3600,
             "Seconds between looks at the credential files: a changed file is checked and its service reopened, without a restart.");
 
+    static final ConfigKey<Integer> REMEMBERED = SECTION.integer("remembered-max", 200_000, 100, 10_000_000,
+            "Pushes remembered so that a call pushes each device once; past this many (each kept for its push's time to live), those closest to expiry are forgotten early.");
+
     public static PushSettings from(Config c) {
         return new PushSettings(c.get(THREADS), c.get(TIMEOUT), c.get(ATTEMPTS), c.get(RETRY_BASE), c.get(RETRY_MAX),
-                c.get(CREDENTIALS_CHECK));
+                c.get(CREDENTIALS_CHECK), c.get(REMEMBERED));
     }
 }

@@ -128,6 +128,17 @@ public class PushDispatcherTest {
         assertEquals("c1 twice to token-1 went once; token-2, c2 and the missed-call alert went too", 4, s.sentAt.size());
     }
 
+    @Test
+    public void whatIsRememberedIsBoundedAndTheOldestGoFirst() throws Exception {
+        ScriptedService s = new ScriptedService(PushOutcome.accepted("scripted", "id"));
+        open(s, "remembered-max = 100\n");
+        for (int i = 0; i < 150; i++) dispatcher.send(call("c" + i, DEVICE, Duration.ofSeconds(30))).get(5, TimeUnit.SECONDS);
+        dispatcher.send(call("c149", DEVICE, Duration.ofSeconds(30))).get(5, TimeUnit.SECONDS);
+        assertEquals("the newest is still remembered", 150, s.sentAt.size());
+        dispatcher.send(call("c0", DEVICE, Duration.ofSeconds(30))).get(5, TimeUnit.SECONDS);
+        assertEquals("the oldest was forgotten: pushed again", 151, s.sentAt.size());
+    }
+
     /** A provider whose credential files change: each reopening makes a new service from the script. */
     private static final class ChangingProvider implements PushProvider {
         volatile String stamp = "v1";
