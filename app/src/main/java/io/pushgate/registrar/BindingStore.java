@@ -44,7 +44,7 @@ public final class BindingStore implements AutoCloseable {
         this.db = db;
         this.notices = notices;
         this.clock = clock;
-        this.writer = new BindingWriter(db, notices, db.settings().connectTimeoutMs() + 3000L);
+        this.writer = new BindingWriter(db, notices, db.settings().connectTimeoutMs() + 3000L, db.settings().commitWindowMicros());
         notices.subscribe(TOPIC, new PeerNotices.Subscriber() {
             @Override
             public void changed(java.util.Set<String> aors) { reload(aors); }

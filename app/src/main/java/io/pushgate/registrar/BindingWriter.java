@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,14 +30,17 @@ final class BindingWriter implements AutoCloseable {
     private final Database db;
     private final PeerNotices notices;
     private final long waitMs;
+    /** How long a first change waits for others to share its commit ([database] commit-window-us). */
+    private final long windowNanos;
     private final BlockingQueue<Change> queue = new ArrayBlockingQueue<>(10_000);
     private final Thread thread;
     private volatile boolean running = true;
 
-    BindingWriter(Database db, PeerNotices notices, long waitMs) {
+    BindingWriter(Database db, PeerNotices notices, long waitMs, int windowMicros) {
         this.db = db;
         this.notices = notices;
         this.waitMs = waitMs;
+        this.windowNanos = windowMicros * 1000L;
         this.thread = new Thread(this::loop, "pushgate-binding-writer");
         thread.setDaemon(true);
         thread.start();
@@ -66,6 +70,8 @@ final class BindingWriter implements AutoCloseable {
                 Change first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) continue;
                 batch.add(first);
+                // one sleep, not a wake-up per arriving change: those would cost what the window saves
+                if (windowNanos > 0) LockSupport.parkNanos(windowNanos);
                 queue.drainTo(batch, MAX_BATCH - 1);
                 commit(batch);
             } catch (InterruptedException e) {

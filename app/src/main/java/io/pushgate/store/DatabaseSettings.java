@@ -5,7 +5,8 @@ import io.pushgate.config.ConfigKey;
 import io.pushgate.config.ConfigSection;
 
 /** The [database] section: where bindings, subscribers and aliases are kept. */
-public record DatabaseSettings(String url, String user, String password, int poolSize, int connectTimeoutMs, int retryAfterSeconds) {
+public record DatabaseSettings(String url, String user, String password, int poolSize, int connectTimeoutMs, int retryAfterSeconds,
+                               int commitWindowMicros) {
     public static final ConfigSection SECTION = new ConfigSection("database",
             "Persistent store for subscribers, aliases and bindings (H2 file by default, PostgreSQL for production).");
     static final ConfigKey<String> URL = SECTION.string("url", "jdbc:h2:file:./data/pushgate;AUTO_SERVER=TRUE;WRITE_DELAY=0",
@@ -17,6 +18,13 @@ public record DatabaseSettings(String url, String user, String password, int poo
             "How long a request waits for a connection before it is answered 503.");
     static final ConfigKey<Integer> RETRY_AFTER = SECTION.integer("retry-after", 10, 1, 3600,
             "Retry-After seconds sent with 503 while the database is unreachable.");
+    static final ConfigKey<Integer> COMMIT_WINDOW = SECTION.integer("commit-window-us", 0, 0, 100_000,
+            "Microseconds the binding writer waits after a first change for more, so that they share one commit (each REGISTER's 200 waits for it); 0: commit what is waiting at once (docs/tuning.md).");
+
+    /** Without a commit window. */
+    public DatabaseSettings(String url, String user, String password, int poolSize, int connectTimeoutMs, int retryAfterSeconds) {
+        this(url, user, password, poolSize, connectTimeoutMs, retryAfterSeconds, 0);
+    }
 
     /** Whether several servers may share this database (PostgreSQL; an H2 file belongs to one). */
     public boolean shared() {
@@ -29,6 +37,6 @@ public record DatabaseSettings(String url, String user, String password, int poo
     }
 
     public static DatabaseSettings from(Config c) {
-        return new DatabaseSettings(c.get(URL), c.get(USER), c.get(PASSWORD), c.get(POOL_SIZE), c.get(CONNECT_TIMEOUT), c.get(RETRY_AFTER));
+        return new DatabaseSettings(c.get(URL), c.get(USER), c.get(PASSWORD), c.get(POOL_SIZE), c.get(CONNECT_TIMEOUT), c.get(RETRY_AFTER), c.get(COMMIT_WINDOW));
     }
 }

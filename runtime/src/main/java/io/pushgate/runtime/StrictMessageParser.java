@@ -20,8 +20,10 @@ import gov.nist.javax.sip.parser.ParseExceptionListener;
 import gov.nist.javax.sip.parser.StringMsgParser;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
 import java.text.ParseException;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The stack's parser, with three things it lets pass that RFC 3261 does not (RFC 4475 sections
@@ -64,6 +66,7 @@ public final class StrictMessageParser extends StringMsgParser {
 
     // A stream connection's parser is shared by the threads that parse its messages: the count
     // lives with the thread, which parses a message from its first line to its last header.
+    private static final Map<String, Class<?>> TYPES = new ConcurrentHashMap<>();
     private static final ThreadLocal<int[]> CONTENT_LENGTHS = ThreadLocal.withInitial(() -> new int[1]);
 
     @Override
@@ -103,7 +106,7 @@ public final class StrictMessageParser extends StringMsgParser {
     protected void processHeader(String header, SIPMessage message, ParseExceptionListener listener, byte[] raw) throws ParseException {
         // a line without a colon has no name: the stack's own parser says what becomes of it
         String headerName = header == null ? null : Lexer.getHeaderName(header);
-        Class<?> type = headerName == null ? null : NameMap.getClassFromName(headerName);
+        Class<?> type = headerName == null ? null : typeOf(headerName);
         if (headerName != null) {
             String name = type == null ? null : type == ContentLength.class ? "Content-Length" : SINGLE.get(type);
             boolean repeated = type == ContentLength.class ? ++CONTENT_LENGTHS.get()[0] > 1 : name != null && message.getHeader(name) != null;
@@ -124,6 +127,21 @@ public final class StrictMessageParser extends StringMsgParser {
                 }
             }
         }
+    }
+
+    /**
+     * The stack's class for a header name. NameMap calls Class.forName on every look-up, 4% of the
+     * registrar's CPU at 2500 REGISTER/s; only names it knows are kept here, so this map is never
+     * larger than its table whatever names a peer sends.
+     */
+    static Class<?> typeOf(String headerName) {
+        String lower = headerName.toLowerCase(Locale.ROOT);
+        Class<?> type = TYPES.get(lower);
+        if (type == null) {
+            type = NameMap.getClassFromName(lower);
+            if (type != null) TYPES.put(lower, type);
+        }
+        return type;
     }
 
     private static void refuse(ParseExceptionListener listener, String why, SIPMessage message, Class<?> type, String header, byte[] raw)
