@@ -77,10 +77,12 @@ def sweep(name, port, rates, duration, users_csv, workdir, scenario, profile_pid
         if results is not None:
             results[rate] = (p50, p99)
         time.sleep(3)
-    if best and best[0] in profiles:
+    if best and best[0] in profiles and os.path.exists(profiles[best[0]]):
         print(f"  CPU profile of {name} at {best[0]}/s ({profiles[best[0]]}):")
         for line in profiler.summary(profiles[best[0]]):
             print("    " + line)
+    elif profile_pid:
+        print(f"  no CPU profile of {name} at its highest held rate")
     return best
 
 
@@ -172,7 +174,7 @@ def register_uas(proxy_port, uas_port, workdir, contact_params=""):
         "-nostdin", "-timeout", "10s", "-timeout_error"], cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def write_config(work, sip_port, http_port, extra, pause_goal_ms=0):
+def write_config(work, sip_port, http_port, extra, pause_goal_ms=0, sip_threads=64):
     """Writes WORK/pushgate.ini: loopback listeners, no management listener, quiet logging, H2 under WORK
     ([database] last, so that `extra` may start with more of its keys), then the bench's own sections."""
     cfg = os.path.join(work, "pushgate.ini")
@@ -183,7 +185,7 @@ tcp-port = {sip_port}
 http-port = {http_port}
 work-dir = {work}/container
 log-level = warn
-sip-threads = 64
+sip-threads = {sip_threads}
 pause-goal-ms = {pause_goal_ms}
 [management]
 port = 0

@@ -64,6 +64,9 @@ pending-max = 1000000
         print_ratio("ratio gateway/container proxy ceiling", best["gateway"], ceiling[0], rates)
     if best["direct"]:
         print_ratio("throughput ratio gateway/direct", best["gateway"], best["direct"], rates)
+    half = max((r for r in results["gateway"] if r <= best["gateway"] / 2), default=None)
+    if half:  # issue 26's latency target: p99 <= 20 ms at half the held rate
+        print(f"gateway p99 at {half}/s (half its held rate or below): {results['gateway'][half][1]:.2f} ms")
     for rate in rates:
         if rate in results["direct"] and rate in results["gateway"]:
             added = results["gateway"][rate][1] - results["direct"][rate][1]

@@ -7,12 +7,31 @@ import collections, os, subprocess, zipfile
 VERSION = "3.0"
 JAR = os.path.expanduser(f"~/.m2/repository/tools/profiler/async-profiler/{VERSION}/async-profiler-{VERSION}.jar")
 
-# self time is charged to the first group whose prefix its leaf frame has
-GROUPS = (("pushgate", ("io/pushgate", "io.pushgate")), ("SIP stack (jain-sip)", ("gov/nist", "gov.nist", "javax/sip", "javax.sip")),
-          ("container (MSS, Tomcat)", ("org/mobicents", "org.mobicents", "org/apache", "org.apache")),
-          ("database (H2, Hibernate, pool)", ("org/h2", "org.h2", "org/hibernate", "org.hibernate", "com/zaxxer", "com.zaxxer")),
-          ("Java library", ("java/", "java.", "jdk/", "jdk.", "sun/", "sun.")),
-          ("GC", ("G1", "GC_", "gc_", "ZThread", "ZDriver")), ("JIT compiler", ("C2Compiler", "C1Compiler", "CompileBroker", "Compile::")))
+# a sample is charged to the part of the Java frame nearest its leaf that is not the JDK's (kernel
+# time under a send, or a HashMap look-up, to whoever called it); samples with no Java frame to
+# the JVM's own threads
+PARTS = (("pushgate", ("io/pushgate", "io.pushgate")), ("SIP stack (jain-sip)", ("gov/nist", "gov.nist", "javax/sip", "javax.sip")),
+         ("container (MSS, Tomcat)", ("org/mobicents", "org.mobicents", "org/apache", "org.apache")),
+         ("database (H2, Hibernate, pool)", ("org/h2", "org.h2", "org/hibernate", "org.hibernate", "com/zaxxer", "com.zaxxer")),
+         ("Java library", ("java/", "java.", "jdk/", "jdk.", "sun/", "sun.")))
+JVM_THREADS = (("GC", ("G1", "GC_", "gc_", "ZThread", "ZDriver", "GCTask")), ("JIT compiler", ("C2Compiler", "C1Compiler", "CompileBroker", "Compile::")))
+
+
+def _java(frame):
+    return ("/" in frame or "." in frame) and not frame.endswith("_[k]") and not frame.startswith("[")
+
+
+def _part(frames):
+    jdk = None
+    for frame in reversed(frames):
+        if _java(frame):
+            part = next((name for name, prefixes in PARTS if frame.startswith(prefixes)), "other Java")
+            if part != "Java library":
+                return part  # JDK code is charged to whoever called it
+            jdk = part
+    if jdk:
+        return jdk
+    return next((name for name, marks in JVM_THREADS if any(m in f for f in frames for m in marks)), "JVM and kernel, no Java frame")
 
 
 def _library(work):
@@ -26,8 +45,9 @@ def _library(work):
 
 
 def _agent(pid, lib, options):
-    r = subprocess.run(["jcmd", str(pid), "JVMTI.agent_load", lib, options], capture_output=True, text=True)
-    if r.returncode != 0 or "error" in (r.stdout + r.stderr).lower():
+    # quoted: jcmd would take "event=cpu" for an option of its own command
+    r = subprocess.run(["jcmd", str(pid), "JVMTI.agent_load", lib, f'"{options}"'], capture_output=True, text=True)
+    if r.returncode != 0 or "return code: 0" not in r.stdout:
         raise RuntimeError(f"async-profiler {options}: {r.stdout.strip()} {r.stderr.strip()}")
 
 
@@ -49,9 +69,10 @@ def stop(handle, out_path):
 
 
 def summary(collapsed_path, top=12):
-    """Lines: self time per group, then Pushgate's own methods by inclusive share (with what they
-    call), the figure the stop rule compares with 5%."""
-    self_time, inclusive, total = collections.Counter(), collections.Counter(), 0
+    """Lines: CPU per part (by the Java frame nearest each sample's leaf), the share spent parking
+    and waking threads, then Pushgate's own methods by inclusive share (with what they call): the
+    figures the stop rule compares with 5%."""
+    parts, inclusive, total, handoffs = collections.Counter(), collections.Counter(), 0, 0
     with open(collapsed_path) as f:
         for line in f:
             stack, _, count = line.rstrip("\n").rpartition(" ")
@@ -60,15 +81,16 @@ def summary(collapsed_path, top=12):
             n = int(count)
             total += n
             frames = stack.split(";")
-            leaf = frames[-1]
-            group = next((g for g, prefixes in GROUPS if leaf.startswith(prefixes)), "other (native, kernel, unnamed)")
-            self_time[group] += n
+            parts[_part(frames)] += n
+            if any(fr.endswith(("Unsafe.park", "Unsafe.unpark")) for fr in frames):
+                handoffs += n
             for m in {fr for fr in frames if fr.startswith(("io/pushgate", "io.pushgate"))}:
                 inclusive[m] += n
     if not total:
         return ["no samples"]
-    lines = [f"samples {total}; self time by part:"]
-    lines += [f"  {100.0 * n / total:5.1f}%  {g}" for g, n in self_time.most_common()]
+    lines = [f"samples {total}; CPU by part (the nearest Java frame outside the JDK):"]
+    lines += [f"  {100.0 * n / total:5.1f}%  {g}" for g, n in parts.most_common()]
+    lines.append(f"  of all: {100.0 * handoffs / total:.1f}% parking and waking threads")
     lines.append("Pushgate's methods, with what they call (inclusive):")
     lines += [f"  {100.0 * n / total:5.1f}%  {m.replace('/', '.')}" for m, n in inclusive.most_common(top)]
     return lines
