@@ -35,7 +35,7 @@ public record ServerSettings(String address, int udpPort, int tcpPort, int tlsPo
     static final ConfigKey<Integer> THREADS = SECTION.integer("sip-threads", 32, 1, 1024, "Threads of the SIP stack that run requests.");
     static final ConfigKey<Integer> QUEUE_WAIT = SECTION.integer("sip-queue-wait-ms", 500, 0, 60_000,
             "A UDP request that waited longer for a SIP thread is dropped unanswered (overload; its client has resent it); 0: never (docs/tuning.md).");
-    static final ConfigKey<Integer> RETRANSMISSION_MEMORY = SECTION.integer("retransmission-memory-mb", 64, 0, 4096,
+    static final ConfigKey<Integer> RETRANSMISSION_MEMORY = SECTION.integer("retransmission-memory-mb", 64, 0, 1024,
             "Memory outside the heap for final answers to non-INVITE requests over UDP, resent to retransmissions for Timer J (32 s); when full, the oldest go early; 0: off (docs/sip-behaviour.md).");
     static final ConfigKey<String> LOG_LEVEL = SECTION.key("log-level", "info", "Log level of Pushgate: error, warn, info or debug.", v -> {
         if (!v.matches("(?i)error|warn|info|debug")) throw new IllegalArgumentException("expected error, warn, info or debug");
