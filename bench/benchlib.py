@@ -261,6 +261,14 @@ def print_held(title, rows):
         print(f"{name:10s} " + (f"{best[0]:>8d}/s {best[1]:8.2f} {best[2]:8.2f}" if best else f"{'none':>10s}"))
 
 
+def print_half_rate_p99(name, results, held):
+    """Issue 26's latency target is the p99 at half the held rate: prints it at the highest rate of
+    results (sweep()'s dict) at or below held / 2."""
+    half = max((r for r in results if r <= held / 2), default=None)
+    print(f"{name} p99 at {half}/s (half its held rate or below): {results[half][1]:.2f} ms" if half
+          else f"{name}: no rate at or below half the held rate was tried")
+
+
 def print_ratio(label, ours, theirs, rates):
     """Prints ours/theirs held rates. When theirs held every rate tried it was not at its limit, and
     the ratio is only an upper bound."""

@@ -14,7 +14,7 @@ Targets only 127.0.0.1.
 """
 import argparse, os, signal, subprocess, sys, tempfile, time
 
-from benchlib import (PEERS, ROOT, add_pause_goal_option, container_ceiling, ensure_packages, heap_used, print_held, print_ratio, run_sipp, sh, start_kamailio, start_pushgate, sweep,
+from benchlib import (PEERS, ROOT, add_pause_goal_option, container_ceiling, ensure_packages, heap_used, print_half_rate_p99, print_held, print_ratio, run_sipp, sh, start_kamailio, start_pushgate, sweep,
                       warm_up, write_config)
 
 SCENARIO = os.path.join(PEERS, "reg_auth.xml")
@@ -82,10 +82,7 @@ max-failures = 1000000
     if pg_best and k_best:
         print_ratio("ratio pushgate/kamailio", pg_best[0], k_best[0], rates)
     if pg_best:
-        # issue 26's latency target: p99 <= 20 ms at half the held rate
-        half = max((r for r in pg_results if r <= pg_best[0] / 2), default=None)
-        print(f"pushgate p99 at {half}/s (half its held rate or below): {pg_results[half][1]:.2f} ms" if half
-              else "no rate at or below half the held rate was tried")
+        print_half_rate_p99("pushgate", pg_results, pg_best[0])
     print(f"heap per binding at {a.users} bindings: {(full - empty) / a.users:.0f} bytes (used heap after GC, before {empty // 1024} KiB, after {full // 1024} KiB)")
 
 
