@@ -17,12 +17,14 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * A SIP peer on TLS with the certificate DIR/NAME.crt and key DIR/NAME.key: it answers every
- * request 200 and keeps it, and counts the handshakes that failed (the client refused its certificate).
+ * request 200 and keeps it, keeps the server names the client asked for (SNI), and counts the
+ * handshakes that failed (the client refused its certificate).
  */
 final class TlsPeer implements AutoCloseable {
     final int port;
     final BlockingQueue<String> received = new LinkedBlockingQueue<>();
     final AtomicInteger handshakesFailed = new AtomicInteger();
+    final BlockingQueue<String> serverNames = new LinkedBlockingQueue<>();
     private final SSLServerSocket socket;
 
     TlsPeer(Path dir, String name) throws Exception {
@@ -62,6 +64,11 @@ final class TlsPeer implements AutoCloseable {
             } catch (IOException e) {
                 handshakesFailed.incrementAndGet();
                 return;
+            }
+            if (s.getSession() instanceof javax.net.ssl.ExtendedSSLSession e) {
+                for (javax.net.ssl.SNIServerName n : e.getRequestedServerNames()) {
+                    if (n instanceof javax.net.ssl.SNIHostName h) serverNames.add(h.getAsciiName());
+                }
             }
             InputStream in = s.getInputStream();
             while (true) {

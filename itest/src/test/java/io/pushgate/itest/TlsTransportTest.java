@@ -1,5 +1,6 @@
 package io.pushgate.itest;
 
+import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
@@ -32,6 +33,8 @@ public class TlsTransportTest {
     private static Path work;
     private static TlsPeer trustedPeer;
     private static TlsPeer unknownPeer;
+    private static TlsPeer misnamedPeer;
+    private static TlsPeer namedPeer;
 
     @BeforeClass
     public static void start() throws Exception {
@@ -41,13 +44,15 @@ public class TlsTransportTest {
         selfSigned("sip", "127.0.0.1");
         // a private authority, configured as [server] tls-trust, and a peer it signed; another peer signed by no one we know
         selfSigned("ca", "Pushgate Test CA");
-        MockApns.openssl(work, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "peer.key", "-out", "peer.csr", "-subj", "/CN=127.0.0.1");
-        Files.writeString(work.resolve("peer.ext"), "subjectAltName=IP:127.0.0.1\n");
-        MockApns.openssl(work, "x509", "-req", "-in", "peer.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "peer.crt",
-                "-days", "2", "-extfile", "peer.ext");
+        signedByCa("peer", "127.0.0.1", "IP:127.0.0.1");
+        // signed by the same authority, but for names other than the address the server connects to
+        signedByCa("misnamed", "127.0.0.1", "DNS:peer.example.org");
+        signedByCa("named", "localhost", "DNS:localhost");
         selfSigned("stranger", "127.0.0.1");
         trustedPeer = new TlsPeer(work, "peer");
         unknownPeer = new TlsPeer(work, "stranger");
+        misnamedPeer = new TlsPeer(work, "misnamed");
+        namedPeer = new TlsPeer(work, "named");
         tlsPort = PushgateProcess.freePort();
         server = new PushgateProcess("""
                 [server]
@@ -56,8 +61,15 @@ public class TlsTransportTest {
                 tls-key = %s
                 tls-trust = %s
                 """.formatted(tlsPort, cert, key, work.resolve("ca.crt")));
-        for (String u : new String[] {"alice", "tina", "ursula"}) assertTrue(server.addSubscriber(u, "pw-" + u).exit() == 0);
+        for (String u : new String[] {"alice", "tina", "ursula", "mona", "nina"}) assertTrue(server.addSubscriber(u, "pw-" + u).exit() == 0);
         server.start();
+    }
+
+    private static void signedByCa(String name, String cn, String altName) throws Exception {
+        MockApns.openssl(work, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".csr", "-subj", "/CN=" + cn);
+        Files.writeString(work.resolve(name + ".ext"), "subjectAltName=" + altName + "\n");
+        MockApns.openssl(work, "x509", "-req", "-in", name + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", name + ".crt",
+                "-days", "2", "-extfile", name + ".ext");
     }
 
     private static void selfSigned(String name, String cn) throws Exception {
@@ -70,6 +82,8 @@ public class TlsTransportTest {
         if (server != null) server.close();
         if (trustedPeer != null) trustedPeer.close();
         if (unknownPeer != null) unknownPeer.close();
+        if (misnamedPeer != null) misnamedPeer.close();
+        if (namedPeer != null) namedPeer.close();
     }
 
     /** A TLS connection that trusts only the server's own certificate. */
@@ -206,8 +220,32 @@ public class TlsTransportTest {
         assertNull("no request reached the peer nobody vouches for", unknownPeer.received.poll(2, java.util.concurrent.TimeUnit.SECONDS));
     }
 
+    /**
+     * A peer whose certificate the configured authority signed for another name than the host the
+     * server connects to is refused like one nobody signed; a peer reached by the name on its
+     * certificate is accepted, and is asked for that name (SNI).
+     */
+    @Test
+    public void outboundTlsChecksThePeersNameAgainstTheHostConnectedTo() throws Exception {
+        registerBehind("mona", misnamedPeer, "127.0.0.1");
+        registerBehind("nina", namedPeer, "localhost");
+        server.sipp(Sipp.sendOnce(Requests.request("MESSAGE", "sip:mona@[remote_ip]", "sip:sender@example.org", "sip:mona@[remote_ip]", 70, "")),
+                Sipp.pause(100));
+        Await.until("the misnamed peer saw a handshake", 10, () -> misnamedPeer.handshakesFailed.get() > 0);
+        assertNull("no request reached a peer whose certificate names another host", misnamedPeer.received.poll(2, java.util.concurrent.TimeUnit.SECONDS));
+
+        server.sipp(Sipp.send(Requests.request("MESSAGE", "sip:nina@[remote_ip]", "sip:sender@example.org", "sip:nina@[remote_ip]", 70, "")),
+                Sipp.recv(200));
+        assertTrue(namedPeer.received.poll(10, java.util.concurrent.TimeUnit.SECONDS).startsWith("MESSAGE sip:nina@"));
+        assertEquals("localhost", namedPeer.serverNames.poll(1, java.util.concurrent.TimeUnit.SECONDS));
+    }
+
     private static void registerBehind(String user, TlsPeer peer) throws Exception {
-        String contact = "<sip:" + user + "@127.0.0.1:9>\nPath: <sip:127.0.0.1:" + peer.port + ";transport=tls;lr>";
+        registerBehind(user, peer, "127.0.0.1");
+    }
+
+    private static void registerBehind(String user, TlsPeer peer, String host) throws Exception {
+        String contact = "<sip:" + user + "@127.0.0.1:9>\nPath: <sip:" + host + ":" + peer.port + ";transport=tls;lr>";
         server.sipp(Sipp.send(Requests.register(user, 1, contact, "600", "")), Sipp.recv(401),
                 Sipp.send(Requests.register(user, 2, contact, "600", Requests.auth(user, "pw-" + user))), Sipp.recv(200));
     }

@@ -12,7 +12,8 @@ import java.net.InetAddress;
 /**
  * The stack's NIO listeners, with WebSocket listeners that report each closed connection to
  * {@link ConnectionWatch} (the stack calls remove(channel) on its processor when a connection
- * closes, from either side; it has no listener API for that) and the {@link UdpListener}.
+ * closes, from either side; it has no listener API for that), the {@link UdpListener} and the
+ * {@link TlsListener}.
  */
 public final class WatchedProcessorFactory extends NioMessageProcessorFactory {
 
@@ -20,6 +21,7 @@ public final class WatchedProcessorFactory extends NioMessageProcessorFactory {
     public MessageProcessor createMessageProcessor(SIPTransactionStack stack, InetAddress address, int port, String transport)
             throws IOException {
         if ("udp".equalsIgnoreCase(transport)) return new UdpListener(address, stack, port);
+        if ("tls".equalsIgnoreCase(transport)) return new TlsListener(address, stack, port);
         if ("ws".equalsIgnoreCase(transport)) {
             return new NioWebSocketMessageProcessor(address, stack, port) {
                 @Override
