@@ -9,8 +9,12 @@ import java.util.List;
 import org.junit.Test;
 
 public class StrayDialogRequestsTest {
-    private static final List<StrayDialogRequests.Listening> OURS = List.of(new StrayDialogRequests.Listening("192.0.2.5", 5060, false),
-            new StrayDialogRequests.Listening("192.0.2.5", 5061, false));
+    private static final List<StrayDialogRequests.Listening> OURS = List.of(new StrayDialogRequests.Listening("192.0.2.5", 5060),
+            new StrayDialogRequests.Listening("192.0.2.5", 5061));
+
+    private static StrayDialogRequests.Listening listening(String host, int port) {
+        return new StrayDialogRequests.Listening(host, port);
+    }
 
     private static SIPRequest request(String method, String ruri, String toTag, String extra) throws Exception {
         String text = method + " " + ruri + " SIP/2.0\r\nVia: SIP/2.0/UDP 198.51.100.1;branch=z9hG4bKstray\r\n"
@@ -37,7 +41,20 @@ public class StrayDialogRequestsTest {
                 "Route: <sip:192.0.2.5;lr>\r\n"), () -> OURS));
         assertFalse("an initial request", StrayDialogRequests.stray(request("INVITE", "sip:bob@203.0.113.9", null,
                 "Contact: <sip:alice@198.51.100.1>\r\n"), () -> OURS));
-        assertFalse("listening on a wildcard address, nothing is known", StrayDialogRequests.stray(request("BYE", "sip:bob@203.0.113.9", "b", ""),
-                () -> List.of(new StrayDialogRequests.Listening("0.0.0.0", 5060, true))));
+    }
+
+    @Test
+    public void aWildcardListenerStandsForEveryAddressOfTheMachine() throws Exception {
+        List<String> machine = List.of("127.0.0.1", "192.0.2.5", "0:0:0:0:0:0:0:1");
+        var v4 = StrayDialogRequests.expand(List.of(listening("0.0.0.0", 5060)), machine);
+        assertTrue("another host is still stray", StrayDialogRequests.stray(request("BYE", "sip:bob@203.0.113.9", "b", ""), () -> v4));
+        assertFalse("an address of an interface", StrayDialogRequests.stray(request("BYE", "sip:192.0.2.5:5060", "b", ""), () -> v4));
+        assertTrue("0.0.0.0 is IPv4 only", StrayDialogRequests.stray(request("BYE", "sip:[::1]:5060", "b", ""), () -> v4));
+        var both = StrayDialogRequests.expand(List.of(listening("0:0:0:0:0:0:0:0", 5060), listening("192.0.2.5", 5061)), machine);
+        assertFalse(":: takes IPv6 too", StrayDialogRequests.stray(request("BYE", "sip:[::1]:5060", "b", ""), () -> both));
+        assertFalse("and IPv4", StrayDialogRequests.stray(request("BYE", "sip:127.0.0.1:5060", "b", ""), () -> both));
+        assertTrue("the fixed listener keeps its own port", StrayDialogRequests.stray(request("BYE", "sip:127.0.0.1:5061", "b", ""), () -> both));
+        assertFalse("interfaces unknown: nothing is refused", StrayDialogRequests.stray(request("BYE", "sip:bob@203.0.113.9", "b", ""),
+                () -> StrayDialogRequests.expand(List.of(listening("0.0.0.0", 5060)), null)));
     }
 }
