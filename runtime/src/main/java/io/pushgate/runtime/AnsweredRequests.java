@@ -47,15 +47,23 @@ final class AnsweredRequests {
     /**
      * Key of a request or its answer: RFC 3261's transaction key (the top Via's branch and
      * sent-by, and the method: a CANCEL shares its INVITE's branch) and the CSeq number, which a
-     * retransmission repeats and a client that reuses its branches for new requests does not. 0
-     * for a Via without an RFC 3261 branch, whose transactions are matched another way: not kept.
+     * retransmission repeats and a client that reuses its branches for new requests does not. For
+     * a Via without an RFC 3261 branch (RFC 2543 clients), what both the request and its answer
+     * carry of RFC 3261's matching rule for them: Call-ID, From tag, CSeq and the top Via (the
+     * Request-URI and To tag it adds are not in the answer, or not yet in the request). 0 when
+     * there is no Via or CSeq.
      */
     static long key(SIPMessage message) {
         Via via = message.getTopmostVia();
-        String branch = via == null ? null : via.getBranch();
-        if (branch == null || !branch.startsWith("z9hG4bK") || message.getCSeq() == null) return 0;
+        if (via == null || message.getCSeq() == null) return 0;
+        String branch = via.getBranch();
         long h = 0xcbf29ce484222325L;
-        h = mix(h, branch);
+        if (branch == null || !branch.startsWith("z9hG4bK")) {
+            h = mix(h, "2543");
+            h = mix(h, String.valueOf(message.getCallId() == null ? null : message.getCallId().getCallId()));
+            h = mix(h, String.valueOf(message.getFromTag()));
+        }
+        h = mix(h, String.valueOf(branch));
         h = mix(h, message.getCSeq().getMethod());
         h = mix(h, String.valueOf(via.getHost()));
         h = (h ^ via.getPort()) * 0x100000001b3L;

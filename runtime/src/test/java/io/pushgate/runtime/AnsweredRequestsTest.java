@@ -66,7 +66,21 @@ public class AnsweredRequestsTest {
         assertNotEquals("another port", k, key("MESSAGE", "198.51.100.7:5063;branch=z9hG4bK1"));
         assertNotEquals("a new request of a client that reuses its branch", k,
                 AnsweredRequests.key(request("MESSAGE", "198.51.100.7:5062;branch=z9hG4bK1", 2)));
-        assertEquals("RFC 2543 transactions are not kept", 0, key("MESSAGE", "198.51.100.7:5062;branch=old1"));
+    }
+
+    @Test
+    public void anRfc2543RequestIsKeyedByCallFromTagCSeqAndVia() throws Exception {
+        long k = key("MESSAGE", "198.51.100.7:5062");
+        assertNotEquals("kept", 0, k);
+        assertEquals("the same request again", k, key("MESSAGE", "198.51.100.7:5062;received=203.0.113.1"));
+        assertNotEquals("another sender", k, key("MESSAGE", "198.51.100.8:5062"));
+        assertNotEquals("the next request", k, AnsweredRequests.key(request("MESSAGE", "198.51.100.7:5062", 2)));
+        assertNotEquals("an old-style branch counts too", k, key("MESSAGE", "198.51.100.7:5062;branch=old1"));
+        String other = "MESSAGE sip:example.com SIP/2.0\r\nVia: SIP/2.0/UDP 198.51.100.7:5062\r\n"
+                + "From: <sip:alice@example.com>;tag=a\r\nTo: <sip:alice@example.com>\r\n"
+                + "Call-ID: another\r\nCSeq: 1 MESSAGE\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
+        assertNotEquals("another call", k, AnsweredRequests.key((SIPRequest) new StrictMessageParser().parseSIPMessage(
+                other.getBytes(StandardCharsets.UTF_8), true, false, null)));
     }
 
     @Test
