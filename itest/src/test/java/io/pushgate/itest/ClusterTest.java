@@ -8,10 +8,6 @@ import static io.pushgate.itest.Sipp.send;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,13 +93,13 @@ public class ClusterTest {
         Sipp.Result r = Sipp.run(a.dir, registerFromCsv("600"), viaDispatcher(), "-inf", usersCsv.toString(), "-m", Integer.toString(USERS));
         a.assertPassed(r);
         assertEquals(USERS, storedAors().size());
-        double byA = metric(a, "pushgate_registers_total\\{outcome=\"accepted\"\\}");
-        double byB = metric(b, "pushgate_registers_total\\{outcome=\"accepted\"\\}");
+        double byA = a.metric("pushgate_registers_total\\{outcome=\"accepted\"\\}");
+        double byB = b.metric("pushgate_registers_total\\{outcome=\"accepted\"\\}");
         assertTrue("both nodes took REGISTERs: " + byA + " and " + byB, byA > 0 && byB > 0);
         assertEquals(USERS, byA + byB, 0);
         // each node holds in memory what the other registered too, told through PostgreSQL
         for (PushgateProcess node : List.of(a, b)) {
-            Await.until("node " + node.uri() + " holds every binding", 10, () -> metric(node, "pushgate_bindings") == USERS);
+            Await.until("node " + node.uri() + " holds every binding", 10, () -> node.metric("pushgate_bindings") == USERS);
         }
 
         int devicePort = PushgateProcess.freePort();
@@ -113,7 +109,7 @@ public class ClusterTest {
                 viaDispatcher(), devicePort).await());
         // whichever node took bob's REGISTER, a call through either node rings his device
         for (PushgateProcess node : List.of(a, b)) {
-            Await.until("node " + node.uri() + " knows bob's device", 10, () -> metric(node, "pushgate_bindings") == USERS + 1);
+            Await.until("node " + node.uri() + " knows bob's device", 10, () -> node.metric("pushgate_bindings") == USERS + 1);
             try {
                 ProxyTest.placeCallToRegistered(node, devicePort, "bob");
             } catch (AssertionError e) {
@@ -224,18 +220,6 @@ public class ClusterTest {
             Set<String> aors = new TreeSet<>();
             while (r.next()) aors.add(r.getString(1));
             return aors;
-        }
-    }
-
-    /** One sample of a metric from a node's Prometheus endpoint; NaN when absent. */
-    private static double metric(PushgateProcess node, String nameAndLabels) {
-        try {
-            String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + node.managementPort + "/pushgate/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-            Matcher m = Pattern.compile("(?m)^" + nameAndLabels + " (\\S+)").matcher(text);
-            return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
-        } catch (Exception e) {
-            throw new AssertionError(e);
         }
     }
 

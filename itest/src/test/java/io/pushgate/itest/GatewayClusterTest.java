@@ -4,6 +4,7 @@ import static io.pushgate.itest.GatewayTest.APNS_PARAMS;
 import static io.pushgate.itest.GatewayTest.INSTANCE;
 import static io.pushgate.itest.GatewayTest.register;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 
@@ -67,6 +68,14 @@ public class GatewayClusterTest {
         @Override
         public void close() throws Exception {
             for (AutoCloseable c : new AutoCloseable[] {b, a, apns, backend, pg}) if (c != null) c.close();
+        }
+
+        /** Kamailio's dispatcher with the configuration in deploy/, in front of nodes a and b. */
+        Kamailio dispatcher(int port) throws Exception {
+            Path list = work.resolve("nodes.list");
+            java.nio.file.Files.writeString(list, "1 sip:" + a.uri() + "\n1 sip:" + b.uri() + "\n");
+            return Kamailio.startFile(work, PushgateProcess.ROOT.resolve("deploy/kamailio-dispatcher.cfg"), port,
+                    "DISPATCHER_LIST=\"" + list + "\"", "PROBE_INTERVAL=1");
         }
 
         /** The caller registers at the backend directly; returns the port it calls from. */
@@ -161,6 +170,46 @@ public class GatewayClusterTest {
             MockApns.Push woken = c.apns.next(15);
             assertNotNull("woken by node b after node a died:\n" + PushgateProcess.tail(c.b.log()), woken);
             assertEquals("background", woken.pushType());
+        }
+    }
+
+    /**
+     * Behind Kamailio's dispatcher (deploy/kamailio-dispatcher.cfg), with the dispatcher's address
+     * as the gateways' public address: the backend's binding of a device names the dispatcher, so
+     * a call from the backend reaches the device through either node. A call connects with both
+     * nodes up; the node that relayed the device's REGISTER is killed; the next call connects
+     * through the other, with the same binding at the backend.
+     */
+    @Test
+    public void behindTheDispatcherACallReachesTheDeviceAfterTheNodeThatRelayedItsRegisterDies() throws Exception {
+        int dispatcherPort = PushgateProcess.freePort();
+        try (TwoNodes c = new TwoNodes(cfg -> cfg.replace("mode = masquerade", "mode = masquerade\npublic-address = 127.0.0.1:" + dispatcherPort));
+             Kamailio dispatcher = c.dispatcher(dispatcherPort)) {
+            int devicePort = PushgateProcess.freePort();
+            String contact = "<sip:dev@127.0.0.1:" + devicePort + APNS_PARAMS + ">;+sip.instance=" + INSTANCE;
+            // from the device's own port: the dispatcher's Path sends the calls back to where the REGISTER came from
+            c.a.assertPassed(Sipp.start(c.work, Sipp.scenario(Sipp.send(register("dev", 1, contact, "")), Sipp.recv(401),
+                    Sipp.send(register("dev", 2, contact, Requests.auth("dev", "pw-dev"))), Sipp.recv(200)), dispatcher.address(), devicePort).await());
+            String registers = "pushgate_sip_requests_received_total\\{method=\"REGISTER\"\\}";
+            PushgateProcess relayed = c.a.metric(registers) > 0 ? c.a : c.b;
+            PushgateProcess other = relayed == c.a ? c.b : c.a;
+            assertFalse("one node relayed both REGISTERs (the dispatcher hashes on the AOR)", other.metric(registers) > 0);
+            int callerPort = c.registerCaller();
+
+            callThroughTheBackend(c, devicePort, callerPort, other, dispatcher);
+            relayed.kill();
+            callThroughTheBackend(c, devicePort, callerPort, other, dispatcher);
+        }
+    }
+
+    private static void callThroughTheBackend(TwoNodes c, int devicePort, int callerPort, PushgateProcess alive, Kamailio dispatcher) throws Exception {
+        Sipp.Running device = Sipp.start(c.work, GatewayTest.device(false), null, devicePort);
+        Sipp.Result caller = Sipp.start(c.work, GatewayTest.answeredCaller(true), c.backend.address(), callerPort).await();
+        try {
+            alive.assertPassed(caller);
+            alive.assertPassed(device.await());
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\ndispatcher log:\n" + PushgateProcess.tail(dispatcher.log()), e);
         }
     }
 

@@ -246,11 +246,26 @@ public final class PushgateProcess implements AutoCloseable {
         }
     }
 
+    /** One sample of a metric (a regular expression of its name and labels) from the Prometheus endpoint; NaN when absent. */
+    public double metric(String nameAndLabels) {
+        try {
+            String text = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + managementPort + "/pushgate/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + nameAndLabels + " (\\S+)").matcher(text);
+            return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     static String tail(String s) {
         return s.length() <= 6000 ? s : s.substring(s.length() - 6000);
     }
 
-    /** A port free for both UDP and TCP on loopback. */
     /** A UDP port for sipp's -mp: sipp also binds the port two above it (video), so both must be free. */
     public static int freeMediaPort() throws IOException {
         for (int i = 0; i < 50; i++) {
