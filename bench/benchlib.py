@@ -12,12 +12,41 @@ def sh(cmd, **kw):
     return subprocess.run(cmd, check=True, **kw)
 
 
-def ensure_packages():
+def ensure_packages(postgres=False):
+    """Installs the peers the benchmarks run (PostgreSQL's server too when asked) where missing."""
     missing = [pkg for cmd, pkg in (("sipp", "sip-tester"), ("kamailio", "kamailio"), ("openssl", "openssl")) if not shutil.which(cmd)]
+    if postgres and not glob.glob("/usr/lib/postgresql/*/bin/initdb"):
+        missing.append("postgresql")
     if missing:
         sudo = [] if os.geteuid() == 0 else ["sudo"]
         sh(sudo + ["apt-get", "update", "-q"])
         sh(sudo + ["apt-get", "install", "-y", "-q"] + missing, env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids):
+    """utime+stime of the processes, their waited-for children included, in seconds."""
+    total = 0
+    for pid in pids:
+        try:
+            f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+            total += sum(int(x) for x in f[11:15])
+        except OSError:
+            pass
+    return total / TICK
+
+
+def written_bytes(pids):
+    """Bytes the processes sent to the storage layer (/proc/PID/io write_bytes): what writing costs the disk."""
+    total = 0
+    for pid in pids:
+        try:
+            total += int(open(f"/proc/{pid}/io").read().split("write_bytes:")[1].split()[0])
+        except (OSError, IndexError):
+            pass
+    return total
 
 
 def percentile(ordered, q):
@@ -59,18 +88,24 @@ def warm_up(port, users_csv, workdir, scenario):
         run_sipp(port, rate, seconds, users_csv, workdir, scenario)
 
 
-def sweep(name, port, rates, duration, users_csv, workdir, scenario, profile_pid=None, results=None):
+def sweep(name, port, rates, duration, users_csv, workdir, scenario, profile_pid=None, results=None, cpu_pids=None):
     """Rates in order until one is not held; returns (rate, p50, p99) of the highest held, and
     puts (p50, p99) of each held rate in the dict results when one is given. With
     profile_pid, that JVM is CPU-profiled at each rate and the profile of the highest held rate
-    summarised (bench/profiler.py; the stacks stay in WORKDIR/profile-NAME-RATE.collapsed)."""
+    summarised (bench/profiler.py; the stacks stay in WORKDIR/profile-NAME-RATE.collapsed). With
+    cpu_pids (a function giving process ids), each rate also prints their CPU time and the bytes
+    they wrote to disk per successful call, from the kernel's counters: less noisy than the held
+    rate for comparing two builds."""
     best, profiles = None, {}
     for rate in rates:
         handle = profiler.start(profile_pid, workdir) if profile_pid else None
+        cpu_before, written_before = (cpu_seconds(cpu_pids()), written_bytes(cpu_pids())) if cpu_pids else (0, 0)
         held, failed, retrans, ok, p50, p99 = run_sipp(port, rate, duration, users_csv, workdir, scenario)
+        cpu = (f"  CPU {(cpu_seconds(cpu_pids()) - cpu_before) * 1000 / max(ok, 1):.3f} ms/call"
+               f"  disk {(written_bytes(cpu_pids()) - written_before) / 1024 / max(ok, 1):.1f} KB/call") if cpu_pids else ""
         if handle:
             profiles[rate] = profiler.stop(handle, os.path.join(workdir, f"profile-{name}-{rate}.collapsed"))
-        print(f"  {name:9s} {rate:6d}/s  ok={ok:8d} failed={failed:6d} retrans={retrans:6d}  p50={p50:7.2f} ms  p99={p99:7.2f} ms  {'held' if held else 'NOT held'}", flush=True)
+        print(f"  {name:9s} {rate:6d}/s  ok={ok:8d} failed={failed:6d} retrans={retrans:6d}  p50={p50:7.2f} ms  p99={p99:7.2f} ms{cpu}  {'held' if held else 'NOT held'}", flush=True)
         if not held:
             break
         best = (rate, p50, p99)
@@ -174,9 +209,10 @@ def register_uas(proxy_port, uas_port, workdir, contact_params=""):
         "-nostdin", "-timeout", "10s", "-timeout_error"], cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def write_config(work, sip_port, http_port, extra, pause_goal_ms=0, sip_threads=64):
-    """Writes WORK/pushgate.ini: loopback listeners, no management listener, quiet logging, H2 under WORK
-    ([database] last, so that `extra` may start with more of its keys), then the bench's own sections."""
+def write_config(work, sip_port, http_port, extra, pause_goal_ms=0, sip_threads=64, db_url=None):
+    """Writes WORK/pushgate.ini: loopback listeners, no management listener, quiet logging, the database
+    at db_url (default H2 under WORK; [database] last, so that `extra` may start with more of its keys),
+    then the bench's own sections."""
     cfg = os.path.join(work, "pushgate.ini")
     with open(cfg, "w") as f:
         f.write(f"""[server]
@@ -190,7 +226,7 @@ pause-goal-ms = {pause_goal_ms}
 [management]
 port = 0
 [database]
-url = jdbc:h2:file:{work}/db/pushgate;AUTO_SERVER=TRUE;WRITE_DELAY=0
+url = {db_url or f"jdbc:h2:file:{work}/db/pushgate;AUTO_SERVER=TRUE;WRITE_DELAY=0"}
 """ + extra)
     return cfg
 
@@ -229,7 +265,7 @@ def start_pushgate(cfg, log_path, java_opts=None):
 
 # The server's collector: "auto" leaves the choice to bin/pushgate ([server] collector: ZGC for
 # the push application server, G1 otherwise; docs/tuning.md); the others force one.
-COLLECTORS = {"auto": None, "g1": "-XX:+UseG1GC", "zgc": "-XX:+UseZGC"}
+COLLECTORS = {"auto": None, "g1": "-XX:+UseG1GC", "zgc": "-XX:+UseZGC", "parallel": "-XX:+UseParallelGC"}
 
 
 def add_collector_option(parser):
@@ -252,6 +288,12 @@ def start_kamailio(port):
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(2)
     return kam
+
+
+def kamailio_pids(kam):
+    """Kamailio's main process and the workers it forked."""
+    children = subprocess.run(["pgrep", "-P", str(kam.pid)], capture_output=True, text=True).stdout.split()
+    return [kam.pid] + [int(p) for p in children]
 
 
 def print_held(title, rows):
@@ -313,13 +355,56 @@ def container_ceiling(mode, rates, duration, users_csv, work, scenario, port=508
     # a fresh Kamailio: one that a collapsed proxy sweep flooded answered nothing after it
     kam = start_kamailio(k_port) if mode == "proxy" else None
     opts = f"-Dceiling.mode={mode} -Dceiling.backend=127.0.0.1:{k_port} " + os.environ.get("PUSHGATE_JAVA_OPTS", "")
-    server, _ = start_pushgate(cfg, os.path.join(cwork, "ceiling.log"), java_opts=opts)
+    server, pid = start_pushgate(cfg, os.path.join(cwork, "ceiling.log"), java_opts=opts)
     try:
         warm_up(port, users_csv, cwork, scenario)  # not counted
-        return sweep(f"ceil-{mode}", port, rates, duration, users_csv, cwork, scenario)
+        return sweep(f"ceil-{mode}", port, rates, duration, users_csv, cwork, scenario, cpu_pids=lambda: [pid])
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(60)
         if kam:
             kam.send_signal(signal.SIGTERM)
             kam.wait(30)
+
+
+class Postgres:
+    """A throw-away PostgreSQL in a temporary directory, run as the postgres user (it refuses root)."""
+
+    def __init__(self, port):
+        self.bin = sorted(glob.glob("/usr/lib/postgresql/*/bin"))[-1]
+        # its own directory under /tmp: the postgres user cannot enter the bench's (mode 0700)
+        self.dir, self.port = tempfile.mkdtemp(prefix="pushgate-bench-pg-"), port
+        sh(["chown", "-R", "postgres:postgres", self.dir])
+        self.as_postgres("initdb", "-D", self.dir + "/data", "-U", "pushgate", "--auth=trust", "-E", "UTF8")
+        self.as_postgres("pg_ctl", "-D", self.dir + "/data", "-l", self.dir + "/log", "-w", "-o",
+                         f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={self.dir} -c max_connections=200", "start")
+        self.as_postgres("createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "pushgate", "pushgate")
+
+    def as_postgres(self, tool, *args):
+        sh(["runuser", "-u", "postgres", "--", os.path.join(self.bin, tool)] + list(args), stdout=subprocess.DEVNULL, cwd="/tmp")
+
+    def url(self):
+        return f"jdbc:postgresql://127.0.0.1:{self.port}/pushgate"
+
+    def commits(self):
+        """Transactions committed (reads included) and WAL flushes to disk (what writing costs the disk)."""
+        out = subprocess.run(["runuser", "-u", "postgres", "--", os.path.join(self.bin, "psql"), "-h", "127.0.0.1", "-p", str(self.port),
+                              "-U", "pushgate", "-At", "-F", " ", "-c",
+                              "select (select xact_commit from pg_stat_database where datname = 'pushgate'), wal_sync from pg_stat_wal"],
+                             capture_output=True, text=True, cwd="/tmp").stdout.split()
+        return (int(out[0]), int(out[1])) if len(out) == 2 else (0, 0)
+
+    def pids(self):
+        """The server's processes: those working in its data directory."""
+        ours = []
+        for p in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                if os.readlink(f"/proc/{p}/cwd").startswith(self.dir):
+                    ours.append(int(p))
+            except OSError:
+                pass
+        return ours
+
+    def stop(self):
+        self.as_postgres("pg_ctl", "-D", self.dir + "/data", "-w", "-m", "fast", "stop")
+        shutil.rmtree(self.dir, ignore_errors=True)

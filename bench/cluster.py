@@ -19,75 +19,9 @@ Needs: sip-tester, kamailio, postgresql (installed when missing), a built Pushga
 """
 import argparse, glob, os, shutil, signal, subprocess, sys, tempfile, time
 
-from benchlib import PEERS, ROOT, run_sipp, sh, start_pushgate, warm_up
+from benchlib import PEERS, ROOT, Postgres, cpu_seconds, ensure_packages, kamailio_pids, run_sipp, sh, start_pushgate, warm_up
 
 SCENARIO = os.path.join(PEERS, "reg_auth.xml")
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def ensure_packages():
-    missing = [pkg for cmd, pkg in (("sipp", "sip-tester"), ("kamailio", "kamailio")) if not shutil.which(cmd)]
-    if not glob.glob("/usr/lib/postgresql/*/bin/initdb"):
-        missing.append("postgresql")
-    if missing:
-        sudo = [] if os.geteuid() == 0 else ["sudo"]
-        sh(sudo + ["apt-get", "update", "-q"])
-        sh(sudo + ["apt-get", "install", "-y", "-q"] + missing, env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
-
-
-class Postgres:
-    """A throw-away PostgreSQL in a temporary directory, run as the postgres user (it refuses root)."""
-
-    def __init__(self, port):
-        self.bin = sorted(glob.glob("/usr/lib/postgresql/*/bin"))[-1]
-        # its own directory under /tmp: the postgres user cannot enter the bench's (mode 0700)
-        self.dir, self.port = tempfile.mkdtemp(prefix="pushgate-cluster-pg-"), port
-        sh(["chown", "-R", "postgres:postgres", self.dir])
-        self.as_postgres("initdb", "-D", self.dir + "/data", "-U", "pushgate", "--auth=trust", "-E", "UTF8")
-        self.as_postgres("pg_ctl", "-D", self.dir + "/data", "-l", self.dir + "/log", "-w", "-o",
-                         f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={self.dir} -c max_connections=200", "start")
-        self.as_postgres("createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "pushgate", "pushgate")
-
-    def as_postgres(self, tool, *args):
-        sh(["runuser", "-u", "postgres", "--", os.path.join(self.bin, tool)] + list(args), stdout=subprocess.DEVNULL, cwd="/tmp")
-
-    def url(self):
-        return f"jdbc:postgresql://127.0.0.1:{self.port}/pushgate"
-
-    def commits(self):
-        """Transactions committed (reads included) and WAL flushes to disk (what writing costs the disk)."""
-        out = subprocess.run(["runuser", "-u", "postgres", "--", os.path.join(self.bin, "psql"), "-h", "127.0.0.1", "-p", str(self.port),
-                              "-U", "pushgate", "-At", "-F", " ", "-c",
-                              "select (select xact_commit from pg_stat_database where datname = 'pushgate'), wal_sync from pg_stat_wal"],
-                             capture_output=True, text=True, cwd="/tmp").stdout.split()
-        return (int(out[0]), int(out[1])) if len(out) == 2 else (0, 0)
-
-    def pids(self):
-        """The server's processes: those working in its data directory."""
-        ours = []
-        for p in filter(str.isdigit, os.listdir("/proc")):
-            try:
-                if os.readlink(f"/proc/{p}/cwd").startswith(self.dir):
-                    ours.append(int(p))
-            except OSError:
-                pass
-        return ours
-
-    def stop(self):
-        self.as_postgres("pg_ctl", "-D", self.dir + "/data", "-w", "-m", "fast", "stop")
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-
-def cpu_seconds(pids):
-    """utime+stime of the processes, their waited-for children included, in seconds."""
-    total = 0
-    for pid in pids:
-        try:
-            f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-            total += sum(int(x) for x in f[11:15])
-        except OSError:
-            pass
-    return total / TICK
 
 
 def node_config(work, name, sip_port, http_port, pg_url):
@@ -123,11 +57,6 @@ def start_dispatcher(work, port, node_ports, shm_mb):
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(2)
     return kam
-
-
-def kamailio_pids(kam):
-    children = subprocess.run(["pgrep", "-P", str(kam.pid)], capture_output=True, text=True).stdout.split()
-    return [kam.pid] + [int(p) for p in children]
 
 
 def setup(name, nodes, dispatched, a, work_root, users_file, users_csv):
@@ -187,7 +116,7 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the work directory (logs, sipp statistics); by default it is deleted")
     a = ap.parse_args()
     a.rates = [int(r) for r in a.rates.split(",")]
-    ensure_packages()
+    ensure_packages(postgres=True)
     work = tempfile.mkdtemp(prefix="pushgate-cluster-")
     sh([sys.executable, os.path.join(PEERS, "users.py"), str(a.users), work])
     users_file, users_csv = os.path.join(work, "users.csv"), os.path.join(work, "users_auth.csv")

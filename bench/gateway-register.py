@@ -13,7 +13,7 @@ Targets only 127.0.0.1.
 """
 import argparse, os, signal, sys, tempfile
 
-from benchlib import (PEERS, add_pause_goal_option, container_ceiling, ensure_packages, print_half_rate_p99, print_ratio, sh, start_kamailio, start_pushgate, sweep, warm_up,
+from benchlib import (PEERS, add_pause_goal_option, container_ceiling, ensure_packages, kamailio_pids, print_half_rate_p99, print_ratio, sh, start_kamailio, start_pushgate, sweep, warm_up,
                       write_config)
 
 SCENARIO = os.path.join(PEERS, "reg_auth.xml")
@@ -47,8 +47,10 @@ pending-max = 1000000
           f"{a.users} users, loopback UDP, {os.cpu_count()} cores")
     warm_up(gw_port, users_csv, work, SCENARIO)  # not counted
     results = {"direct": {}, "gateway": {}}
-    sweep("direct", k_port, rates, a.duration, users_csv, work, SCENARIO, results=results["direct"])
-    sweep("gateway", gw_port, rates, a.duration, users_csv, work, SCENARIO, profile_pid=java_pid if a.profile else None, results=results["gateway"])
+    sweep("direct", k_port, rates, a.duration, users_csv, work, SCENARIO, results=results["direct"], cpu_pids=lambda: kamailio_pids(kam))
+    # the gateway's CPU alone (the backend's is the direct sweep's)
+    sweep("gateway", gw_port, rates, a.duration, users_csv, work, SCENARIO, profile_pid=java_pid if a.profile else None, results=results["gateway"],
+          cpu_pids=lambda: [java_pid])
     server.send_signal(signal.SIGTERM)
     server.wait(60)
     kam.send_signal(signal.SIGTERM)

@@ -9,12 +9,16 @@ run. Then heap bytes per stored binding at 100,000 bindings.
 
 usage: bench/register-auth.py [--rates 2000,5000,...] [--duration 20] [--users 100000] [--profile]
                               [--sip-threads 64] [--commit-window-us 0] [--pause-goal MS] [--pushgate-only]
-Needs: sip-tester, kamailio (installed when missing), a built Pushgate (built when missing).
+                              [--database h2|postgresql] [--h2-options ';NAME=VALUE'] [--collector auto|g1|zgc|parallel]
+--database postgresql keeps Pushgate's bindings in a throw-away PostgreSQL on this machine (its CPU
+is then outside Pushgate's process: the figure is the pair's).
+Needs: sip-tester, kamailio (and postgresql for --database postgresql; installed when missing), a
+built Pushgate (built when missing).
 Targets only 127.0.0.1.
 """
-import argparse, os, signal, subprocess, sys, tempfile, time
+import argparse, atexit, os, signal, subprocess, sys, tempfile, time
 
-from benchlib import (PEERS, ROOT, add_pause_goal_option, container_ceiling, ensure_packages, heap_used, print_half_rate_p99, print_held, print_ratio, run_sipp, sh, start_kamailio, start_pushgate, sweep,
+from benchlib import (COLLECTORS, PEERS, ROOT, Postgres, add_collector_option, add_pause_goal_option, container_ceiling, ensure_packages, heap_used, kamailio_pids, print_half_rate_p99, print_held, print_ratio, run_sipp, sh, start_kamailio, start_pushgate, sweep,
                       warm_up, write_config)
 
 SCENARIO = os.path.join(PEERS, "reg_auth.xml")
@@ -30,10 +34,16 @@ def main():
     ap.add_argument("--sip-threads", type=int, default=64, help="[server] sip-threads of Pushgate")
     ap.add_argument("--commit-window-us", type=int, default=0, help="[database] commit-window-us of Pushgate")
     add_pause_goal_option(ap)
+    add_collector_option(ap)
     ap.add_argument("--pushgate-only", action="store_true", help="no Kamailio and no container ceiling sweep (a settings comparison)")
+    ap.add_argument("--database", choices=("h2", "postgresql"), default="h2", help="where Pushgate keeps its bindings (default: embedded H2)")
+    ap.add_argument("--h2-options", default="", help="appended to the H2 URL, e.g. ;PAGE_SIZE=1024")
     a = ap.parse_args()
     rates = [int(r) for r in a.rates.split(",")]
-    ensure_packages()
+    ensure_packages(postgres=a.database == "postgresql")
+    postgres = Postgres(25433) if a.database == "postgresql" else None
+    if postgres:
+        atexit.register(postgres.stop)
     work = tempfile.mkdtemp(prefix="pushgate-bench-")
     sh([sys.executable, os.path.join(PEERS, "users.py"), str(a.users), work])
     users_csv = os.path.join(work, "users_auth.csv")
@@ -41,16 +51,17 @@ def main():
     pg_port, k_port, http_port = 5080, 5070, 18080
     cfg = write_config(work, pg_port, http_port, f"""pool-size = 16
 commit-window-us = {a.commit_window_us}
+{"user = pushgate" if postgres else ""}
 [domain]
 names = localhost 127.0.0.1
 [auth]
 max-failures = 1000000
-""", sip_threads=a.sip_threads, pause_goal_ms=a.pause_goal)
+""", sip_threads=a.sip_threads, pause_goal_ms=a.pause_goal, db_url=postgres.url() if postgres else f"jdbc:h2:file:{work}/db/pushgate;AUTO_SERVER=TRUE;WRITE_DELAY=0{a.h2_options}")
     pushgate = [os.path.join(ROOT, "bin", "pushgate")]
     sh(pushgate + ["subscriber", "import", os.path.join(work, "users.csv"), "--config", cfg], stdout=subprocess.DEVNULL)
-    server, java_pid = start_pushgate(cfg, os.path.join(work, "pushgate.log"))
+    server, java_pid = start_pushgate(cfg, os.path.join(work, "pushgate.log"), COLLECTORS[a.collector])
     print(f"Pushgate/Kamailio REGISTER with digest auth, {a.duration} s per rate, {a.users} users, loopback UDP, {os.cpu_count()} cores, "
-          f"{a.sip_threads} SIP threads, commit window {a.commit_window_us} us, G1 pause goal {f'{a.pause_goal} ms' if a.pause_goal else 'G1 default'}")
+          f"bindings in {a.database}{a.h2_options if not postgres else ''}, {a.sip_threads} SIP threads, commit window {a.commit_window_us} us, collector {a.collector}, G1 pause goal {f'{a.pause_goal} ms' if a.pause_goal else 'G1 default'}")
     empty = heap_used(java_pid)
     # the same warm-up as the ceiling's below: the fill at full rate on a cold JIT built a backlog
     # that the first measured rate still carried (2000/s failed on 2026-12-06, held once warm)
@@ -62,14 +73,17 @@ max-failures = 1000000
     time.sleep(40)
     full = heap_used(java_pid)
     pg_results = {}
-    pg_best = sweep("pushgate", pg_port, rates, a.duration, users_csv, work, SCENARIO, profile_pid=java_pid if a.profile else None, results=pg_results)
+    # Pushgate's CPU per REGISTER pair (and its database's, when that is a process of its own)
+    pids = lambda: [java_pid] + (postgres.pids() if postgres else [])
+    pg_best = sweep("pushgate", pg_port, rates, a.duration, users_csv, work, SCENARIO, profile_pid=java_pid if a.profile else None,
+                    results=pg_results, cpu_pids=pids)
     server.send_signal(signal.SIGTERM)
     server.wait(60)
 
     k_best = ceiling = None
     if not a.pushgate_only:
         kam = start_kamailio(k_port)
-        k_best = sweep("kamailio", k_port, rates, a.duration, users_csv, work, SCENARIO)
+        k_best = sweep("kamailio", k_port, rates, a.duration, users_csv, work, SCENARIO, cpu_pids=lambda: kamailio_pids(kam))
         kam.send_signal(signal.SIGTERM)
         kam.wait(30)
         # the container alone, answering: the ceiling of this role (issue target: held rate >= 0.85 of it)

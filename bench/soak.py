@@ -3,8 +3,8 @@
 the server's resources stay flat.
 
 The registrar role with digest auth and its H2 database. Three loads at once for --minutes:
-- sipp REGISTERs (401, then 200) from --users users at --register-rate (default 2000/s, half the
-  rate bench/register-auth.py holds on this machine);
+- sipp REGISTERs (401, then 200) from --users users at --register-rate (default 1500/s, half the
+  3000/s bench/register-auth.py held in its full runs of 2026-12-06 on this machine);
 - sipp calls at --call-rate to user uas (a sipp UAS, registered for 7200 s, so --minutes stays
   under 110), which answers; the caller hangs up after --call-seconds;
 - pushes: the first --push-users users also register a device with webhook push parameters for
@@ -15,12 +15,13 @@ The registrar role with digest auth and its H2 database. Three loads at once for
 Before the loads start (after one registration per user and a warm-up) and after they end (and the
 stack's transactions have expired), it reads the server's heap after a full GC, its threads, its
 open files and the database's size on disk; a sample without GC every --sample seconds in between.
-The collector's log (gc.log) and a thread dump per sample (threads-MINUTE.txt) are kept in the
-work directory. They must stay flat: the verdict line says whether each did, by the bounds printed beside it. The
+The collector's log (gc.log), a thread dump per sample (threads-MINUTE.txt) and a class histogram
+of the live heap at start and end (histogram-start.txt, histogram-end.txt; the classes that grew
+most are printed) are kept in the work directory. They must stay flat: the verdict line says whether each did, by the bounds printed beside it. The
 database is compared from a quarter into the run: H2 keeps the pages a commit replaced for its
 retention time (45 s by default), so the file first grows with the write rate, then must stop.
 
-usage: bench/soak.py [--minutes 60] [--register-rate 2000] [--call-rate 20] [--users 20000]
+usage: bench/soak.py [--minutes 60] [--register-rate 1500] [--call-rate 20] [--users 20000]
 Needs: sip-tester, a built Pushgate. Targets only 127.0.0.1.
 """
 import argparse, http.server, os, signal, subprocess, sys, tempfile, threading, time
@@ -55,6 +56,19 @@ def sample(pid, work, with_gc):
     return (heap_used(pid) if with_gc else None), threads, files, db, rss
 
 
+def class_histogram(pid, path):
+    """The live objects by class (a full collection first), kept at PATH; {class: bytes}."""
+    out = subprocess.run(["jcmd", str(pid), "GC.class_histogram"], capture_output=True, text=True).stdout
+    with open(path, "w") as f:
+        f.write(out)
+    sizes = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) >= 4 and parts[0].endswith(":") and parts[2].isdigit():
+            sizes[parts[3]] = int(parts[2])
+    return sizes
+
+
 def sipp_load(scenario, users_csv, rate, seconds, workdir, name, extra=()):
     """A background sipp at a fixed rate for `seconds`; its statistics go to WORKDIR/NAME.csv."""
     return subprocess.Popen(["sipp", f"127.0.0.1:{PG_PORT}", "-sf", scenario, "-inf", users_csv, "-i", "127.0.0.1", "-p", "0",
@@ -78,7 +92,7 @@ def mib(n):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--minutes", type=float, default=60)
-    ap.add_argument("--register-rate", type=int, default=2000)
+    ap.add_argument("--register-rate", type=int, default=1500)
     ap.add_argument("--call-rate", type=int, default=20)
     ap.add_argument("--call-seconds", type=int, default=2)
     ap.add_argument("--users", type=int, default=20000)
@@ -147,6 +161,7 @@ devices = all
         time.sleep(40)  # the stack's transactions of the warm-up expire (Timer J, 32 s)
         pushes_before = PushSink.received
         start = sample(pid, work, True)
+        classes_start = class_histogram(pid, os.path.join(work, "histogram-start.txt"))
         print(f"Soak: {a.minutes:g} min, {a.register_rate} REGISTER/s over {a.users} users, {a.call_rate} calls/s, "
               f"{a.push_rate} push-device REGISTER/s over {a.push_users} users, "
               f"{os.cpu_count()} cores, work {work}", flush=True)
@@ -167,6 +182,7 @@ devices = all
             print(f"{(time.time() - began) / 60:6.1f} {threads:8d} {files:6d} {mib(db):>12s} {mib(rss):>12s}", flush=True)
         time.sleep(40)
         end = sample(pid, work, True)
+        classes_end = class_histogram(pid, os.path.join(work, "histogram-end.txt"))
 
         r_ok, r_failed, r_retrans = sipp_totals(work, "registers")
         c_ok, c_failed, c_retrans = sipp_totals(work, "calls")
@@ -188,6 +204,9 @@ devices = all
             flat &= ok
             print(f"{name:10s} {fmt(s):>12s} {fmt(e):>12s}  <= {fmt(int(bound)).strip()} {'ok' if ok else 'GREW'}")
         print("verdict: " + ("flat" if flat else "NOT flat"))
+        # what the heap's growth is made of (both histograms stay in the work directory)
+        grown = sorted(((classes_end.get(c, 0) - classes_start.get(c, 0), c) for c in set(classes_start) | set(classes_end)), reverse=True)
+        print("live bytes grown most, by class: " + ", ".join(f"{c} {mib(d).strip()}" for d, c in grown[:8] if d > 0))
     finally:
         if uas:
             uas.terminate()

@@ -47,8 +47,8 @@ public record ServerSettings(String address, int udpPort, int tcpPort, int tlsPo
         return v.toLowerCase(java.util.Locale.ROOT);
     });
     static final ConfigKey<String> COLLECTOR = SECTION.key("collector", "auto",
-            "Garbage collector bin/pushgate starts Java with: g1, zgc, or auto (zgc for the push application server, g1 otherwise; docs/tuning.md).", v -> {
-        if (!v.matches("(?i)auto|g1|zgc")) throw new IllegalArgumentException("expected auto, g1 or zgc");
+            "Garbage collector bin/pushgate starts Java with: g1, zgc, parallel, or auto (zgc for the push application server, g1 otherwise; docs/tuning.md).", v -> {
+        if (!v.matches("(?i)auto|g1|zgc|parallel")) throw new IllegalArgumentException("expected auto, g1, zgc or parallel");
         return v.toLowerCase(java.util.Locale.ROOT);
     });
 
@@ -84,6 +84,7 @@ public record ServerSettings(String address, int udpPort, int tcpPort, int tlsPo
     public String collectorOptions(boolean pushServer) {
         boolean zgc = collector.equals("zgc") || (collector.equals("auto") && pushServer);
         if (zgc) return "-XX:+UseZGC";
+        if (collector.equals("parallel")) return "-XX:+UseParallelGC";
         if (pauseGoalMs == 0) return "-XX:+UseG1GC";
         return "-XX:+UseG1GC -XX:MaxGCPauseMillis=" + pauseGoalMs + " -XX:+UnlockExperimentalVMOptions -XX:G1NewSizePercent=1";
     }
