@@ -126,9 +126,10 @@ def heap_used(pid):
     time.sleep(2)
     subprocess.run(["jcmd", str(pid), "GC.run"], stdout=subprocess.DEVNULL)
     out = subprocess.run(["jcmd", str(pid), "GC.heap_info"], capture_output=True, text=True).stdout
-    # G1 prints "used 123456K", ZGC "used 120M"; the first is the heap, Metaspace follows
-    m = re.search(r"used (\d+)([KM])", out)
-    return int(m.group(1)) * (1024 if m.group(2) == "K" else 1024 * 1024)
+    # G1 prints "used 123456K" once, ZGC "used 120M", the throughput collector one per generation;
+    # Metaspace follows the heap
+    heap = out.split("Metaspace")[0]
+    return sum(int(n) * (1024 if unit == "K" else 1024 * 1024) for n, unit in re.findall(r"used (\d+)([KM])", heap))
 
 
 def waiting_caller(callee, media_port, final_status):
