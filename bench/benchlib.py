@@ -99,10 +99,12 @@ def sweep(name, port, rates, duration, users_csv, workdir, scenario, profile_pid
     best, profiles = None, {}
     for rate in rates:
         handle = profiler.start(profile_pid, workdir) if profile_pid else None
-        cpu_before, written_before = (cpu_seconds(cpu_pids()), written_bytes(cpu_pids())) if cpu_pids else (0, 0)
+        pids = cpu_pids() if cpu_pids else []
+        cpu_before, written_before = cpu_seconds(pids), written_bytes(pids)
         held, failed, retrans, ok, p50, p99 = run_sipp(port, rate, duration, users_csv, workdir, scenario)
-        cpu = (f"  CPU {(cpu_seconds(cpu_pids()) - cpu_before) * 1000 / max(ok, 1):.3f} ms/call"
-               f"  disk {(written_bytes(cpu_pids()) - written_before) / 1024 / max(ok, 1):.1f} KB/call") if cpu_pids else ""
+        pids = cpu_pids() if cpu_pids else []  # asked again: processes may have come or gone
+        cpu = (f"  CPU {(cpu_seconds(pids) - cpu_before) * 1000 / max(ok, 1):.3f} ms/call"
+               f"  disk {(written_bytes(pids) - written_before) / 1024 / max(ok, 1):.1f} KB/call") if cpu_pids else ""
         if handle:
             profiles[rate] = profiler.stop(handle, os.path.join(workdir, f"profile-{name}-{rate}.collapsed"))
         print(f"  {name:9s} {rate:6d}/s  ok={ok:8d} failed={failed:6d} retrans={retrans:6d}  p50={p50:7.2f} ms  p99={p99:7.2f} ms{cpu}  {'held' if held else 'NOT held'}", flush=True)
@@ -210,10 +212,10 @@ def register_uas(proxy_port, uas_port, workdir, contact_params=""):
         "-nostdin", "-timeout", "10s", "-timeout_error"], cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def write_config(work, sip_port, http_port, extra, pause_goal_ms=0, sip_threads=64, db_url=None):
+def write_config(work, sip_port, http_port, extra, pause_goal_ms=0, sip_threads=64, db_url=None, h2_options=""):
     """Writes WORK/pushgate.ini: loopback listeners, no management listener, quiet logging, the database
-    at db_url (default H2 under WORK; [database] last, so that `extra` may start with more of its keys),
-    then the bench's own sections."""
+    at db_url (default H2 under WORK, h2_options appended to its URL; [database] last, so that `extra`
+    may start with more of its keys), then the bench's own sections."""
     cfg = os.path.join(work, "pushgate.ini")
     with open(cfg, "w") as f:
         f.write(f"""[server]
@@ -227,7 +229,7 @@ pause-goal-ms = {pause_goal_ms}
 [management]
 port = 0
 [database]
-url = {db_url or f"jdbc:h2:file:{work}/db/pushgate;AUTO_SERVER=TRUE;WRITE_DELAY=0"}
+url = {db_url or f"jdbc:h2:file:{work}/db/pushgate;AUTO_SERVER=TRUE;WRITE_DELAY=0{h2_options}"}
 """ + extra)
     return cfg
 

@@ -17,7 +17,7 @@ projects from.
 usage: bench/cluster.py [--rates 250,500,1000,...] [--duration 20] [--users 20000]
 Needs: sip-tester, kamailio, postgresql (installed when missing), a built Pushgate. Targets only 127.0.0.1.
 """
-import argparse, glob, os, shutil, signal, subprocess, sys, tempfile, time
+import argparse, os, shutil, signal, subprocess, sys, tempfile, time
 
 from benchlib import PEERS, ROOT, Postgres, cpu_seconds, ensure_packages, kamailio_pids, run_sipp, sh, start_pushgate, warm_up
 

@@ -56,7 +56,7 @@ commit-window-us = {a.commit_window_us}
 names = localhost 127.0.0.1
 [auth]
 max-failures = 1000000
-""", sip_threads=a.sip_threads, pause_goal_ms=a.pause_goal, db_url=postgres.url() if postgres else f"jdbc:h2:file:{work}/db/pushgate;AUTO_SERVER=TRUE;WRITE_DELAY=0{a.h2_options}")
+""", sip_threads=a.sip_threads, pause_goal_ms=a.pause_goal, db_url=postgres.url() if postgres else None, h2_options=a.h2_options)
     pushgate = [os.path.join(ROOT, "bin", "pushgate")]
     sh(pushgate + ["subscriber", "import", os.path.join(work, "users.csv"), "--config", cfg], stdout=subprocess.DEVNULL)
     server, java_pid = start_pushgate(cfg, os.path.join(work, "pushgate.log"), COLLECTORS[a.collector])

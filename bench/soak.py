@@ -124,7 +124,7 @@ secret-file = {secret}
 [wake-up]
 before = 60
 devices = all
-""")
+""", h2_options=a.h2_options)
     push_users = os.path.join(work, "push_users.csv")
     with open(users_auth) as src, open(push_users, "w") as dst:
         dst.writelines(src.readlines()[:a.push_users + 1])
@@ -132,11 +132,6 @@ devices = all
     with open(os.path.join(ROOT, "bench", "reg_push.xml")) as src, open(push_scenario, "w") as dst:
         dst.write(src.read().replace("pn-provider=fcm;pn-prid=tok-[field0];pn-param=bench-project", "pn-provider=webhook;pn-prid=tok-[field0]")
                   .replace("Expires: 3600", "Expires: 90"))
-    if a.h2_options:
-        with open(cfg) as f:
-            text = f.read().replace("WRITE_DELAY=0\n", "WRITE_DELAY=0" + a.h2_options + "\n", 1)
-        with open(cfg, "w") as f:
-            f.write(text)
     pushgate = os.path.join(ROOT, "bin", "pushgate")
     sh([pushgate, "subscriber", "import", os.path.join(work, "users.csv"), "--config", cfg], stdout=subprocess.DEVNULL)
     sh([pushgate, "subscriber", "add", "uas", "--config", cfg], input=b"pw-uas\n", stdout=subprocess.DEVNULL)
