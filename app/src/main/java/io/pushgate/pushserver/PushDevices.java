@@ -4,6 +4,7 @@ import io.pushgate.push.PushParams;
 import io.pushgate.registrar.BindingChange;
 import io.pushgate.registrar.BindingRecord;
 import io.pushgate.store.Database;
+import io.pushgate.store.PeerNotices;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,11 +15,18 @@ import org.slf4j.LoggerFactory;
 /**
  * The push-capable devices of each user, kept from their registrations: added when a binding with
  * valid push parameters is registered, kept when it expires, removed when the device unregisters.
+ * Read from memory; servers sharing a PostgreSQL database tell each other which users' rows they
+ * changed ({@link #TOPIC}), so a call for a sleeping phone is pushed whichever node the phone
+ * registered through.
  */
 public final class PushDevices implements BindingChange.Listener {
     private static final Logger log = LoggerFactory.getLogger(PushDevices.class);
 
+    /** The {@link PeerNotices} topic of push device rows; keys are AORs. */
+    static final String TOPIC = "push_devices";
+
     private final Database db;
+    private final PeerNotices notices;
     private final LongSupplier clock;
     /** Devices kept per user; past it the one seen least recently goes (an account registering ever new instances must not grow without end). */
     private final int maxPerUser;
@@ -31,16 +39,49 @@ public final class PushDevices implements BindingChange.Listener {
     private final Map<String, Map<String, Known>> byAor = new ConcurrentHashMap<>();
 
     public PushDevices(Database db, LongSupplier clock) {
-        this(db, clock, 10);
+        this(db, new PeerNotices(db.settings()), clock, 10);
     }
 
     /** {@code maxPerUser}: the registrar's max-contacts, so that every device a user can have at once is kept. */
     public PushDevices(Database db, LongSupplier clock, int maxPerUser) {
+        this(db, new PeerNotices(db.settings()), clock, maxPerUser);
+    }
+
+    public PushDevices(Database db, PeerNotices notices, LongSupplier clock, int maxPerUser) {
         this.db = db;
+        this.notices = notices;
         this.clock = clock;
         this.maxPerUser = maxPerUser;
+        // subscribed before the load, so that a change another server commits meanwhile is not missed
+        notices.subscribe(TOPIC, new PeerNotices.Subscriber() {
+            @Override
+            public void changed(java.util.Set<String> aors) { reload(aors); }
+
+            @Override
+            public void missed() { reloadAll(); }
+        });
+        reloadAll();
+    }
+
+    private void reloadAll() {
+        Map<String, Map<String, Known>> all = new java.util.HashMap<>();
         for (PushDevice d : db.inTransaction(s -> s.createSelectionQuery("from PushDevice", PushDevice.class).getResultList())) {
-            byAor.computeIfAbsent(d.aor(), k -> new ConcurrentHashMap<>()).put(d.id(), new Known(d.contactUri(), d.updatedAt()));
+            all.computeIfAbsent(d.aor(), k -> new ConcurrentHashMap<>()).put(d.id(), new Known(d.contactUri(), d.updatedAt()));
+        }
+        byAor.keySet().retainAll(all.keySet());
+        byAor.putAll(all);
+    }
+
+    /** Reads these users' devices again: another server changed their rows. */
+    void reload(java.util.Set<String> aors) {
+        List<PushDevice> rows = db.inTransaction(s -> s.createSelectionQuery("from PushDevice where aor in :aors", PushDevice.class)
+                .setParameter("aors", aors).getResultList());
+        Map<String, Map<String, Known>> read = new java.util.HashMap<>();
+        for (PushDevice d : rows) read.computeIfAbsent(d.aor(), k -> new ConcurrentHashMap<>()).put(d.id(), new Known(d.contactUri(), d.updatedAt()));
+        for (String aor : aors) {
+            Map<String, Known> m = read.get(aor);
+            if (m == null) byAor.remove(aor);
+            else byAor.put(aor, m);
         }
     }
 
@@ -87,14 +128,18 @@ public final class PushDevices implements BindingChange.Listener {
     private void remember(BindingRecord b) {
         long now = clock.getAsLong();
         PushDevice d = new PushDevice(b.id(), b.aor(), b.contactUri(), now);
-        db.inTransaction(s -> s.merge(d));
+        db.inTransaction(s -> {
+            s.merge(d);
+            notices.send(s, TOPIC, List.of(b.aor()));
+            return null;
+        });
         Map<String, Known> m = byAor.computeIfAbsent(b.aor(), k -> new ConcurrentHashMap<>());
         m.put(b.id(), new Known(b.contactUri(), now));
         while (m.size() > maxPerUser) {
             String oldest = m.entrySet().stream().filter(e -> !e.getKey().equals(b.id()))
                     .min(java.util.Comparator.comparingLong(e -> e.getValue().seenAt())).map(Map.Entry::getKey).orElse(null);
             if (oldest == null) break;
-            delete(oldest);
+            delete(b.aor(), oldest);
             m.remove(oldest);
         }
     }
@@ -103,7 +148,9 @@ public final class PushDevices implements BindingChange.Listener {
     public int deleteIn(org.hibernate.Session s, String aor, String id) {
         var q = s.createMutationQuery("delete from PushDevice where aor = :aor" + (id == null ? "" : " and id = :id")).setParameter("aor", aor);
         if (id != null) q.setParameter("id", id);
-        return q.executeUpdate();
+        int n = q.executeUpdate();
+        notices.send(s, TOPIC, List.of(aor));
+        return n;
     }
 
     /** Drops from memory what {@link #deleteIn} deleted. */
@@ -130,7 +177,7 @@ public final class PushDevices implements BindingChange.Listener {
         for (Map.Entry<String, Known> e : m.entrySet()) {
             if (!e.getValue().uri().equals(contactUri)) continue;
             String id = e.getKey();
-            delete(id);
+            delete(aor, id);
             m.remove(id);
             byAor.computeIfPresent(aor, (k, v) -> v.isEmpty() ? null : v);
             return true;
@@ -140,15 +187,19 @@ public final class PushDevices implements BindingChange.Listener {
 
     private void forget(BindingRecord b) {
         if (known(b) == null) return;
-        delete(b.id());
+        delete(b.aor(), b.id());
         byAor.computeIfPresent(b.aor(), (k, m) -> {
             m.remove(b.id());
             return m.isEmpty() ? null : m;
         });
     }
 
-    private void delete(String id) {
-        db.inTransaction(s -> s.createMutationQuery("delete from PushDevice where id = :id").setParameter("id", id).executeUpdate());
+    private void delete(String aor, String id) {
+        db.inTransaction(s -> {
+            s.createMutationQuery("delete from PushDevice where id = :id").setParameter("id", id).executeUpdate();
+            notices.send(s, TOPIC, List.of(aor));
+            return null;
+        });
     }
 
     private static boolean hasPushParams(BindingRecord b) {

@@ -65,7 +65,7 @@ final class RegistrarRole implements Role {
         PushServerSettings pushServer = PushServerSettings.from(a.config());
         RegEventSettings regEventSettings = RegEventSettings.from(a.config());
         MediaSettings media = MediaSettings.from(a.config());
-        this.pushDevices = new PushDevices(a.db(), a.clock(), a.registrar().maxContacts());
+        this.pushDevices = new PushDevices(a.db(), a.notices(), a.clock(), a.registrar().maxContacts());
         this.pushDeviceTtlMs = pushServer.deviceTtlDays() * 86_400_000L;
         WebSocketFlows webSocketFlows = new WebSocketFlows();
         a.bindings().addListener(webSocketFlows);

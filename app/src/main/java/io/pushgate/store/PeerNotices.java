@@ -70,6 +70,8 @@ public final class PeerNotices implements AutoCloseable {
      * most a few seconds), so that what the subscriber loads afterwards misses no change.
      */
     public void subscribe(String topic, Subscriber subscriber) {
+        // the channel's name goes into LISTEN unquoted
+        if (!topic.matches("[a-z_]+")) throw new IllegalArgumentException("topic must be lower-case letters and underscores: " + topic);
         subscribers.computeIfAbsent(topic, t -> new CopyOnWriteArrayList<>()).add(subscriber);
         if (!started) return;
         long until = System.currentTimeMillis() + 5000;

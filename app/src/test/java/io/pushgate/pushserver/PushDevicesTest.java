@@ -86,4 +86,16 @@ public class PushDevicesTest {
         assertEquals(1, devices.purgeOlderThan(5 * 86_400_000L));
         assertEquals(List.of(), devices.of(AOR));
     }
+
+    @Test
+    public void anotherServersChangesAreReadBackForTheUsersItNames() {
+        PushDevices other = new PushDevices(db, now::get); // a second server on the same database
+        store.update(AOR, List.of(binding("a", PUSH, 60)), List.of(), false, 10);
+        assertEquals("not told yet", List.of(), other.of(AOR));
+        other.reload(java.util.Set.of(AOR));
+        assertEquals(List.of(PUSH), other.of(AOR));
+        assertEquals(true, other.forget(AOR, PUSH)); // e.g. its push service said the token is dead
+        devices.reload(java.util.Set.of(AOR, "sip:nobody@example.org"));
+        assertEquals(List.of(), devices.of(AOR));
+    }
 }
