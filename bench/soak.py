@@ -16,10 +16,14 @@ Before the loads start (after one registration per user and a warm-up) and after
 stack's transactions have expired), it reads the server's heap after a full GC, its threads, its
 open files and the database's size on disk; a sample without GC every --sample seconds in between.
 The collector's log (gc.log), a thread dump per sample (threads-MINUTE.txt) and a class histogram
-of the live heap at start and end (histogram-start.txt, histogram-end.txt; the classes that grew
-most are printed) are kept in the work directory. They must stay flat: the verdict line says whether each did, by the bounds printed beside it. The
-database is compared from a quarter into the run: H2 keeps the pages a commit replaced for its
-retention time (45 s by default), so the file first grows with the write rate, then must stop.
+of the live heap at the baseline and the end (histogram-baseline.txt, histogram-end.txt; the
+classes that grew most are printed) are kept in the work directory. They must stay flat: the
+verdict line says whether each did, by the bounds printed beside it. Heap and database are
+compared from a baseline taken under load, a quarter into the run and at least a nonce lifetime
+(300 s) and a minute in: the digest replay table holds every nonce used within its lifetime (rate
+times lifetime, about 60 MiB at 1500/s), and H2 keeps the pages a commit replaced for its
+retention time (45 s), so both first grow to a working size set by the rate, then must stop. H2's
+own figures (chunks, their fill rate, file size) are printed at the baseline and the end.
 
 usage: bench/soak.py [--minutes 60] [--register-rate 1500] [--call-rate 20] [--users 20000]
 Needs: sip-tester, a built Pushgate. Targets only 127.0.0.1.
@@ -67,6 +71,20 @@ def class_histogram(pid, path):
         if len(parts) >= 4 and parts[0].endswith(":") and parts[2].isdigit():
             sizes[parts[3]] = int(parts[2])
     return sizes
+
+
+def h2_info(work):
+    """H2's own figures of the running store (over its AUTO_SERVER port): {name: value}."""
+    import glob
+    jars = sorted(glob.glob(os.path.expanduser("~/.m2/repository/com/h2database/h2/*/h2-*.jar")))
+    if not jars:
+        return {}
+    url = f"jdbc:h2:file:{work}/db/pushgate;AUTO_SERVER=TRUE"
+    out = subprocess.run(["java", "-cp", jars[-1], "org.h2.tools.Shell", "-url", url, "-user", "pushgate", "-password", "",
+                          "-sql", "select setting_name, setting_value from information_schema.settings where setting_name in "
+                                  "('info.CHUNK_COUNT', 'info.CHUNKS_FILL_RATE', 'info.FILE_SIZE', 'info.PAGE_COUNT_LIVE', 'info.FILE_WRITE_BYTES')"],
+                         capture_output=True, text=True, timeout=60).stdout
+    return {k.strip()[5:]: v.strip() for k, v in (line.split("|", 1) for line in out.splitlines() if line.startswith("info."))}
 
 
 def sipp_load(scenario, users_csv, rate, seconds, workdir, name, extra=()):
@@ -156,7 +174,6 @@ devices = all
         time.sleep(40)  # the stack's transactions of the warm-up expire (Timer J, 32 s)
         pushes_before = PushSink.received
         start = sample(pid, work, True)
-        classes_start = class_histogram(pid, os.path.join(work, "histogram-start.txt"))
         print(f"Soak: {a.minutes:g} min, {a.register_rate} REGISTER/s over {a.users} users, {a.call_rate} calls/s, "
               f"{a.push_rate} push-device REGISTER/s over {a.push_users} users, "
               f"{os.cpu_count()} cores, work {work}", flush=True)
@@ -166,18 +183,24 @@ devices = all
         calls = sipp_load(os.path.join(PEERS, "uac.xml"), callers, a.call_rate, seconds, work, "calls", ("-d", str(a.call_seconds * 1000)))
         devices = sipp_load(push_scenario, push_users, a.push_rate, seconds, work, "devices")
         began = time.time()
-        quarter = None  # the database's size a quarter into the run: it grows to its working size first
+        baseline_at = max(seconds / 4, 360)
+        baseline = None  # heap after GC and database size once both reached their working size (above)
         while regs.poll() is None or calls.poll() is None or devices.poll() is None:
             time.sleep(a.sample)
             _, threads, files, db, rss = sample(pid, work, False)
             with open(os.path.join(work, f"threads-{(time.time() - began) / 60:05.1f}.txt"), "w") as dump:
                 subprocess.run(["jstack", str(pid)], stdout=dump, stderr=subprocess.DEVNULL)
-            if quarter is None and time.time() - began >= seconds / 4:
-                quarter = db
             print(f"{(time.time() - began) / 60:6.1f} {threads:8d} {files:6d} {mib(db):>12s} {mib(rss):>12s}", flush=True)
+            if baseline is None and time.time() - began >= baseline_at:
+                baseline = sample(pid, work, True)
+                classes_start = class_histogram(pid, os.path.join(work, "histogram-baseline.txt"))
+                print(f"baseline: heap {mib(baseline[0]).strip()}, H2 {h2_info(work)}", flush=True)
         time.sleep(40)
         end = sample(pid, work, True)
         classes_end = class_histogram(pid, os.path.join(work, "histogram-end.txt"))
+        print(f"end: H2 {h2_info(work)}", flush=True)
+        if baseline is None:
+            sys.exit(f"the run ended before its baseline ({baseline_at:.0f} s in): use --minutes 8 or more")
 
         r_ok, r_failed, r_retrans = sipp_totals(work, "registers")
         c_ok, c_failed, c_retrans = sipp_totals(work, "calls")
@@ -188,11 +211,12 @@ devices = all
         print(f"calls:     {c_ok} ok, {c_failed} failed, {c_retrans} retransmissions")
         print(f"devices:   {d_ok} push-device registrations ok, {d_failed} failed, {d_retrans} retransmissions; "
               f"{pushes} wake-up pushes received by the webhook sink")
-        print(f"{'':10s} {'start':>12s} {'end':>12s}  bound (the database's start: a quarter into the run; idle it was {mib(start[3]).strip()})")
-        rows = (("heap", start[0], end[0], start[0] * 1.10 + 16 * 1048576, mib),
+        print(f"{'':10s} {'start':>12s} {'end':>12s}  bound (heap and database from the baseline, {baseline_at / 60:.1f} min in; "
+              f"idle they were {mib(start[0]).strip()} and {mib(start[3]).strip()})")
+        rows = (("heap", baseline[0], end[0], baseline[0] * 1.10 + 16 * 1048576, mib),
                 ("threads", start[1], end[1], start[1] + 10, str),
                 ("files", start[2], end[2], start[2] + 20, str),
-                ("database", quarter or start[3], end[3], (quarter or start[3]) * 1.25 + 16 * 1048576, mib))
+                ("database", baseline[3], end[3], baseline[3] * 1.25 + 16 * 1048576, mib))
         flat = True
         for name, s, e, bound, fmt in rows:
             ok = e <= bound

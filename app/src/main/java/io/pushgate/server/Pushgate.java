@@ -19,6 +19,7 @@ import io.pushgate.routing.RouterSettings;
 import io.pushgate.sip.LocalDomain;
 import io.pushgate.store.Database;
 import io.pushgate.store.DatabaseSettings;
+import io.pushgate.store.H2Housekeeping;
 import io.pushgate.store.PeerNotices;
 import io.pushgate.store.StoreUnavailableException;
 import io.pushgate.subscriber.SubscriberDirectory;
@@ -47,6 +48,8 @@ public final class Pushgate implements AutoCloseable {
 
     private final Database db;
     private final PeerNotices notices;
+    /** Null unless the store is an embedded H2 file. */
+    private final H2Housekeeping h2Housekeeping;
     private final BindingStore bindings;
     private final int retryAfterSeconds;
     private final ScheduledExecutorService housekeeping;
@@ -68,6 +71,7 @@ public final class Pushgate implements AutoCloseable {
 
         this.retryAfterSeconds = dbSettings.retryAfterSeconds();
         this.db = new Database(dbSettings, Modules.entities());
+        this.h2Housekeeping = H2Housekeeping.startIfNeeded(db);
         SubscriberDirectory subscribers = new SubscriberDirectory(db, auth.realm(), auth.passwordStorage(), clock);
         this.notices = new PeerNotices(dbSettings);
         this.bindings = new BindingStore(db, notices, clock);
@@ -187,6 +191,7 @@ public final class Pushgate implements AutoCloseable {
         heldCalls.close();
         bindings.close();
         notices.close();
+        if (h2Housekeeping != null) h2Housekeeping.close();
         db.close();
         MetricsEndpoint.release();
     }
