@@ -55,17 +55,7 @@ public class BrowserPushTest {
                 [push-server]
                 route-to = sip:127.0.0.2:%d
                 """.formatted(wsPort, rtpengine.ngPort, server.sipPort) + vapid);
-        Files.writeString(server.config(), """
-
-                [server]
-                sip-address = 127.0.0.2
-                role = push-server
-
-                [push-server]
-                proxy = %s
-                wait-timeout = 30
-                rtp-ports = 42100-42199
-                """.formatted(proxy.uri()) + vapid, java.nio.file.StandardOpenOption.APPEND);
+        server.configurePushServer(proxy.uri(), 30, "42100-42199", vapid);
         for (String user : new String[] {"web", "alice"}) assertEquals(0, proxy.addSubscriber(user, "pw-" + user).exit());
         proxy.start(); // makes the VAPID key pair the push application server then reads
         server.start();

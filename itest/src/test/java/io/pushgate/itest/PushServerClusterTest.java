@@ -10,9 +10,7 @@ import static io.pushgate.itest.Requests.register;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -63,18 +61,7 @@ public class PushServerClusterTest {
         a = new PushgateProcess(node);
         b = new PushgateProcess(node);
         // the application server subscribes at, and hands calls back to, node b; it takes calls from both
-        Files.writeString(server.config(), """
-
-                [server]
-                sip-address = 127.0.0.2
-                role = push-server
-
-                [push-server]
-                proxy = %s
-                accept-from = 127.0.0.1
-                wait-timeout = 10
-                rtp-ports = 42100-42199
-                """.formatted(b.uri()) + apns.config(), StandardOpenOption.APPEND);
+        server.configurePushServer(b.uri(), 10, "42100-42199", "accept-from = 127.0.0.1\n" + apns.config());
         for (String user : new String[] {"alice", "bob", "dan"}) assertEquals(0, a.addSubscriber(user, "pw-" + user).exit());
         a.launch();
         b.start();

@@ -16,7 +16,6 @@ import static org.junit.Assert.assertTrue;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.AfterClass;
@@ -65,17 +64,7 @@ public class PushServerTest {
                 startup-spread = 0
                 poll-interval = 1
                 """.formatted(server.sipPort));
-        Files.writeString(server.config(), """
-
-                [server]
-                sip-address = 127.0.0.2
-                role = push-server
-
-                [push-server]
-                proxy = %s
-                wait-timeout = %d
-                rtp-ports = 42000-42099
-                """.formatted(proxy.uri(), WAIT_TIMEOUT) + apns.config(), java.nio.file.StandardOpenOption.APPEND);
+        server.configurePushServer(proxy.uri(), WAIT_TIMEOUT, "42000-42099", apns.config());
         for (String user : new String[] {"alice", "bob", "carol", "dave", "erin", "frank", "gina", "hal", "ivy", "kim", "leo", "mia", "nina", "olga"}) {
             assertEquals(0, proxy.addSubscriber(user, "pw-" + user).exit());
         }

@@ -76,6 +76,25 @@ public final class PushgateProcess implements AutoCloseable {
 
     public Path config() { return config; }
 
+    /**
+     * Makes this instance the push application server, on 127.0.0.2 (its address must not be the
+     * proxy's), subscribing at and handing calls back to {@code proxy}; {@code extra} follows the
+     * [push-server] keys, so it may add some before a section of its own.
+     */
+    public void configurePushServer(String proxy, int waitTimeout, String rtpPorts, String extra) throws IOException {
+        Files.writeString(config, """
+
+                [server]
+                sip-address = 127.0.0.2
+                role = push-server
+
+                [push-server]
+                proxy = %s
+                wait-timeout = %d
+                rtp-ports = %s
+                """.formatted(proxy, waitTimeout, rtpPorts) + extra, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+    }
+
     /** The server's own H2 database, which a test may open beside it (AUTO_SERVER) to check what it stored. */
     public String jdbcUrl() {
         return "jdbc:h2:file:" + dir.resolve("db/pushgate") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
