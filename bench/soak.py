@@ -12,18 +12,19 @@ The registrar role with digest auth and its H2 database. Three loads at once for
   device from 60 s before its expiry until it registers again or expires. The webhook's POSTs go
   to a sink in this script, which counts them.
 
-Before the loads start (after one registration per user and a warm-up) and after they end (and the
-stack's transactions have expired), it reads the server's heap after a full GC, its threads, its
-open files and the database's size on disk; a sample without GC every --sample seconds in between.
+Before the loads start (after one registration per user and a warm-up) it reads the server's heap
+after a full GC, its threads, its open files and the database's size on disk; the same without
+GC every --sample seconds, and after the loads end (and the stack's transactions have expired).
 The collector's log (gc.log), a thread dump per sample (threads-MINUTE.txt) and a class histogram
 of the live heap at the baseline and the end (histogram-baseline.txt, histogram-end.txt; the
 classes that grew most are printed) are kept in the work directory. They must stay flat: the
-verdict line says whether each did, by the bounds printed beside it. Heap and database are
-compared from a baseline taken under load, a quarter into the run and at least a nonce lifetime
-(300 s) and a minute in: the digest replay table holds every nonce used within its lifetime (rate
-times lifetime, about 60 MiB at 1500/s), and H2 keeps the pages a commit replaced for its
-retention time (45 s), so both first grow to a working size set by the rate, then must stop. H2's
-own figures (chunks, their fill rate, file size) are printed at the baseline and the end.
+verdict line says whether each did, by the bounds printed beside it. The live heap (the
+histograms' total) and the database are compared from a baseline taken under load, a quarter
+into the run and at least a nonce lifetime (300 s) and a minute in: the digest replay table holds
+every nonce used within its lifetime (rate times lifetime, about 60 MiB at 1500/s), and H2 keeps
+the pages a commit replaced for its retention time (45 s), so both first grow to a working size
+set by the rate, then must stop. H2's own figures (chunks, their fill rate, file size) are printed
+at the baseline and the end.
 
 usage: bench/soak.py [--minutes 60] [--register-rate 1500] [--call-rate 20] [--users 20000]
 Needs: sip-tester, a built Pushgate. Targets only 127.0.0.1.
@@ -61,16 +62,19 @@ def sample(pid, work, with_gc):
 
 
 def class_histogram(pid, path):
-    """The live objects by class (a full collection first), kept at PATH; {class: bytes}."""
+    """The live objects by class (a full collection first), kept at PATH: ({class: bytes}, total live bytes).
+    Under load this is the live heap; the heap's "used" read after a GC also counts what was allocated since."""
     out = subprocess.run(["jcmd", str(pid), "GC.class_histogram"], capture_output=True, text=True).stdout
     with open(path, "w") as f:
         f.write(out)
-    sizes = {}
+    sizes, total = {}, 0
     for line in out.splitlines():
         parts = line.split()
         if len(parts) >= 4 and parts[0].endswith(":") and parts[2].isdigit():
             sizes[parts[3]] = int(parts[2])
-    return sizes
+        elif len(parts) == 3 and parts[0] == "Total" and parts[2].isdigit():
+            total = int(parts[2])
+    return sizes, total
 
 
 def h2_info(work):
@@ -192,12 +196,12 @@ devices = all
                 subprocess.run(["jstack", str(pid)], stdout=dump, stderr=subprocess.DEVNULL)
             print(f"{(time.time() - began) / 60:6.1f} {threads:8d} {files:6d} {mib(db):>12s} {mib(rss):>12s}", flush=True)
             if baseline is None and time.time() - began >= baseline_at:
-                baseline = sample(pid, work, True)
-                classes_start = class_histogram(pid, os.path.join(work, "histogram-baseline.txt"))
-                print(f"baseline: heap {mib(baseline[0]).strip()}, H2 {h2_info(work)}", flush=True)
+                baseline = sample(pid, work, False)
+                classes_start, live_start = class_histogram(pid, os.path.join(work, "histogram-baseline.txt"))
+                print(f"baseline: live heap {mib(live_start).strip()}, H2 {h2_info(work)}", flush=True)
         time.sleep(40)
-        end = sample(pid, work, True)
-        classes_end = class_histogram(pid, os.path.join(work, "histogram-end.txt"))
+        end = sample(pid, work, False)
+        classes_end, live_end = class_histogram(pid, os.path.join(work, "histogram-end.txt"))
         print(f"end: H2 {h2_info(work)}", flush=True)
         if baseline is None:
             sys.exit(f"the run ended before its baseline ({baseline_at:.0f} s in): use --minutes 8 or more")
@@ -212,8 +216,8 @@ devices = all
         print(f"devices:   {d_ok} push-device registrations ok, {d_failed} failed, {d_retrans} retransmissions; "
               f"{pushes} wake-up pushes received by the webhook sink")
         print(f"{'':10s} {'start':>12s} {'end':>12s}  bound (heap and database from the baseline, {baseline_at / 60:.1f} min in; "
-              f"idle they were {mib(start[0]).strip()} and {mib(start[3]).strip()})")
-        rows = (("heap", baseline[0], end[0], baseline[0] * 1.10 + 16 * 1048576, mib),
+              f"idle, after a full GC, {mib(start[0]).strip()} and {mib(start[3]).strip()})")
+        rows = (("live heap", live_start, live_end, live_start * 1.10 + 16 * 1048576, mib),
                 ("threads", start[1], end[1], start[1] + 10, str),
                 ("files", start[2], end[2], start[2] + 20, str),
                 ("database", baseline[3], end[3], baseline[3] * 1.25 + 16 * 1048576, mib))
