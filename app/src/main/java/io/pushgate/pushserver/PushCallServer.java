@@ -112,7 +112,7 @@ public final class PushCallServer implements RequestStep {
         String callee = SipUris.aor(req.getRequestURI());
         long sdpSession = Math.abs(RANDOM.nextLong() % 1_000_000_000L);
         String answer = SdpAudio.answer(streamer.address(), media.localPort(), offer, sdpSession, 1);
-        WaitingCall call = new WaitingCall(this, req, callee, media, answer, sdpSession,
+        WaitingCall call = new WaitingCall(this, req, callee, media, answer, sdpSession, senderRoute(req),
                 traces.begin(req.getCallId(), callee, req.getFrom().getURI().toString()));
         req.getSession().setAttribute(WaitingCall.ATTRIBUTE, call);
         req.getApplicationSession().setExpires(settings.waitTimeoutSeconds() / 60 + 2);
@@ -125,15 +125,47 @@ public final class PushCallServer implements RequestStep {
         media.start();
         call.timeoutIn(timers.schedule(call::onTimeout, settings.waitTimeoutSeconds(), TimeUnit.SECONDS));
         log.info("call {} for {} waits with early media ({} to {}:{})", req.getCallId(), callee, offer.law(), offer.address(), offer.port());
-        watch(call);
+        watch(call, call.proxyRoute());
         pushDevices(req, callee, PushNotification.Kind.CALL, call, call.trace(), java.util.Set.of());
     }
 
-    private void watch(WaitingCall call) {
+    /**
+     * The registrar/proxy node that sent this call, as a loose route (its Via's sent-by): it was
+     * alive a moment ago, and nodes sharing a database each see every registration, so the call is
+     * watched there and handed back there. The configured proxy when the Via does not name the
+     * address the call came from.
+     */
+    private Address senderRoute(SipServletRequest req) {
+        String uri = viaRoute(req.getHeader("Via"), req.getInitialRemoteAddr());
+        try {
+            return uri == null ? proxyRoute() : factory.createAddress("<" + uri + ">");
+        } catch (ServletParseException e) {
+            return proxyRoute();
+        }
+    }
+
+    /** "SIP/2.0/TCP 10.0.0.1:5070;branch=..." sent from 10.0.0.1 -> "sip:10.0.0.1:5070;transport=tcp;lr"; null unless the host is {@code from}. */
+    static String viaRoute(String via, String from) {
+        if (via == null || from == null) return null;
+        String[] parts = via.trim().split("\\s+", 2);
+        if (parts.length < 2 || !parts[0].toUpperCase(java.util.Locale.ROOT).startsWith("SIP/2.0/")) return null;
+        String transport = parts[0].substring("SIP/2.0/".length()).toLowerCase(java.util.Locale.ROOT);
+        String sentBy = parts[1].split(";", 2)[0].trim();
+        int close = sentBy.indexOf(']');
+        int colon = sentBy.lastIndexOf(':');
+        boolean hasPort = sentBy.startsWith("[") ? close > 0 && colon == close + 1 : colon > 0 && sentBy.indexOf(':') == colon;
+        String host = hasPort ? sentBy.substring(0, colon) : sentBy;
+        String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        if (!bare.equalsIgnoreCase(from)) return null;
+        return "sip:" + hostForUri(bare) + (hasPort ? sentBy.substring(colon) : "")
+                + (transport.equals("udp") ? "" : ";transport=" + transport) + ";lr";
+    }
+
+    private void watch(WaitingCall call, Address at) {
         for (int attempt = 0; attempt < 2; attempt++) {
             RegWatch w = watches.computeIfAbsent(call.callee(), aor -> {
                 try {
-                    return RegWatch.start(aor, watcher, settings.proxyUri(), settings.subscriptionExpires(), factory, clock);
+                    return RegWatch.start(aor, watcher, at, settings.subscriptionExpires(), factory, clock);
                 } catch (IOException | ServletParseException e) {
                     log.warn("cannot subscribe to the registration of {}: {}", aor, e.toString());
                     return null;
@@ -249,7 +281,7 @@ public final class PushCallServer implements RequestStep {
     }
 
     SipFactory factory() { return factory; }
-    Address proxyRoute() { return (Address) proxyRoute.clone(); }
+    private Address proxyRoute() { return (Address) proxyRoute.clone(); }
     String mediaAddress() { return streamer.address(); }
     int waitTimeoutSeconds() { return settings.waitTimeoutSeconds(); }
 

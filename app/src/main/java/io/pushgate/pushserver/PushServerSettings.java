@@ -25,7 +25,7 @@ public record PushServerSettings(String routeTo, String proxy, List<String> acce
     public static final ConfigKey<Boolean> SERVE = SECTION.bool("serve", false,
             "Deprecated: set [server] role = push-server instead. Still read: true makes this instance the push application server.");
     static final ConfigKey<String> PROXY = SECTION.string("proxy", "",
-            "Application server side: host:port or SIP URI of the registrar/proxy to subscribe at (Event: reg) and to hand calls back to.");
+            "Application server side: host:port or SIP URI of the registrar/proxy to subscribe at (Event: reg) and hand calls back to, when a call's Via does not name the node that sent it (otherwise that node).");
     static final ConfigKey<List<String>> ACCEPT_FROM = SECTION.list("accept-from", "",
             "Source addresses allowed to send calls to the application server; empty means the proxy's address only.");
     static final ConfigKey<Integer> WAIT_TIMEOUT = SECTION.integer("wait-timeout", 30, 1, 600,

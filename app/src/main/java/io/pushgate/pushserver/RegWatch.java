@@ -38,12 +38,12 @@ final class RegWatch {
     }
 
     /** Sends the SUBSCRIBE; NOTIFYs arrive in its dialog. */
-    static RegWatch start(String aor, Address watcher, String proxyUri, int expires, SipFactory factory, LongSupplier clock)
+    static RegWatch start(String aor, Address watcher, Address proxyRoute, int expires, SipFactory factory, LongSupplier clock)
             throws ServletParseException, IOException {
         RegWatch w = new RegWatch(aor, clock);
         SipApplicationSession app = factory.createApplicationSession();
         SipServletRequest sub = factory.createRequest(app, "SUBSCRIBE", watcher, factory.createAddress("<" + aor + ">"));
-        sub.pushRoute(factory.createAddress("<" + proxyUri + ";lr>"));
+        sub.pushRoute(proxyRoute);
         sub.setHeader("Event", "reg");
         sub.setHeader("Accept", RegInfo.CONTENT_TYPE);
         sub.setExpires(expires);

@@ -40,6 +40,7 @@ final class WaitingCall {
     private String calleeSdp;
     /** Devices pushed for this call, and those whose push service said the token is dead. */
     private int devicesPushed;
+    private final Address proxyRoute;
     private final java.util.List<String> devicesGone = new java.util.ArrayList<>();
     /** Push tokens of the callee's devices that registered while the call waited. */
     private final java.util.Set<String> awake = new java.util.HashSet<>();
@@ -47,8 +48,9 @@ final class WaitingCall {
     private HeldCalls.Ticket held;
 
     WaitingCall(PushCallServer server, SipServletRequest callerInvite, String callee, RtpStreamer.Stream media,
-                String answerSdp, long sdpSessionId, CallTrace trace) {
+                String answerSdp, long sdpSessionId, Address proxyRoute, CallTrace trace) {
         this.server = server;
+        this.proxyRoute = proxyRoute;
         this.callerInvite = callerInvite;
         this.callee = callee;
         this.media = media;
@@ -58,6 +60,9 @@ final class WaitingCall {
     }
 
     CallTrace trace() { return trace; }
+
+    /** Where the call is watched and handed back: the node that sent it. */
+    Address proxyRoute() { return (Address) proxyRoute.clone(); }
 
     String callee() { return callee; }
     String callId() { return callerInvite.getCallId(); }
@@ -92,14 +97,14 @@ final class WaitingCall {
             Address to = server.factory().createAddress(callerInvite.getTo().getURI(), callerInvite.getTo().getDisplayName());
             SipServletRequest out = server.factory().createRequest(callerInvite.getApplicationSession(), "INVITE", from, to);
             out.setRequestURI(callerInvite.getRequestURI().clone());
-            out.pushRoute(server.proxyRoute());
+            out.pushRoute(proxyRoute());
             byte[] offer = callerInvite.getRawContent();
             if (offer != null) out.setContent(offer, callerInvite.getContentType());
             out.getSession().setAttribute(ATTRIBUTE, this);
             leg = out;
             state = State.HANDING_BACK;
             out.send();
-            trace.note("hand-back", "INVITE to the proxy " + server.proxyRoute().getURI());
+            trace.note("hand-back", "INVITE to the proxy " + proxyRoute.getURI());
             log.info("call {} for {} handed back to the proxy", callId(), callee);
         } catch (IOException | RuntimeException e) {
             log.warn("call {}: hand-back to the proxy failed: {}", callId(), e.toString());

@@ -69,4 +69,15 @@ public class PushCallServerTest {
         assertEquals(405, message.status());
         assertTrue(message.response().getHeader("Allow").contains("INVITE"));
     }
+
+    @Test
+    public void aCallIsWatchedAtAndHandedBackToTheNodeItsViaNames() {
+        assertEquals("sip:10.0.0.1:5070;lr", PushCallServer.viaRoute("SIP/2.0/UDP 10.0.0.1:5070;branch=z9hG4bK1;rport", "10.0.0.1"));
+        assertEquals("sip:10.0.0.1;transport=tcp;lr", PushCallServer.viaRoute("SIP/2.0/TCP 10.0.0.1;branch=z9hG4bK1", "10.0.0.1"));
+        assertEquals("sip:[2001:db8::1]:5060;transport=tls;lr", PushCallServer.viaRoute("SIP/2.0/TLS [2001:db8::1]:5060;branch=z9hG4bK1", "2001:db8::1"));
+        // a Via that names another host than the packet came from (a NATed or lying sender): the configured proxy
+        assertEquals(null, PushCallServer.viaRoute("SIP/2.0/UDP 198.51.100.7:5060;branch=z9hG4bK1", "10.0.0.1"));
+        assertEquals(null, PushCallServer.viaRoute("garbage", "10.0.0.1"));
+        assertEquals(null, PushCallServer.viaRoute(null, "10.0.0.1"));
+    }
 }

@@ -16,15 +16,20 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
+import org.junit.FixMethodOrder;
 import org.junit.Test;
+import org.junit.runners.MethodSorters;
 
 /**
  * The push application server (127.0.0.2) behind two registrar nodes on one PostgreSQL: a phone
  * registers its push parameters through one node, the call for it arrives at the other. That node
  * must know the phone can be woken (the push device rows, told across nodes), route the call to the
  * application server, and tell the application server when the phone registers again, wherever it
- * does; a dead push token found through one node is forgotten by both.
+ * does; a dead push token found through one node is forgotten by both; with the node the
+ * application server is configured to watch dead, a call from the other is watched and handed back
+ * there. In order: the last kills node b.
  */
+@FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class PushServerClusterTest {
     private static final String INSTANCE = "\"<urn:uuid:00000000-0000-4000-8000-0000000000c1>\"";
     /** A VoIP token (the call's push) and a remote-notification token, as the Linphone app registers them. */
@@ -62,7 +67,7 @@ public class PushServerClusterTest {
         b = new PushgateProcess(node);
         // the application server subscribes at, and hands calls back to, node b; it takes calls from both
         server.configurePushServer(b.uri(), 10, "42100-42199", "accept-from = 127.0.0.1\n" + apns.config());
-        for (String user : new String[] {"alice", "bob", "dan"}) assertEquals(0, a.addSubscriber(user, "pw-" + user).exit());
+        for (String user : new String[] {"alice", "bob", "dan", "erin"}) assertEquals(0, a.addSubscriber(user, "pw-" + user).exit());
         a.launch();
         b.start();
         a.awaitReady();
@@ -105,29 +110,42 @@ public class PushServerClusterTest {
     }
 
     @Test
-    public void aPhoneRegisteredThroughOneNodeIsPushedForACallThroughTheOtherAndTheCallConnects() throws Exception {
-        registerThenSleep(a, "bob", "B0BT0KEN");
+    public void a_aPhoneRegisteredThroughOneNodeIsPushedForACallThroughTheOtherAndTheCallConnects() throws Exception {
+        // the application server watches node b, which also sent it the call; the phone wakes and registers through node a
+        pushedCallConnects("bob", "B0BT0KEN", a, b, a);
+    }
+
+    /** The phone registers through {@code registeredAt} and sleeps; a call through {@code calledAt} wakes it; it registers through {@code wakesAt}; the call connects. */
+    private static void pushedCallConnects(String user, String token, PushgateProcess registeredAt, PushgateProcess calledAt,
+                                           PushgateProcess wakesAt) throws Exception {
+        registerThenSleep(registeredAt, user, token);
         apns.drain();
         try (RtpReceiver rtp = new RtpReceiver()) {
             int phoneMedia = PushgateProcess.freeMediaPort();
-            Sipp.Running caller = Sipp.start(work, Sipp.scenario(concat(callUntilConnected("bob", rtp.port(), phoneMedia),
+            Sipp.Running caller = Sipp.start(work, Sipp.scenario(concat(callUntilConnected(user, rtp.port(), phoneMedia),
                     Sipp.pause(300),
-                    Sipp.send(inDialog("bob", "BYE", 3)),
-                    Sipp.recv(200))), b.uri(), PushgateProcess.freePort());
+                    Sipp.send(inDialog(user, "BYE", 3)),
+                    Sipp.recv(200))), calledAt.uri(), PushgateProcess.freePort());
             MockApns.Push push = apns.next(10);
-            assertNotNull("node b did not have the phone pushed:\n" + PushgateProcess.tail(b.log()), push);
-            assertEquals("B0BT0KEN", push.token());
-            // the phone wakes and registers through node a; the application server watches node b
+            assertNotNull("the phone was not pushed:\n" + PushgateProcess.tail(calledAt.log()), push);
+            assertEquals(token, push.token());
             int phonePort = PushgateProcess.freePort();
             Sipp.Running phone = Sipp.start(work, Calls.uas(), null, phonePort, "-mp", Integer.toString(phoneMedia));
-            registerThrough(a, "bob", contact("bob", phonePort, "B0BT0KEN"), 600);
-            b.assertPassed(phone.await());
+            registerThrough(wakesAt, user, contact(user, phonePort, token), 600);
+            calledAt.assertPassed(phone.await());
             server.assertPassed(caller.await());
         }
     }
 
     @Test
-    public void aDeadTokenFoundThroughOneNodeIsForgottenByTheOther() throws Exception {
+    public void c_withTheConfiguredNodeDeadACallFromTheOtherIsWatchedAndHandedBackThere() throws Exception {
+        b.kill();
+        // node a sent the call: the application server subscribes at node a and hands the call back to it
+        pushedCallConnects("erin", "ER1NT0KEN", a, a, a);
+    }
+
+    @Test
+    public void b_aDeadTokenFoundThroughOneNodeIsForgottenByTheOther() throws Exception {
         apns.deadTokens.add("D34DT0KEN");
         registerThenSleep(a, "dan", "D34DT0KEN");
         assertEquals(1, count("select count(*) from push_device where aor like 'sip:dan@%'"));
