@@ -64,25 +64,26 @@ public final class PushDevices implements BindingChange.Listener {
     }
 
     private void reloadAll() {
-        Map<String, Map<String, Known>> all = new java.util.HashMap<>();
-        for (PushDevice d : db.inTransaction(s -> s.createSelectionQuery("from PushDevice", PushDevice.class).getResultList())) {
-            all.computeIfAbsent(d.aor(), k -> new ConcurrentHashMap<>()).put(d.id(), new Known(d.contactUri(), d.updatedAt()));
-        }
+        Map<String, Map<String, Known>> all = grouped(db.inTransaction(s -> s.createSelectionQuery("from PushDevice", PushDevice.class).getResultList()));
         byAor.keySet().retainAll(all.keySet());
         byAor.putAll(all);
     }
 
     /** Reads these users' devices again: another server changed their rows. */
     void reload(java.util.Set<String> aors) {
-        List<PushDevice> rows = db.inTransaction(s -> s.createSelectionQuery("from PushDevice where aor in :aors", PushDevice.class)
-                .setParameter("aors", aors).getResultList());
-        Map<String, Map<String, Known>> read = new java.util.HashMap<>();
-        for (PushDevice d : rows) read.computeIfAbsent(d.aor(), k -> new ConcurrentHashMap<>()).put(d.id(), new Known(d.contactUri(), d.updatedAt()));
+        Map<String, Map<String, Known>> read = grouped(db.inTransaction(s -> s.createSelectionQuery("from PushDevice where aor in :aors", PushDevice.class)
+                .setParameter("aors", aors).getResultList()));
         for (String aor : aors) {
             Map<String, Known> m = read.get(aor);
             if (m == null) byAor.remove(aor);
             else byAor.put(aor, m);
         }
+    }
+
+    private static Map<String, Map<String, Known>> grouped(List<PushDevice> rows) {
+        Map<String, Map<String, Known>> out = new java.util.HashMap<>();
+        for (PushDevice d : rows) out.computeIfAbsent(d.aor(), k -> new ConcurrentHashMap<>()).put(d.id(), new Known(d.contactUri(), d.updatedAt()));
+        return out;
     }
 
     /** Contact URIs (with their push parameters) of the user's devices. */

@@ -40,12 +40,13 @@ final class WaitingCall {
     private String calleeSdp;
     /** Devices pushed for this call, and those whose push service said the token is dead. */
     private int devicesPushed;
-    private final Address proxyRoute;
     private final java.util.List<String> devicesGone = new java.util.ArrayList<>();
     /** Push tokens of the callee's devices that registered while the call waited. */
     private final java.util.Set<String> awake = new java.util.HashSet<>();
     private final CallTrace trace;
     private HeldCalls.Ticket held;
+    /** Where the call is watched and handed back: the node that sent it. */
+    private final Address proxyRoute;
 
     WaitingCall(PushCallServer server, SipServletRequest callerInvite, String callee, RtpStreamer.Stream media,
                 String answerSdp, long sdpSessionId, Address proxyRoute, CallTrace trace) {
@@ -61,7 +62,6 @@ final class WaitingCall {
 
     CallTrace trace() { return trace; }
 
-    /** Where the call is watched and handed back: the node that sent it. */
     Address proxyRoute() { return (Address) proxyRoute.clone(); }
 
     String callee() { return callee; }
