@@ -432,13 +432,7 @@ public class GatewayTest {
     }
 
     private long heldCalls() {
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(gateway.jdbcUrl(), "pushgate", "");
-             java.sql.ResultSet r = c.createStatement().executeQuery("select count(*) from held_call")) {
-            r.next();
-            return r.getLong(1);
-        } catch (java.sql.SQLException e) {
-            throw new AssertionError(e);
-        }
+        return StoredRows.count(gateway.jdbcUrl(), "select count(*) from held_call");
     }
 
     /** The backend keeps the masqueraded contact it was given; a gateway restarted since must still route it. */

@@ -11,9 +11,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.FixMethodOrder;
@@ -99,14 +96,8 @@ public class PushServerClusterTest {
                 + System.currentTimeMillis()) > 0;
     }
 
-    private static int count(String sql) {
-        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), "pushgate", "");
-             ResultSet r = c.createStatement().executeQuery(sql)) {
-            r.next();
-            return r.getInt(1);
-        } catch (java.sql.SQLException e) {
-            throw new AssertionError(e);
-        }
+    private static long count(String sql) {
+        return StoredRows.count(pg.jdbcUrl(), sql);
     }
 
     @Test

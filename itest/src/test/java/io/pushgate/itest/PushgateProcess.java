@@ -118,7 +118,6 @@ public final class PushgateProcess implements AutoCloseable {
 
     public String uri() { return "127.0.0.1:" + sipPort; }
 
-    /** Thread names of the running server (jstack), numbered pools folded: "name x count" per line. */
     /** Live threads of the server by name, numbered pool members counted under one name (from jstack). */
     public java.util.SortedMap<String, Integer> threadCounts() throws Exception {
         Process p = new ProcessBuilder("jstack", Long.toString(process.pid())).redirectErrorStream(true).start();
