@@ -29,7 +29,7 @@ at the baseline and the end.
 usage: bench/soak.py [--minutes 60] [--register-rate 1500] [--call-rate 20] [--users 20000]
 Needs: sip-tester, a built Pushgate. Targets only 127.0.0.1.
 """
-import argparse, http.server, os, signal, subprocess, sys, tempfile, threading, time
+import argparse, glob, http.server, os, signal, subprocess, sys, tempfile, threading, time
 
 from benchlib import PEERS, ROOT, ensure_packages, heap_used, register_uas, sh, start_pushgate, warm_up, write_config
 
@@ -79,7 +79,6 @@ def class_histogram(pid, path):
 
 def h2_info(work):
     """H2's own figures of the running store (over its AUTO_SERVER port): {name: value}."""
-    import glob
     jars = sorted(glob.glob(os.path.expanduser("~/.m2/repository/com/h2database/h2/*/h2-*.jar")))
     if not jars:
         return {}
@@ -188,22 +187,22 @@ devices = all
         devices = sipp_load(push_scenario, push_users, a.push_rate, seconds, work, "devices")
         began = time.time()
         baseline_at = max(seconds / 4, 360)
-        baseline = None  # heap after GC and database size once both reached their working size (above)
+        baseline_db = None  # the database's size once it reached its working size (above); the live heap's beside it
         while regs.poll() is None or calls.poll() is None or devices.poll() is None:
             time.sleep(a.sample)
             _, threads, files, db, rss = sample(pid, work, False)
             with open(os.path.join(work, f"threads-{(time.time() - began) / 60:05.1f}.txt"), "w") as dump:
                 subprocess.run(["jstack", str(pid)], stdout=dump, stderr=subprocess.DEVNULL)
             print(f"{(time.time() - began) / 60:6.1f} {threads:8d} {files:6d} {mib(db):>12s} {mib(rss):>12s}", flush=True)
-            if baseline is None and time.time() - began >= baseline_at:
-                baseline = sample(pid, work, False)
+            if baseline_db is None and time.time() - began >= baseline_at:
+                baseline_db = db
                 classes_start, live_start = class_histogram(pid, os.path.join(work, "histogram-baseline.txt"))
                 print(f"baseline: live heap {mib(live_start).strip()}, H2 {h2_info(work)}", flush=True)
         time.sleep(40)
         end = sample(pid, work, False)
         classes_end, live_end = class_histogram(pid, os.path.join(work, "histogram-end.txt"))
         print(f"end: H2 {h2_info(work)}", flush=True)
-        if baseline is None:
+        if baseline_db is None:
             sys.exit(f"the run ended before its baseline ({baseline_at:.0f} s in): use --minutes 8 or more")
 
         r_ok, r_failed, r_retrans = sipp_totals(work, "registers")
@@ -220,7 +219,7 @@ devices = all
         rows = (("live heap", live_start, live_end, live_start * 1.10 + 16 * 1048576, mib),
                 ("threads", start[1], end[1], start[1] + 10, str),
                 ("files", start[2], end[2], start[2] + 20, str),
-                ("database", baseline[3], end[3], baseline[3] * 1.25 + 16 * 1048576, mib))
+                ("database", baseline_db, end[3], baseline_db * 1.25 + 16 * 1048576, mib))
         flat = True
         for name, s, e, bound, fmt in rows:
             ok = e <= bound
