@@ -435,6 +435,56 @@ public class GatewayTest {
         return StoredRows.count(gateway.jdbcUrl(), "select count(*) from held_call");
     }
 
+    /**
+     * A REGISTER relayed to the backend and not yet answered when the gateway dies is not kept:
+     * the phone's own retransmissions (UDP, until Timer F) reach the restarted gateway, which
+     * relays them anew; one that arrives before the application is deployed gets 503 with
+     * Retry-After, and the phone's next REGISTER goes through. The backend is held stopped while
+     * the gateway is killed, so the relayed REGISTER is pending there.
+     */
+    @Test
+    public void aRegistrationPendingAtTheBackendWhenTheGatewayIsKilledIsAnsweredAfterTheRestart() throws Exception {
+        start(false, null);
+        int devicePort = PushgateProcess.freePort();
+        String contact = "<sip:dev@127.0.0.1:" + devicePort + ">;+sip.instance=" + INSTANCE;
+        try (java.net.DatagramSocket phone = new java.net.DatagramSocket(devicePort, java.net.InetAddress.getLoopbackAddress())) {
+            String challenge = UdpRequests.finalAnswer(phone, Requests.plainRegister("sip:example.org", "sip:dev@example.org",
+                    devicePort, "pending-1", 1, contact, ""), gateway.sipPort, 5_000, a -> a.contains("CSeq: 1 "));
+            assertTrue(challenge, challenge != null && challenge.startsWith("SIP/2.0 401"));
+
+            kamailio.freeze(true);
+            java.util.concurrent.CompletableFuture<String> answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                String last = null;
+                for (int cseq = 2; cseq <= 4; cseq++) { // a phone sends a new REGISTER after a 503's Retry-After
+                    try {
+                        int c = cseq;
+                        last = UdpRequests.transaction(phone, Requests.plainRegister("sip:example.org", "sip:dev@example.org", devicePort,
+                                "pending-1", c, contact, Requests.digest(challenge, "REGISTER", "sip:example.org", "dev", "pw-dev", c - 1)),
+                                gateway.sipPort, a -> a.contains("CSeq: " + c + " "));
+                        if (last == null || !last.startsWith("SIP/2.0 503")) return last;
+                        Thread.sleep(1000L * Integer.parseInt(last.replaceAll("(?s).*\r\nRetry-After: *(\\d+).*", "$1")));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                return last;
+            });
+            Await.until("the gateway relayed the REGISTER to the stopped backend", 10, () -> kamailio.queuedBytes() > 0);
+            gateway.kill();
+            kamailio.freeze(false); // its answers to the dead gateway are lost
+            gateway.start();
+            String ok = answer.get(90, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue("the phone's REGISTER answered after the restart: " + ok + "\n" + PushgateProcess.tail(gateway.log()),
+                    ok != null && ok.startsWith("SIP/2.0 200") && ok.contains("<sip:dev@127.0.0.1:" + devicePort));
+        }
+        // what the backend keeps for the phone routes a call through the restarted gateway to it
+        int callerPort = registerCaller();
+        Sipp.Running device = Sipp.start(work, device(false), null, devicePort);
+        Sipp.Running caller = Sipp.start(work, answeredCaller(true), kamailio.address(), callerPort);
+        gateway.assertPassed(device.await());
+        gateway.assertPassed(caller.await());
+    }
+
     /** The backend keeps the masqueraded contact it was given; a gateway restarted since must still route it. */
     @Test
     public void aBackendBindingStaysValidAcrossAGatewayRestart() throws Exception {

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Kamailio implements AutoCloseable {
     private final Process process;
+    private volatile boolean frozen;
     private final Path log;
     private final Path dir;
     public final String host;
@@ -85,12 +86,40 @@ public final class Kamailio implements AutoCloseable {
 
     public boolean alive() { return process.isAlive(); }
 
+    /**
+     * Stops (SIGSTOP) or resumes (SIGCONT) every process of this instance: while stopped it takes
+     * what is sent to it (the kernel queues it) and answers nothing, a backend that is slow to answer.
+     */
+    public void freeze(boolean stopped) throws Exception {
+        StringBuilder pids = new StringBuilder(String.valueOf(process.pid()));
+        process.descendants().forEach(h -> pids.append(' ').append(h.pid()));
+        Process kill = new ProcessBuilder("sh", "-c", "kill -" + (stopped ? "STOP " : "CONT ") + pids).redirectErrorStream(true).start();
+        String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (kill.waitFor() != 0) throw new IllegalStateException("kill " + pids + ": " + out);
+        frozen = stopped;
+    }
+
+    /** Bytes sent to its SIP socket and not yet read (ss's Recv-Q). */
+    public long queuedBytes() {
+        String out;
+        try {
+            Process ss = new ProcessBuilder("ss", "-Hnul", "sport = :" + port).redirectErrorStream(true).start();
+            out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            ss.waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("ss: " + e, e);
+        }
+        return out.lines().map(l -> l.trim().split("\\s+")).filter(f -> f.length > 1)
+                .mapToLong(f -> Long.parseLong(f[1])).sum();
+    }
+
     public String log() throws IOException {
         return Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
     }
 
     @Override
     public void close() throws Exception {
+        if (frozen) freeze(false); // a stopped process would not take the TERM
         process.destroy();
         if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
     }

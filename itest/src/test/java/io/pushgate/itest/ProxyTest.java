@@ -274,10 +274,7 @@ public class ProxyTest {
             String ruri = "sip:" + server.uri();
             String challenge = UdpRequests.finalAnswer(s, hugoRegisters(s, ruri, 1, ""), server.sipPort, 5000, a -> a.contains("Call-ID: replay-1"));
             assertTrue(challenge, challenge != null && challenge.startsWith("SIP/2.0 401"));
-            String realm = quoted(challenge, "realm"), nonce = quoted(challenge, "nonce");
-            String ha1 = md5("hugo:" + realm + ":pw-hugo"), ha2 = md5("REGISTER:" + ruri);
-            String authorization = "Authorization: Digest username=\"hugo\", realm=\"" + realm + "\", nonce=\"" + nonce + "\", uri=\"" + ruri
-                    + "\", response=\"" + md5(ha1 + ":" + nonce + ":00000001:c0ffee:auth:" + ha2) + "\", algorithm=MD5, qop=auth, nc=00000001, cnonce=\"c0ffee\"\n";
+            String authorization = Requests.digest(challenge, "REGISTER", ruri, "hugo", "pw-hugo", 1);
             String accepted = UdpRequests.finalAnswer(s, hugoRegisters(s, ruri, 2, authorization), server.sipPort, 5000, a -> a.contains("CSeq: 2 "));
             assertTrue(accepted, accepted != null && accepted.startsWith("SIP/2.0 200"));
             String replayed = UdpRequests.finalAnswer(s, hugoRegisters(s, ruri, 3, authorization), server.sipPort, 5000, a -> a.contains("CSeq: 3 "));
@@ -286,19 +283,7 @@ public class ProxyTest {
     }
 
     private static String hugoRegisters(java.net.DatagramSocket s, String ruri, int cseq, String authorization) {
-        return ("REGISTER " + ruri + " SIP/2.0\nVia: SIP/2.0/UDP 127.0.0.1:" + s.getLocalPort() + ";branch=z9hG4bKreplay" + cseq
-                + "\nMax-Forwards: 70\nFrom: <sip:hugo@127.0.0.1>;tag=replay\nTo: <sip:hugo@127.0.0.1>\nCall-ID: replay-1\nCSeq: " + cseq
-                + " REGISTER\nContact: <sip:hugo@127.0.0.1:9>\nExpires: 60\n" + authorization + "Content-Length: 0\n\n").replace("\n", "\r\n");
-    }
-
-    private static String quoted(String message, String param) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile(param + "=\"([^\"]+)\"").matcher(message);
-        assertTrue(param + " in " + message, m.find());
-        return m.group(1);
-    }
-
-    private static String md5(String s) throws Exception {
-        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return Requests.plainRegister(ruri, "sip:hugo@127.0.0.1", s.getLocalPort(), "replay-1", cseq, "<sip:hugo@127.0.0.1:9>", authorization);
     }
 
     /** Two devices ring at once (same q); the first to answer takes the call and the other gets a CANCEL from the proxy. */

@@ -37,4 +37,33 @@ final class UdpRequests {
     static String finalAnswer(DatagramSocket s, String request, int serverPort, long timeoutMs, Predicate<String> mine) throws IOException {
         return finalAnswer(s, request.getBytes(StandardCharsets.ISO_8859_1), serverPort, timeoutMs, mine);
     }
+
+    /**
+     * Sends the request as a phone's client transaction does over UDP (RFC 3261 17.1.2.2: again
+     * after T1, doubling up to T2, until a final answer or Timer F at 64 x T1) and returns the
+     * first final answer {@code mine} accepts, or null at Timer F.
+     */
+    static String transaction(DatagramSocket s, String request, int serverPort, Predicate<String> mine) throws IOException {
+        byte[] bytes = request.getBytes(StandardCharsets.ISO_8859_1);
+        long now = System.currentTimeMillis(), timerF = now + 64 * 500, nextSend = now, interval = 500;
+        byte[] buf = new byte[65535];
+        while (now < timerF) {
+            if (now >= nextSend) {
+                s.send(new DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), serverPort));
+                nextSend = now + interval;
+                interval = Math.min(interval * 2, 4000);
+            }
+            s.setSoTimeout((int) Math.max(1, Math.min(nextSend, timerF) - now));
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            try {
+                s.receive(p);
+                String answer = new String(buf, 0, p.getLength(), StandardCharsets.ISO_8859_1);
+                if (answer.startsWith("SIP/2.0 ") && !answer.startsWith("SIP/2.0 1") && mine.test(answer)) return answer;
+            } catch (SocketTimeoutException due) {
+                // time to send again, or Timer F
+            }
+            now = System.currentTimeMillis();
+        }
+        return null;
+    }
 }

@@ -10,17 +10,12 @@ import static org.junit.Assert.assertTrue;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -93,29 +88,11 @@ public class WebSocketTransportTest {
                 """.formatted(cseq, authorization);
     }
 
-    private static String md5(String s) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static String param(String header, String name) {
-        Matcher m = Pattern.compile(name + "=\"?([^\",]+)\"?").matcher(header);
-        assertTrue(name + " missing in " + header, m.find());
-        return m.group(1);
-    }
-
     /** Registers over the connection, answering the digest challenge; returns the 200. */
     private static String registerAuthenticated(WsSip c) throws Exception {
         String challenge = c.exchange(register(1, ""));
         assertTrue(challenge, challenge.startsWith("SIP/2.0 401 "));
-        String www = challenge.lines().filter(l -> l.startsWith("WWW-Authenticate:")).findFirst().orElseThrow();
-        String realm = param(www, "realm");
-        String nonce = param(www, "nonce");
-        String uri = "sip:127.0.0.1";
-        String cnonce = "ws0a1b2c";
-        String ha1 = md5("wsphone:" + realm + ":pw-ws");
-        String response = md5(ha1 + ":" + nonce + ":00000001:" + cnonce + ":auth:" + md5("REGISTER:" + uri));
-        String auth = "Authorization: Digest username=\"wsphone\", realm=\"%s\", nonce=\"%s\", uri=\"%s\", response=\"%s\", algorithm=MD5, qop=auth, nc=00000001, cnonce=\"%s\"\n"
-                .formatted(realm, nonce, uri, response, cnonce);
+        String auth = Requests.digest(challenge, "REGISTER", "sip:127.0.0.1", "wsphone", "pw-ws", 1);
         return c.exchange(register(2, auth));
     }
 
