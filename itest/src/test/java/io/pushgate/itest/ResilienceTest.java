@@ -29,6 +29,57 @@ public class ResilienceTest {
         }
     }
 
+    /**
+     * A 200 to a REGISTER means its binding is in the database: under a REGISTER load (one
+     * REGISTER per user), every user whose 200 reached sipp before a kill -9 has a binding after
+     * the restart.
+     */
+    @Test
+    public void everyRegistrationAnswered200BeforeAKill9IsStoredAfterTheRestart() throws Exception {
+        int users = 1000;
+        try (PushgateProcess server = new PushgateProcess("")) {
+            StringBuilder accounts = new StringBuilder(), csv = new StringBuilder("SEQUENTIAL\n");
+            for (int i = 0; i < users; i++) {
+                accounts.append("k").append(i).append(";pw-k").append(i).append('\n');
+                csv.append("k").append(i).append(";[authentication username=k").append(i).append(" password=pw-k").append(i).append("]\n");
+            }
+            Path accountFile = server.dir.resolve("accounts.csv"), usersCsv = server.dir.resolve("users_auth.csv");
+            Files.writeString(accountFile, accounts);
+            Files.writeString(usersCsv, csv);
+            assertEquals(0, server.command("subscriber", "import", accountFile.toString()).exit());
+            server.start();
+
+            String contact = "<sip:[field0]@[local_ip]:[local_port]>";
+            Sipp.Running load = Sipp.start(server.dir, scenario(send(register("[field0]", 1, contact, "600", "")), recv(401),
+                            send(register("[field0]", 2, contact, "600", "[field1]")), recv(200)), server.uri(), PushgateProcess.freePort(),
+                    "-inf", usersCsv.toString(), "-m", Integer.toString(users), "-r", "100", "-recv_timeout", "3000");
+            Await.until("a hundred registrations answered", 20, () -> acknowledgedUsers(load.tracedSoFar()).size() >= 100);
+            server.kill();
+            java.util.Set<String> acknowledged = acknowledgedUsers(load.await().messages());
+            assertTrue("the kill came in the middle of the load: " + acknowledged.size() + " of " + users + " answered",
+                    acknowledged.size() < users);
+
+            server.start();
+            java.util.Set<String> stored = new java.util.HashSet<>();
+            for (String uri : server.storedContacts(null)) stored.add(uri.replaceAll("^sip:([^@]+)@.*", "$1"));
+            java.util.Set<String> lost = new java.util.TreeSet<>(acknowledged);
+            lost.removeAll(stored);
+            assertTrue(lost.size() + " of " + acknowledged.size() + " registrations answered 200 are not stored: " + lost, lost.isEmpty());
+        }
+    }
+
+    /** The users of every 200 to an authenticated REGISTER in a sipp trace (one block per message). */
+    private static java.util.Set<String> acknowledgedUsers(String trace) {
+        java.util.Set<String> users = new java.util.HashSet<>();
+        java.util.regex.Pattern to = java.util.regex.Pattern.compile("\\nTo: *<sip:([^@>]+)@");
+        for (String block : trace.split("\n-{20,}")) {
+            if (!block.contains("message received") || !block.contains("\nSIP/2.0 200 ") || !block.contains("\nCSeq: 2 REGISTER")) continue;
+            java.util.regex.Matcher m = to.matcher(block);
+            if (m.find()) users.add(m.group(1));
+        }
+        return users;
+    }
+
     @Test
     public void sigtermLetsACallInProgressEndAndClosesTheDatabase() throws Exception {
         try (PushgateProcess server = new PushgateProcess("[server]\nstop-grace = 30\n")) {

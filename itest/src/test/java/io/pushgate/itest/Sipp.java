@@ -125,10 +125,15 @@ public final class Sipp {
 
         /** Whether this sipp has sent or received a message containing {@code text} so far. */
         public boolean traced(String text) {
+            return tracedSoFar().contains(text);
+        }
+
+        /** The messages this sipp has sent and received so far, as its trace holds them. */
+        public String tracedSoFar() {
             try {
-                return read(dir.resolve("messages.log")).contains(text);
+                return read(dir.resolve("messages.log"));
             } catch (IOException e) {
-                return false;
+                return "";
             }
         }
 
