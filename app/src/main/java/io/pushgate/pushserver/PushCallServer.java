@@ -47,7 +47,8 @@ public final class PushCallServer implements RequestStep {
     private final RtpStreamer streamer;
     private final ScheduledExecutorService timers;
     private final LongSupplier clock;
-    private final List<String> acceptFrom;
+    /** The registrar/proxy nodes calls are taken from: accept-from, or the proxy's host. */
+    private final List<String> nodes;
     private final Address proxyRoute;
     private final Address watcher;
     private final Map<String, RegWatch> watches = new ConcurrentHashMap<>();
@@ -68,7 +69,7 @@ public final class PushCallServer implements RequestStep {
         this.heldCalls = heldCalls;
         this.proxyRoute = factory.createAddress("<" + settings.proxyUri() + ";lr>");
         String proxyHost = ((javax.servlet.sip.SipURI) proxyRoute.getURI()).getHost();
-        this.acceptFrom = settings.acceptFrom().isEmpty() ? List.of(proxyHost) : settings.acceptFrom();
+        this.nodes = settings.acceptFrom().isEmpty() ? List.of(proxyHost) : settings.acceptFrom();
         this.watcher = factory.createAddress("<sip:push-server@" + hostForUri(streamer.address()) + ">");
     }
 
@@ -84,7 +85,7 @@ public final class PushCallServer implements RequestStep {
             } else ex.dropped();
             return;
         }
-        if (!acceptFrom.contains(req.getInitialRemoteAddr())) {
+        if (!nodes.contains(req.getInitialRemoteAddr()) && !settings.dispatchers().contains(req.getInitialRemoteAddr())) {
             log.warn("call {} from {} refused: not a configured proxy", req.getCallId(), req.getInitialRemoteAddr());
             ex.reply(403, "Calls Are Taken From The Proxy Only");
             return;
@@ -132,16 +133,33 @@ public final class PushCallServer implements RequestStep {
     /**
      * The registrar/proxy node that sent this call, as a loose route (its Via's sent-by): it was
      * alive a moment ago, and nodes sharing a database each see every registration, so the call is
-     * watched there and handed back there. The configured proxy when the Via does not name the
-     * address the call came from.
+     * watched there and handed back there. The configured proxy when no Via names it.
      */
     private Address senderRoute(SipServletRequest req) {
-        String uri = viaRoute(req.getHeader("Via"), req.getInitialRemoteAddr());
+        List<String> vias = new ArrayList<>();
+        req.getHeaders("Via").forEachRemaining(vias::add);
+        String uri = senderRoute(vias, req.getInitialRemoteAddr(), nodes, settings.dispatchers());
         try {
             return uri == null ? proxyRoute() : factory.createAddress("<" + uri + ">");
         } catch (ServletParseException e) {
             return proxyRoute();
         }
+    }
+
+    /**
+     * The route to the node named by the call's Vias (top first): the top one when the call came
+     * straight from it (its host the address the call came from), the one below when a dispatcher
+     * relayed it (its host one of the nodes); null when neither holds.
+     */
+    static String senderRoute(List<String> vias, String from, List<String> nodes, List<String> dispatchers) {
+        if (vias.isEmpty()) return null;
+        if (!dispatchers.contains(from)) return viaRoute(vias.get(0), from);
+        if (vias.size() < 2) return null;
+        for (String node : nodes) {
+            String route = viaRoute(vias.get(1), node);
+            if (route != null) return route;
+        }
+        return null;
     }
 
     /** "SIP/2.0/TCP 10.0.0.1:5070;branch=..." sent from 10.0.0.1 -> "sip:10.0.0.1:5070;transport=tcp;lr"; null unless the host is {@code from}. */

@@ -12,7 +12,7 @@ import java.util.List;
  * The [push-server] section. On the registrar/proxy, {@code route-to} sends calls for sleeping
  * users to the push application server; on the application server ([server] role = push-server), the rest.
  */
-public record PushServerSettings(String routeTo, String proxy, List<String> acceptFrom, int waitTimeoutSeconds,
+public record PushServerSettings(String routeTo, String proxy, List<String> acceptFrom, List<String> dispatchers, int waitTimeoutSeconds,
                                  int subscriptionExpires, Path announcement, String rtpAddress, int rtpPortMin, int rtpPortMax,
                                  int maxCalls, int maxCallSeconds, int deviceTtlDays) {
     public static final ConfigSection SECTION = new ConfigSection("push-server",
@@ -28,6 +28,8 @@ public record PushServerSettings(String routeTo, String proxy, List<String> acce
             "Application server side: host:port or SIP URI of the registrar/proxy to subscribe at (Event: reg) and hand calls back to, when a call's Via does not name the node that sent it (otherwise that node).");
     static final ConfigKey<List<String>> ACCEPT_FROM = SECTION.list("accept-from", "",
             "Source addresses allowed to send calls to the application server; empty means the proxy's address only.");
+    static final ConfigKey<List<String>> DISPATCHERS = SECTION.list("dispatcher-addresses", "",
+            "Application server side: addresses of a Kamailio dispatcher in front of several application servers; calls it relays are taken, and watched at and handed back to the node whose Via is below the dispatcher's (that node must be in accept-from).");
     static final ConfigKey<Integer> WAIT_TIMEOUT = SECTION.integer("wait-timeout", 30, 1, 600,
             "Seconds a call waits for the callee to register; then the caller gets 480 with a Reason.");
     static final ConfigKey<Integer> SUBSCRIPTION_EXPIRES = SECTION.integer("subscription-expires", 300, 30, 86400,
@@ -56,7 +58,7 @@ public record PushServerSettings(String routeTo, String proxy, List<String> acce
         }
         if (min < 1024 || max > 65535 || min >= max) throw new ConfigException(RTP_PORTS.qualifiedName(), "range must lie within 1024-65535, low before high");
         Path announcement = c.get(ANNOUNCEMENT);
-        PushServerSettings s = new PushServerSettings(c.get(ROUTE_TO).trim(), c.get(PROXY).trim(), c.get(ACCEPT_FROM),
+        PushServerSettings s = new PushServerSettings(c.get(ROUTE_TO).trim(), c.get(PROXY).trim(), c.get(ACCEPT_FROM), c.get(DISPATCHERS),
                 c.get(WAIT_TIMEOUT), c.get(SUBSCRIPTION_EXPIRES), announcement == null || announcement.toString().isEmpty() ? null : announcement,
                 c.get(RTP_ADDRESS).trim(), min, max, c.get(MAX_CALLS), c.get(MAX_CALL_SECONDS), c.get(DEVICE_TTL));
         if (!s.routeTo.isEmpty() && !SipUris.isSipUri(s.routeTo)) throw new ConfigException(ROUTE_TO.qualifiedName(), "not a SIP URI: " + s.routeTo);

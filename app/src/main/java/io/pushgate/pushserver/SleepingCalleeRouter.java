@@ -19,8 +19,9 @@ import javax.servlet.sip.SipURI;
 /**
  * Pipeline step of the registrar/proxy, just before location routing: an INVITE for a local user
  * with no live binding but known push devices (or marked for push by the operator) goes to the
- * push application server instead of getting 480. The devices' contacts travel in Push-Device headers. A call coming back from the
- * application server itself is left to location routing, so it can never loop.
+ * push application server instead of getting 480. The devices' contacts travel in Push-Device headers. A call the application
+ * server hands back (a Push-Hand-Back header) is left to location routing, so it can never loop; the header, which a caller
+ * could only use to keep its own call from being pushed, goes no further.
  */
 public final class SleepingCalleeRouter implements RequestStep {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SleepingCalleeRouter.class);
@@ -28,6 +29,8 @@ public final class SleepingCalleeRouter implements RequestStep {
     public static final String DEVICE_HEADER = "Push-Device";
     /** Header of the application server's final response naming a device whose push token is dead. */
     public static final String DEVICE_GONE_HEADER = "Push-Device-Gone";
+    /** Header of a call the application server hands back to the proxy, with the waiting call's Call-ID. */
+    public static final String HAND_BACK_HEADER = "Push-Hand-Back";
     private static final String HELD = "pushgate.held-call";
 
     private final LocalDomain domain;
@@ -60,8 +63,10 @@ public final class SleepingCalleeRouter implements RequestStep {
         SipServletRequest req = ex.request();
         // Whatever a caller put there is not ours to pass on.
         req.removeHeader(DEVICE_HEADER);
+        boolean handedBack = req.getHeader(HAND_BACK_HEADER) != null;
+        req.removeHeader(HAND_BACK_HEADER);
         String user = "INVITE".equals(ex.method()) ? domain.localUser(req.getRequestURI()) : null;
-        if (user == null || serverHost.equals(req.getInitialRemoteAddr())) {
+        if (user == null || handedBack) {
             chain.proceed(ex);
             return;
         }

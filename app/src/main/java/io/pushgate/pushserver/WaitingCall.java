@@ -98,6 +98,7 @@ final class WaitingCall {
             SipServletRequest out = server.factory().createRequest(callerInvite.getApplicationSession(), "INVITE", from, to);
             out.setRequestURI(callerInvite.getRequestURI().clone());
             out.pushRoute(proxyRoute());
+            out.setHeader(SleepingCalleeRouter.HAND_BACK_HEADER, callId());
             byte[] offer = callerInvite.getRawContent();
             if (offer != null) out.setContent(offer, callerInvite.getContentType());
             out.getSession().setAttribute(ATTRIBUTE, this);

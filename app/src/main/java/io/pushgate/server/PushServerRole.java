@@ -41,9 +41,10 @@ final class PushServerRole implements Role {
                 new RequestOutcomes(),
                 new RequestSanity(a.domain()),
                 calls));
-        log.info("push application server: calls from {} wait {} s with early media from {}, registrations watched at {}",
-                settings.acceptFrom().isEmpty() ? settings.proxy() : settings.acceptFrom(), settings.waitTimeoutSeconds(),
-                address, settings.proxyUri());
+        log.info("push application server: calls from {}{} wait {} s with early media from {}, registrations watched at {}",
+                settings.acceptFrom().isEmpty() ? settings.proxy() : settings.acceptFrom(),
+                settings.dispatchers().isEmpty() ? "" : " (also through the dispatchers " + settings.dispatchers() + ")",
+                settings.waitTimeoutSeconds(), address, "the node that sent each call, else " + settings.proxyUri());
         boolean zgc = java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .anyMatch(gc -> gc.getName().startsWith("ZGC"));
         if (!zgc) {

@@ -80,4 +80,16 @@ public class PushCallServerTest {
         assertEquals(null, PushCallServer.viaRoute("garbage", "10.0.0.1"));
         assertEquals(null, PushCallServer.viaRoute(null, "10.0.0.1"));
     }
+
+    @Test
+    public void aCallRelayedByADispatcherIsWatchedAtTheNodeBelowIt() {
+        List<String> nodes = List.of("10.0.0.1", "10.0.0.2"), dispatchers = List.of("10.0.0.9");
+        String dispatcherVia = "SIP/2.0/UDP 10.0.0.9:5060;branch=z9hG4bKd", nodeVia = "SIP/2.0/UDP 10.0.0.2:5070;branch=z9hG4bKn";
+        assertEquals("sip:10.0.0.2:5070;lr", PushCallServer.senderRoute(List.of(dispatcherVia, nodeVia), "10.0.0.9", nodes, dispatchers));
+        // straight from a node: its own (top) Via, as before
+        assertEquals("sip:10.0.0.2:5070;lr", PushCallServer.senderRoute(List.of(nodeVia), "10.0.0.2", nodes, dispatchers));
+        // below the dispatcher a host that is no node, or nothing: the configured proxy
+        assertEquals(null, PushCallServer.senderRoute(List.of(dispatcherVia, "SIP/2.0/UDP 198.51.100.7;branch=z9hG4bKx"), "10.0.0.9", nodes, dispatchers));
+        assertEquals(null, PushCallServer.senderRoute(List.of(dispatcherVia), "10.0.0.9", nodes, dispatchers));
+    }
 }

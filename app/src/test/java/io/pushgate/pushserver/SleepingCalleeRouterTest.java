@@ -113,10 +113,16 @@ public class SleepingCalleeRouterTest {
     }
 
     @Test
-    public void aCallComingBackFromTheApplicationServerIsNeverSentThereAgain() throws Exception {
+    public void aCallTheApplicationServerHandsBackIsNeverSentThereAgain() throws Exception {
         registerDevice(60);
         now.addAndGet(61_000);
-        assertTrue(StepRun.of(call("alice").from("192.0.2.50", 5080, "UDP"), step).proceeded());
+        TestRequest handedBack = TestRequest.of("INVITE sip:alice@example.com SIP/2.0\nFrom: <sip:carol@other.net>;tag=1\n"
+                + "To: <sip:alice@example.com>\nCall-ID: back-1\nCSeq: 1 INVITE\nPush-Hand-Back: sleep-1\n");
+        StepRun back = StepRun.of(handedBack.from("192.0.2.77", 5060, "UDP"), step);
+        assertTrue(back.proceeded());
+        assertNull("the marker goes no further", back.request.getHeader("Push-Hand-Back"));
+        // from route-to's address but without it (a dispatcher there, which phones' calls come through too): pushed
+        assertTrue(StepRun.of(call("alice").from("192.0.2.50", 5080, "UDP"), step).exchange.isProxied());
     }
 
     @Test

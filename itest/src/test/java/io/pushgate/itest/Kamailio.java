@@ -51,7 +51,12 @@ public final class Kamailio implements AutoCloseable {
 
     /** Starts a configuration file as it is (one the repository ships) on 127.0.0.1:{@code port}. */
     public static Kamailio startFile(Path workDir, Path cfg, int port, String... defines) throws Exception {
-        return launch(Files.createTempDirectory(workDir, "kamailio"), cfg, "127.0.0.1", port, defines);
+        return startFile(workDir, cfg, "127.0.0.1", port, defines);
+    }
+
+    /** The same on another loopback address. */
+    public static Kamailio startFile(Path workDir, Path cfg, String host, int port, String... defines) throws Exception {
+        return launch(Files.createTempDirectory(workDir, "kamailio"), cfg, host, port, defines);
     }
 
     private static Kamailio launch(Path dir, Path cfg, String host, int port, String... defines) throws Exception {

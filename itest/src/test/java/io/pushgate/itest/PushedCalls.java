@@ -8,6 +8,9 @@ import static io.pushgate.itest.Requests.auth;
  * its 200 and its re-INVITE with the callee's media.
  */
 final class PushedCalls {
+    /** The push application server's address (PushgateProcess.configurePushServer), as a regular expression. */
+    static final String PUSH_SERVER = "127\\.0\\.0\\.2";
+
     private PushedCalls() {}
 
     static String invite(String callee, int cseq, String authLine, int rtpPort) {
@@ -56,8 +59,13 @@ final class PushedCalls {
 
     /** The same; {@code relayed}: the proxy anchors media in rtpengine, whose address the 183 then carries. */
     static String[] callUntilEarlyMedia(String callee, int rtpPort, boolean relayed) {
-        String[] checks = relayed ? new String[] {"m=audio [0-9]+ RTP/AVP 0"}
-                : new String[] {"m=audio [0-9]+ RTP/AVP 0", "c=IN IP4 127\\.0\\.0\\.2", "a=sendonly"};
+        return callUntilEarlyMediaFrom(callee, rtpPort, relayed ? null : PUSH_SERVER);
+    }
+
+    /** The same with the early media's address, a regular expression (null: not checked, rtpengine's). */
+    static String[] callUntilEarlyMediaFrom(String callee, int rtpPort, String earlyMediaAddress) {
+        String[] checks = earlyMediaAddress == null ? new String[] {"m=audio [0-9]+ RTP/AVP 0"}
+                : new String[] {"m=audio [0-9]+ RTP/AVP 0", "c=IN IP4 " + earlyMediaAddress, "a=sendonly"};
         return new String[] {
                 Sipp.send(invite(callee, 1, "", rtpPort)),
                 Sipp.optional(100),
@@ -83,12 +91,17 @@ final class PushedCalls {
 
     /** The same for a callee whose media address is not known beforehand (relayed: rtpengine's). */
     static String[] callUntilConnected(String callee, int rtpPort, boolean relayed, String... calleeMedia) {
+        return callUntilConnectedFrom(callee, rtpPort, relayed ? null : PUSH_SERVER, calleeMedia);
+    }
+
+    /** The same with the early media's address, a regular expression (null: not checked). */
+    static String[] callUntilConnectedFrom(String callee, int rtpPort, String earlyMediaAddress, String... calleeMedia) {
         StringBuilder reInvite = new StringBuilder("<recv request=\"INVITE\"><action>"
                 + "<ereg regexp=\"o=pushgate [0-9]+ 2 \" search_in=\"body\" check_it=\"true\" assign_to=\"o\"/>");
         for (int i = 0; i < calleeMedia.length; i++) {
             reInvite.append("<ereg regexp=\"").append(calleeMedia[i]).append("\" search_in=\"body\" check_it=\"true\" assign_to=\"m").append(i).append("\"/>");
         }
-        return concat(callUntilEarlyMedia(callee, rtpPort, relayed),
+        return concat(callUntilEarlyMediaFrom(callee, rtpPort, earlyMediaAddress),
                 Sipp.optional(180),
                 "<recv response=\"200\" rrs=\"true\"/>",
                 Sipp.sendOnce(inDialog(callee, "ACK", 2)),

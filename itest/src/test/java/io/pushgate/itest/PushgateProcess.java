@@ -82,17 +82,22 @@ public final class PushgateProcess implements AutoCloseable {
      * [push-server] keys, so it may add some before a section of its own.
      */
     public void configurePushServer(String proxy, int waitTimeout, String rtpPorts, String extra) throws IOException {
+        configurePushServer("127.0.0.2", proxy, waitTimeout, rtpPorts, extra);
+    }
+
+    /** The same on another address (one of several application servers). */
+    public void configurePushServer(String address, String proxy, int waitTimeout, String rtpPorts, String extra) throws IOException {
         Files.writeString(config, """
 
                 [server]
-                sip-address = 127.0.0.2
+                sip-address = %s
                 role = push-server
 
                 [push-server]
                 proxy = %s
                 wait-timeout = %d
                 rtp-ports = %s
-                """.formatted(proxy, waitTimeout, rtpPorts) + extra, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+                """.formatted(address, proxy, waitTimeout, rtpPorts) + extra, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
     }
 
     /** The server's own H2 database, which a test may open beside it (AUTO_SERVER) to check what it stored. */
