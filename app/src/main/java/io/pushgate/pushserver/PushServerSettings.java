@@ -18,7 +18,7 @@ public record PushServerSettings(String routeTo, String proxy, List<String> acce
     public static final ConfigSection SECTION = new ConfigSection("push-server",
             "The push application server: a B2BUA that answers calls for sleeping users with early media, pushes, and hands the call back when they register.");
     static final ConfigKey<String> ROUTE_TO = SECTION.string("route-to", "",
-            "Registrar/proxy side: SIP URI of the push application server; calls for a user with no live binding but known push devices go there. Empty: they get 480.");
+            "Registrar/proxy side: SIP URI of the push application server, or sip:push-server@DISPATCHER for several behind Kamailio's dispatcher; calls for a user with no live binding but known push devices go there. Empty: they get 480.");
     static final ConfigKey<Integer> DEVICE_TTL = SECTION.integer("device-ttl", 30, 1, 3650,
             "Registrar/proxy side: days a push device is remembered after its last registration; then it is no longer pushed.");
     /** Replaced by [server] role = push-server; still read, with a warning. */
