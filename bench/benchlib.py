@@ -214,7 +214,7 @@ def register_uas(proxy_port, uas_port, workdir, contact_params=""):
 
 def write_config(work, sip_port, http_port, extra, pause_goal_ms=0, sip_threads=64, db_url=None, h2_options=""):
     """Writes WORK/pushgate.ini: loopback listeners, no management listener, quiet logging, the database
-    at db_url (default H2 under WORK, h2_options appended to its URL; [database] last, so that `extra`
+    at db_url (default H2 under WORK with WRITE_DELAY=0 unless h2_options sets it, h2_options appended to its URL; [database] last, so that `extra`
     may start with more of its keys), then the bench's own sections."""
     cfg = os.path.join(work, "pushgate.ini")
     with open(cfg, "w") as f:
@@ -229,7 +229,7 @@ pause-goal-ms = {pause_goal_ms}
 [management]
 port = 0
 [database]
-url = {db_url or f"jdbc:h2:file:{work}/db/pushgate;AUTO_SERVER=TRUE;WRITE_DELAY=0{h2_options}"}
+url = {db_url or f"jdbc:h2:file:{work}/db/pushgate;AUTO_SERVER=TRUE{'' if 'WRITE_DELAY' in h2_options else ';WRITE_DELAY=0'}{h2_options}"}
 """ + extra)
     return cfg
 

@@ -10,6 +10,7 @@ run. Then heap bytes per stored binding at 100,000 bindings.
 usage: bench/register-auth.py [--rates 2000,5000,...] [--duration 20] [--users 100000] [--profile]
                               [--sip-threads 64] [--commit-window-us 0] [--pause-goal MS] [--pushgate-only]
                               [--database h2|postgresql] [--h2-options ';NAME=VALUE'] [--collector auto|g1|zgc|parallel]
+                              [--set SECTION.KEY=VALUE ...]
 --database postgresql keeps Pushgate's bindings in a throw-away PostgreSQL on this machine (its CPU
 is then outside Pushgate's process: the figure is the pair's).
 Needs: sip-tester, kamailio (and postgresql for --database postgresql; installed when missing), a
@@ -22,6 +23,16 @@ from benchlib import (COLLECTORS, PEERS, ROOT, Postgres, add_collector_option, a
                       warm_up, write_config)
 
 SCENARIO = os.path.join(PEERS, "reg_auth.xml")
+
+
+def extra_settings(pairs):
+    """--set SECTION.KEY=VALUE pairs as configuration text, one section heading per setting."""
+    out = ""
+    for pair in pairs:
+        name, _, value = pair.partition("=")
+        section, _, key = name.partition(".")
+        out += f"[{section}]\n{key} = {value}\n"
+    return out
 
 
 def main():
@@ -38,6 +49,8 @@ def main():
     ap.add_argument("--pushgate-only", action="store_true", help="no Kamailio and no container ceiling sweep (a settings comparison)")
     ap.add_argument("--database", choices=("h2", "postgresql"), default="h2", help="where Pushgate keeps its bindings (default: embedded H2)")
     ap.add_argument("--h2-options", default="", help="appended to the H2 URL, e.g. ;PAGE_SIZE=1024")
+    ap.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
+                    help="one more setting of Pushgate (repeatable), e.g. router.non-invite-linger-ms=500")
     a = ap.parse_args()
     rates = [int(r) for r in a.rates.split(",")]
     ensure_packages(postgres=a.database == "postgresql")
@@ -56,12 +69,13 @@ commit-window-us = {a.commit_window_us}
 names = localhost 127.0.0.1
 [auth]
 max-failures = 1000000
-""", sip_threads=a.sip_threads, pause_goal_ms=a.pause_goal, db_url=postgres.url() if postgres else None, h2_options=a.h2_options)
+""" + extra_settings(a.set), sip_threads=a.sip_threads, pause_goal_ms=a.pause_goal, db_url=postgres.url() if postgres else None, h2_options=a.h2_options)
     pushgate = [os.path.join(ROOT, "bin", "pushgate")]
     sh(pushgate + ["subscriber", "import", os.path.join(work, "users.csv"), "--config", cfg], stdout=subprocess.DEVNULL)
     server, java_pid = start_pushgate(cfg, os.path.join(work, "pushgate.log"), COLLECTORS[a.collector])
     print(f"Pushgate/Kamailio REGISTER with digest auth, {a.duration} s per rate, {a.users} users, loopback UDP, {os.cpu_count()} cores, "
-          f"bindings in {a.database}{a.h2_options if not postgres else ''}, {a.sip_threads} SIP threads, commit window {a.commit_window_us} us, collector {a.collector}, G1 pause goal {f'{a.pause_goal} ms' if a.pause_goal else 'G1 default'}")
+          f"bindings in {a.database}{a.h2_options if not postgres else ''}, {a.sip_threads} SIP threads, commit window {a.commit_window_us} us, collector {a.collector}, G1 pause goal {f'{a.pause_goal} ms' if a.pause_goal else 'G1 default'}"
+          + "".join(f", {pair}" for pair in a.set))
     empty = heap_used(java_pid)
     # the same warm-up as the ceiling's below: the fill at full rate on a cold JIT built a backlog
     # that the first measured rate still carried (2000/s failed on 2026-12-06, held once warm)
