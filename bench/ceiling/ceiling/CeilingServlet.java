@@ -45,7 +45,7 @@ public class CeilingServlet extends SipServlet {
 
     @Override
     protected void doRegister(SipServletRequest req) throws ServletException, IOException {
-        ((MobicentsSipServletMessage) req).getTransaction().setRetransmitTimer(5000 / 64); // [router] non-invite-linger-ms
+        ((MobicentsSipServletMessage) req).getTransaction().setRetransmitTimer(500 / 64); // [router] non-invite-linger-ms
         if (proxy) {
             Proxy p = req.getProxy();
             p.setRecordRoute(false);
