@@ -455,7 +455,9 @@ public class GatewayTest {
             kamailio.freeze(true);
             java.util.concurrent.CompletableFuture<String> answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                 String last = null;
-                for (int cseq = 2; cseq <= 4; cseq++) { // a phone sends a new REGISTER after a 503's Retry-After
+                // a phone sends a new REGISTER after each 503's Retry-After, for as long as the restart takes
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+                for (int cseq = 2; System.nanoTime() < deadline; cseq++) {
                     try {
                         int c = cseq;
                         last = UdpRequests.transaction(phone, Requests.plainRegister("sip:example.org", "sip:dev@example.org", devicePort,
@@ -473,7 +475,7 @@ public class GatewayTest {
             gateway.kill();
             kamailio.freeze(false); // its answers to the dead gateway are lost
             gateway.start();
-            String ok = answer.get(90, java.util.concurrent.TimeUnit.SECONDS);
+            String ok = answer.get(150, java.util.concurrent.TimeUnit.SECONDS);
             assertTrue("the phone's REGISTER answered after the restart: " + ok + "\n" + PushgateProcess.tail(gateway.log()),
                     ok != null && ok.startsWith("SIP/2.0 200") && ok.contains("<sip:dev@127.0.0.1:" + devicePort));
         }
