@@ -61,8 +61,12 @@ def run_sipp(port, rate, duration, users_csv, workdir, scenario):
     cmd = ["sipp", f"127.0.0.1:{port}", "-sf", scenario, "-inf", users_csv, "-i", "127.0.0.1", "-p", "0",
            "-m", str(total), "-r", str(rate), "-rp", "1000", "-l", str(max(1000, rate * 2)),
            "-trace_stat", "-stf", os.path.join(d, "stat.csv"), "-fd", "1",
-           "-trace_rtt", "-rtt_freq", "1000", "-trace_err", "-nostdin", "-timeout", f"{duration + 40}s", "-timeout_error",
+           "-trace_rtt", "-rtt_freq", str(total), "-trace_err", "-nostdin", "-timeout", f"{duration + 40}s", "-timeout_error",
            "-recv_timeout", "10000", "-buff_size", "4194304"]
+    # -rtt_freq total: sipp writes the response times once, after the last call. Written every 1000
+    # values, each write stalled sipp's single loop long enough to show as clusters of 40 ms+ answers
+    # every 0.55-0.6 s on a loaded machine (docs/benchmarks.md, 2026-12-07). sipp never writes a
+    # partial batch, so a step with failed calls has no response times (it is not held anyway).
     subprocess.run(cmd, cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     with open(os.path.join(d, "stat.csv")) as f:
         rows = list(csv.DictReader(f, delimiter=";"))
