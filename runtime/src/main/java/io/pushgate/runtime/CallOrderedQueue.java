@@ -66,7 +66,8 @@ final class CallOrderedQueue extends AbstractQueue<DatagramQueuedMessageDispatch
             }
             if (e.stripe() != NONE) pending[e.stripe()]++;
             waiting.addLast(e);
-            ready.signal();
+            // a datagram of a call in hand waits for that call's worker: waking another would wake it for nothing
+            if (e.stripe() == NONE || !busy[e.stripe()]) ready.signal();
             return true;
         } finally {
             lock.unlock();
@@ -172,14 +173,16 @@ final class CallOrderedQueue extends AbstractQueue<DatagramQueuedMessageDispatch
         return n;
     }
 
+    /**
+     * Frees the call this worker had. No other worker is woken: this one looks for a free datagram
+     * next, under the same lock, and wakes another in handOut if more are left. A wake-up here
+     * cost every datagram a second context switch for a worker that found nothing.
+     */
     private void release() {
         Entry done = inHand.get();
         if (done != null) {
             inHand.remove();
-            if (done.stripe() != NONE) {
-                busy[done.stripe()] = false;
-                ready.signal(); // one datagram at most became free: the next of that call
-            }
+            if (done.stripe() != NONE) busy[done.stripe()] = false;
         }
     }
 
