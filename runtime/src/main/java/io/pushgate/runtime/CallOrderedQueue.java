@@ -67,7 +67,7 @@ final class CallOrderedQueue extends AbstractQueue<DatagramQueuedMessageDispatch
             if (e.stripe() != NONE) pending[e.stripe()]++;
             waiting.addLast(e);
             // a datagram of a call in hand waits for that call's worker: waking another would wake it for nothing
-            if (e.stripe() == NONE || !busy[e.stripe()]) ready.signal();
+            if (isFree(e)) ready.signal();
             return true;
         } finally {
             lock.unlock();
@@ -197,7 +197,7 @@ final class CallOrderedQueue extends AbstractQueue<DatagramQueuedMessageDispatch
                 it.remove();
                 if (e.stripe() != NONE) pending[e.stripe()]--;
                 stale++;
-            } else if (e.stripe() == NONE || !busy[e.stripe()]) {
+            } else if (isFree(e)) {
                 it.remove();
                 free = e;
                 break;
@@ -205,6 +205,11 @@ final class CallOrderedQueue extends AbstractQueue<DatagramQueuedMessageDispatch
         }
         if (stale > 0) dropped(stale);
         return free;
+    }
+
+    /** Whether a worker may take the datagram now: it has no call, or no worker holds its call. Under the lock. */
+    private boolean isFree(Entry e) {
+        return e.stripe() == NONE || !busy[e.stripe()];
     }
 
     /** Counts datagrams dropped for overload and says so in the log, at most once a minute. Under the lock. */
