@@ -216,10 +216,16 @@ def register_uas(proxy_port, uas_port, workdir, contact_params=""):
         "-nostdin", "-timeout", "10s", "-timeout_error"], cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+# The options of the shipped H2 URL ([database] url in store/DatabaseSettings), so that a benchmark
+# measures what an operator gets.
+H2_DEFAULT_OPTIONS = {"WRITE_DELAY": "0", "CACHE_SIZE": "1024"}
+
+
 def write_config(work, sip_port, http_port, extra, pause_goal_ms=0, sip_threads=64, db_url=None, h2_options=""):
     """Writes WORK/pushgate.ini: loopback listeners, no management listener, quiet logging, the database
-    at db_url (default H2 under WORK with WRITE_DELAY=0 unless h2_options sets it, h2_options appended to its URL; [database] last, so that `extra`
-    may start with more of its keys), then the bench's own sections."""
+    at db_url (default H2 under WORK with the shipped URL's options except those h2_options sets, h2_options appended to its URL;
+    [database] last, so that `extra` may start with more of its keys), then the bench's own sections."""
+    h2_defaults = "".join(f";{k}={v}" for k, v in H2_DEFAULT_OPTIONS.items() if k not in h2_options)
     cfg = os.path.join(work, "pushgate.ini")
     with open(cfg, "w") as f:
         f.write(f"""[server]
@@ -233,7 +239,7 @@ pause-goal-ms = {pause_goal_ms}
 [management]
 port = 0
 [database]
-url = {db_url or f"jdbc:h2:file:{work}/db/pushgate;AUTO_SERVER=TRUE{'' if 'WRITE_DELAY' in h2_options else ';WRITE_DELAY=0'}{h2_options}"}
+url = {db_url or f"jdbc:h2:file:{work}/db/pushgate;AUTO_SERVER=TRUE{h2_defaults}{h2_options}"}
 """ + extra)
     return cfg
 

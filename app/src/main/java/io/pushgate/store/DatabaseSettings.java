@@ -9,8 +9,8 @@ public record DatabaseSettings(String url, String user, String password, int poo
                                int commitWindowMicros) {
     public static final ConfigSection SECTION = new ConfigSection("database",
             "Persistent store for subscribers, aliases and bindings (H2 file by default, PostgreSQL for production).");
-    static final ConfigKey<String> URL = SECTION.string("url", "jdbc:h2:file:./data/pushgate;AUTO_SERVER=TRUE;WRITE_DELAY=0",
-            "JDBC URL: jdbc:h2:file:... (embedded; WRITE_DELAY=0 so a commit survives kill -9) or jdbc:postgresql://host:port/db.");
+    static final ConfigKey<String> URL = SECTION.string("url", "jdbc:h2:file:./data/pushgate;AUTO_SERVER=TRUE;WRITE_DELAY=0;CACHE_SIZE=1024",
+            "JDBC URL: jdbc:h2:file:... (embedded; WRITE_DELAY=0 so a commit survives kill -9; CACHE_SIZE in KB, small because H2's cache is in the heap, docs/tuning.md) or jdbc:postgresql://host:port/db.");
     static final ConfigKey<String> USER = SECTION.string("user", "pushgate", "Database user.");
     static final ConfigKey<String> PASSWORD = SECTION.string("password", "", "Database password.");
     static final ConfigKey<Integer> POOL_SIZE = SECTION.integer("pool-size", 8, 1, 256, "Connections kept in the pool.");
