@@ -221,11 +221,16 @@ def register_uas(proxy_port, uas_port, workdir, contact_params=""):
 H2_DEFAULT_OPTIONS = {"WRITE_DELAY": "0", "CACHE_SIZE": "1024"}
 
 
+def h2_url_options(extra=""):
+    """The shipped URL's options, each unless extra (";NAME=VALUE...") sets it by name, then extra."""
+    named = {p.split("=")[0].strip().upper() for p in extra.split(";") if p.strip()}
+    return "".join(f";{k}={v}" for k, v in H2_DEFAULT_OPTIONS.items() if k not in named) + extra
+
+
 def write_config(work, sip_port, http_port, extra, pause_goal_ms=0, sip_threads=64, db_url=None, h2_options=""):
     """Writes WORK/pushgate.ini: loopback listeners, no management listener, quiet logging, the database
     at db_url (default H2 under WORK with the shipped URL's options except those h2_options sets, h2_options appended to its URL;
     [database] last, so that `extra` may start with more of its keys), then the bench's own sections."""
-    h2_defaults = "".join(f";{k}={v}" for k, v in H2_DEFAULT_OPTIONS.items() if k not in h2_options)
     cfg = os.path.join(work, "pushgate.ini")
     with open(cfg, "w") as f:
         f.write(f"""[server]
@@ -239,7 +244,7 @@ pause-goal-ms = {pause_goal_ms}
 [management]
 port = 0
 [database]
-url = {db_url or f"jdbc:h2:file:{work}/db/pushgate;AUTO_SERVER=TRUE{h2_defaults}{h2_options}"}
+url = {db_url or f"jdbc:h2:file:{work}/db/pushgate;AUTO_SERVER=TRUE{h2_url_options(h2_options)}"}
 """ + extra)
     return cfg
 

@@ -10,7 +10,7 @@ Needs: a JDK, a built Pushgate (built when missing or older than its sources), P
 """
 import argparse, os, shutil, statistics, subprocess, sys, tempfile, zipfile
 
-from benchlib import ROOT, Postgres, ensure_packages, sh
+from benchlib import ROOT, Postgres, ensure_packages, h2_url_options, sh
 
 MODES = ("update", "update-unbatched", "upsert")
 
@@ -57,7 +57,7 @@ def main():
                     continue  # H2 serves one server: BindingWriter upserts only on a shared database
                 figures = []
                 for size in sizes:
-                    url = pg.url() if store == "postgresql" else f"jdbc:h2:file:{work}/h2-{mode}-{size};WRITE_DELAY=0"
+                    url = pg.url() if store == "postgresql" else f"jdbc:h2:file:{work}/h2-{mode}-{size}{h2_url_options()}"
                     figures.append(run(cp, classes, url, mode, size, a.rounds, a.bindings))
                 print(f"{store:12s} {mode:18s} " + " ".join(f"{f:14.1f}" for f in figures), flush=True)
     finally:
