@@ -8,6 +8,7 @@ the p99 the gateway adds at each rate both paths held, and the ratio to the cont
 to the same Kamailio (bench/ceiling in proxy mode) in the same run.
 
 usage: bench/gateway-register.py [--rates 500,1000,2000,...] [--duration 20] [--users 20000] [--pause-goal MS]
+                                 [--h2-options ';NAME=VALUE'] [--profile]
 Needs: sip-tester, kamailio (installed when missing), a built Pushgate (built when missing).
 Targets only 127.0.0.1.
 """
@@ -25,6 +26,7 @@ def main():
     ap.add_argument("--duration", type=int, default=20)
     ap.add_argument("--users", type=int, default=20000)
     add_pause_goal_option(ap)
+    ap.add_argument("--h2-options", default="", help="the gateway's H2 URL options, each replacing the shipped one of its name, e.g. ;CACHE_SIZE=16384")
     ap.add_argument("--profile", action="store_true", help="CPU-profile the gateway at each rate (bench/profiler.py)")
     a = ap.parse_args()
     rates = [int(r) for r in a.rates.split(",")]
@@ -40,11 +42,11 @@ role = gateway
 [gateway]
 backend = 127.0.0.1:{k_port}
 pending-max = 1000000
-""", pause_goal_ms=a.pause_goal)
+""", pause_goal_ms=a.pause_goal, h2_options=a.h2_options)
     kam = start_kamailio(k_port)
     server, java_pid = start_pushgate(cfg, os.path.join(work, "pushgate.log"))
     print(f"REGISTER with digest auth through the gateway vs direct to Kamailio, {a.duration} s per rate, "
-          f"{a.users} users, loopback UDP, {os.cpu_count()} cores")
+          f"{a.users} users, loopback UDP, {os.cpu_count()} cores, H2 options {a.h2_options or 'as shipped'}")
     warm_up(gw_port, users_csv, work, SCENARIO)  # not counted
     results = {"direct": {}, "gateway": {}}
     sweep("direct", k_port, rates, a.duration, users_csv, work, SCENARIO, results=results["direct"], cpu_pids=lambda: kamailio_pids(kam))

@@ -277,8 +277,10 @@ public final class GatewayRegistrar implements RequestStep {
         return (user == null ? "" : user) + "|" + (device != null ? "device=" + device : o.get().toString());
     }
 
+    private static final java.util.regex.Pattern EXPIRES_PARAM = java.util.regex.Pattern.compile("(?i);expires=\\d+");
+
     private static String withExpires(String contactHeader, int expires) {
-        String h = contactHeader.replaceAll("(?i);expires=\\d+", "");
+        String h = EXPIRES_PARAM.matcher(contactHeader).replaceAll("");
         return h + ";expires=" + expires;
     }
 }

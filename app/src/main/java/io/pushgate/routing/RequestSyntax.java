@@ -77,6 +77,8 @@ public final class RequestSyntax {
 
     private static boolean inRange(String value, long max) {
         String v = value.trim();
-        return v.matches("\\d{1,12}") && Long.parseLong(v) <= max;
+        if (v.isEmpty() || v.length() > 12) return false;
+        for (int i = 0; i < v.length(); i++) if (v.charAt(i) < '0' || v.charAt(i) > '9') return false;
+        return Long.parseLong(v) <= max;
     }
 }

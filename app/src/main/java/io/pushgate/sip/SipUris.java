@@ -38,7 +38,10 @@ public final class SipUris {
     public static long cseq(SipServletMessage m) throws ServletParseException {
         String cseq = m.getHeader("CSeq");
         try {
-            return Long.parseLong(cseq.trim().split("\\s+")[0]);
+            String number = cseq.trim();
+            int end = 0;
+            while (end < number.length() && !Character.isWhitespace(number.charAt(end))) end++;
+            return Long.parseLong(number.substring(0, end));
         } catch (RuntimeException e) {
             throw new ServletParseException("bad CSeq: " + cseq);
         }

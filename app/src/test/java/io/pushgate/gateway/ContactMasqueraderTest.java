@@ -55,6 +55,14 @@ public class ContactMasqueraderTest {
     }
 
     @Test
+    public void unescapeUndoesEscapeWhateverTheTextHolds() {
+        for (String s : new String[] {"", "plain", "a;b=c", "%", "%3B", "%253b", "x%", "x%3", ";;==%%", "100%;transport=tcp"}) {
+            assertEquals(s, ContactMasquerader.unescape(ContactMasquerader.escape(s)));
+        }
+        assertEquals("h:5060;transport=tls", ContactMasquerader.unescape("h:5060%3btransport%3dtls")); // lower-case escapes too
+    }
+
+    @Test
     public void anotherInstallationsKeyIsNotOurs() {
         String theirs = new ContactMasquerader("other1").masquerade("a", new ContactMasquerader.Origin("h", 1, null), "gw:5060");
         assertFalse(m.isMasqueraded(SipUris.parameters(theirs)));
