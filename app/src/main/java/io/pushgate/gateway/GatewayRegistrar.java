@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
 import javax.servlet.ServletException;
 import javax.servlet.sip.Address;
 import javax.servlet.sip.Proxy;
@@ -277,7 +278,7 @@ public final class GatewayRegistrar implements RequestStep {
         return (user == null ? "" : user) + "|" + (device != null ? "device=" + device : o.get().toString());
     }
 
-    private static final java.util.regex.Pattern EXPIRES_PARAM = java.util.regex.Pattern.compile("(?i);expires=\\d+");
+    private static final Pattern EXPIRES_PARAM = Pattern.compile("(?i);expires=\\d+");
 
     private static String withExpires(String contactHeader, int expires) {
         String h = EXPIRES_PARAM.matcher(contactHeader).replaceAll("");

@@ -2,6 +2,8 @@ package io.pushgate.runtime;
 
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.stack.MessageChannel;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import javax.sip.message.Response;
 
@@ -11,6 +13,11 @@ import javax.sip.message.Response;
  * application serves (and from the moment the server starts stopping), a new request gets 503
  * with Retry-After instead, and the phone tries again. Requests inside a dialog pass: a call
  * still up during a graceful stop must be able to end.
+ * <p>
+ * A request let in just before the gate closes is still on its way to the application when the
+ * stop begins, and the container stopping under it would answer 404. So the UDP workers
+ * bracket each message ({@link #messageStarts}, {@link #messageDone}) and the stop waits for the
+ * requests let in inside a bracket ({@link #awaitAdmitted}). Stream transports are not bracketed.
  */
 final class ServiceGate extends RequestValve {
     static final int RETRY_AFTER_SECONDS = 5;
@@ -19,6 +26,10 @@ final class ServiceGate extends RequestValve {
     private static final long RECHECK_NANOS = 100_000_000L;
     private static volatile long checkedAt;
     private static volatile boolean open;
+    /** Requests let in whose worker has not finished with them yet. */
+    private static final AtomicInteger admitted = new AtomicInteger();
+    /** Inside a bracket: whether this worker's message was let in and counted; null outside. */
+    private static final ThreadLocal<Boolean> admittedHere = new ThreadLocal<>();
 
     /** What says whether an application serves now (asked at most every 100 ms). */
     static void servingWhen(BooleanSupplier condition) {
@@ -30,6 +41,23 @@ final class ServiceGate extends RequestValve {
     /** From now on new requests get 503: the server is stopping. */
     static void stopping() {
         stopping = true;
+    }
+
+    /** A UDP worker starts on a message: a request let in from here on is counted until {@link #messageDone}. */
+    static void messageStarts() {
+        admittedHere.set(Boolean.FALSE);
+    }
+
+    /** The worker has finished with its message: the application has it, or it was answered. */
+    static void messageDone() {
+        if (Boolean.TRUE.equals(admittedHere.get())) admitted.decrementAndGet();
+        admittedHere.remove();
+    }
+
+    /** Waits until every request let in before the gate closed has reached the application, at most timeoutMs. */
+    static void awaitAdmitted(long timeoutMs) {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (admitted.get() > 0 && System.nanoTime() < deadline) LockSupport.parkNanos(1_000_000L);
     }
 
     static boolean open() {
@@ -44,7 +72,15 @@ final class ServiceGate extends RequestValve {
 
     @Override
     public boolean processRequest(SIPRequest request, MessageChannel channel) {
-        if (request.getToTag() != null || open()) return true;
+        if (request.getToTag() != null) return true;
+        boolean counted = Boolean.FALSE.equals(admittedHere.get());
+        // counted before the gate is read: a stop that closes it now either sees this count or is seen here
+        if (counted) admitted.incrementAndGet();
+        if (open()) {
+            if (counted) admittedHere.set(Boolean.TRUE);
+            return true;
+        }
+        if (counted) admitted.decrementAndGet();
         StackValves.answer(request, channel, Response.SERVICE_UNAVAILABLE, "Starting Or Stopping", "Retry-After",
                 Integer.toString(RETRY_AFTER_SECONDS));
         return false;

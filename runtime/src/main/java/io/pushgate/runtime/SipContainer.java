@@ -29,6 +29,8 @@ import org.apache.log4j.Logger;
  */
 public final class SipContainer {
     private static final Logger log = Logger.getLogger(SipContainer.class);
+    /** How long a stop waits for requests let in just before it to reach the application (ServiceGate). */
+    private static final long ADMITTED_WAIT_MS = 2000;
     /** SIP over TLS and WSS: TLS 1.3's suites and TLS 1.2's ECDHE ones with AEAD ciphers. */
     static final java.util.List<String> TLS_SUITES = java.util.List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
             "TLS_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
@@ -182,6 +184,7 @@ public final class SipContainer {
 
     public void stop() {
         ServiceGate.stopping();
+        ServiceGate.awaitAdmitted(ADMITTED_WAIT_MS);
         proxyTimers.close();
         if (management != null) management.close();
         if (service == null) return;

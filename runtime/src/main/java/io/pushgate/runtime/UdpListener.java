@@ -133,7 +133,17 @@ final class UdpListener extends UDPMessageProcessor {
         String name = ((SipStackImpl) sipStack).getStackName() + "-UDPMessageChannelThread-";
         for (int i = 0; i < workers; i++) {
             // anonymous subclasses: the constructor is protected; each channel starts its worker thread
-            messageChannels.add(new UDPMessageChannel(sipStack, this, name + i) { });
+            messageChannels.add(new UDPMessageChannel(sipStack, this, name + i) {
+                @Override
+                public void processMessage(SIPMessage message) {
+                    ServiceGate.messageStarts();
+                    try {
+                        super.processMessage(message);
+                    } finally {
+                        ServiceGate.messageDone();
+                    }
+                }
+            });
         }
         ThreadAuditor auditor = sipStack.getThreadAuditor();
         ThreadAuditor.ThreadHandle audit = auditor == null ? null : auditor.addCurrentThread();
