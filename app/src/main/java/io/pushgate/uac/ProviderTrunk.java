@@ -3,6 +3,7 @@ package io.pushgate.uac;
 import io.pushgate.auth.DigestChallenge;
 import io.pushgate.pipeline.Exchange;
 import io.pushgate.pipeline.RequestStep;
+import io.pushgate.sip.SipUris;
 import io.pushgate.sip.StackHeaders;
 import java.io.IOException;
 import java.util.HashMap;
@@ -12,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import javax.servlet.ServletException;
 import javax.servlet.sip.B2buaHelper;
+import javax.servlet.sip.ServletParseException;
 import javax.servlet.sip.SipFactory;
 import javax.servlet.sip.SipServletMessage;
 import javax.servlet.sip.SipServletRequest;
@@ -291,8 +293,8 @@ public final class ProviderTrunk implements RequestStep {
 
     private static long cseqOf(SipServletRequest req) {
         try {
-            return Long.parseLong(req.getHeader("CSeq").trim().split("\\s+")[0]);
-        } catch (RuntimeException e) {
+            return SipUris.cseq(req);
+        } catch (ServletParseException e) {
             return 1;
         }
     }
