@@ -227,6 +227,16 @@ def h2_url_options(extra=""):
     return "".join(f";{k}={v}" for k, v in H2_DEFAULT_OPTIONS.items() if k not in named) + extra
 
 
+def extra_settings(pairs):
+    """--set SECTION.KEY=VALUE pairs as configuration text, one section heading per setting."""
+    out = ""
+    for pair in pairs:
+        name, _, value = pair.partition("=")
+        section, _, key = name.partition(".")
+        out += f"[{section}]\n{key} = {value}\n"
+    return out
+
+
 def write_config(work, sip_port, http_port, extra, pause_goal_ms=0, sip_threads=64, db_url=None, h2_options=""):
     """Writes WORK/pushgate.ini: loopback listeners, no management listener, quiet logging, the database
     at db_url (default H2 under WORK with the shipped URL's options except those h2_options sets, h2_options appended to its URL;

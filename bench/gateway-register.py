@@ -9,12 +9,13 @@ to the same Kamailio (bench/ceiling in proxy mode) in the same run.
 
 usage: bench/gateway-register.py [--rates 500,1000,2000,...] [--duration 20] [--users 20000] [--pause-goal MS]
                                  [--h2-options ';NAME=VALUE'] [--profile]
+                                 [--set SECTION.KEY=VALUE ...]
 Needs: sip-tester, kamailio (installed when missing), a built Pushgate (built when missing).
 Targets only 127.0.0.1.
 """
 import argparse, os, signal, sys, tempfile
 
-from benchlib import (PEERS, add_pause_goal_option, container_ceiling, ensure_packages, kamailio_pids, print_half_rate_p99, print_ratio, sh, start_kamailio, start_pushgate, sweep, warm_up,
+from benchlib import (PEERS, add_pause_goal_option, container_ceiling, ensure_packages, extra_settings, kamailio_pids, print_half_rate_p99, print_ratio, sh, start_kamailio, start_pushgate, sweep, warm_up,
                       write_config)
 
 SCENARIO = os.path.join(PEERS, "reg_auth.xml")
@@ -28,6 +29,8 @@ def main():
     add_pause_goal_option(ap)
     ap.add_argument("--h2-options", default="", help="the gateway's H2 URL options, each replacing the shipped one of its name, e.g. ;CACHE_SIZE=16384")
     ap.add_argument("--profile", action="store_true", help="CPU-profile the gateway at each rate (bench/profiler.py)")
+    ap.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
+                    help="one more setting of the gateway (repeatable), e.g. database.commit-window-us=2000")
     a = ap.parse_args()
     rates = [int(r) for r in a.rates.split(",")]
     ensure_packages()
@@ -42,11 +45,12 @@ role = gateway
 [gateway]
 backend = 127.0.0.1:{k_port}
 pending-max = 1000000
-""", pause_goal_ms=a.pause_goal, h2_options=a.h2_options)
+""" + extra_settings(a.set), pause_goal_ms=a.pause_goal, h2_options=a.h2_options)
     kam = start_kamailio(k_port)
     server, java_pid = start_pushgate(cfg, os.path.join(work, "pushgate.log"))
     print(f"REGISTER with digest auth through the gateway vs direct to Kamailio, {a.duration} s per rate, "
-          f"{a.users} users, loopback UDP, {os.cpu_count()} cores, H2 options {a.h2_options or 'as shipped'}")
+          f"{a.users} users, loopback UDP, {os.cpu_count()} cores, H2 options {a.h2_options or 'as shipped'}"
+          + "".join(f", {pair}" for pair in a.set))
     warm_up(gw_port, users_csv, work, SCENARIO)  # not counted
     results = {"direct": {}, "gateway": {}}
     sweep("direct", k_port, rates, a.duration, users_csv, work, SCENARIO, results=results["direct"], cpu_pids=lambda: kamailio_pids(kam))

@@ -19,20 +19,10 @@ Targets only 127.0.0.1.
 """
 import argparse, atexit, os, signal, subprocess, sys, tempfile, time
 
-from benchlib import (COLLECTORS, PEERS, ROOT, Postgres, add_collector_option, add_pause_goal_option, container_ceiling, ensure_packages, heap_used, kamailio_pids, print_half_rate_p99, print_held, print_ratio, run_sipp, sh, start_kamailio, start_pushgate, sweep,
+from benchlib import (COLLECTORS, PEERS, ROOT, Postgres, add_collector_option, add_pause_goal_option, container_ceiling, ensure_packages, extra_settings, heap_used, kamailio_pids, print_half_rate_p99, print_held, print_ratio, run_sipp, sh, start_kamailio, start_pushgate, sweep,
                       warm_up, write_config)
 
 SCENARIO = os.path.join(PEERS, "reg_auth.xml")
-
-
-def extra_settings(pairs):
-    """--set SECTION.KEY=VALUE pairs as configuration text, one section heading per setting."""
-    out = ""
-    for pair in pairs:
-        name, _, value = pair.partition("=")
-        section, _, key = name.partition(".")
-        out += f"[{section}]\n{key} = {value}\n"
-    return out
 
 
 def main():

@@ -121,12 +121,22 @@ public final class StrictMessageParser extends StringMsgParser {
         if (type == Via.class && message.getViaHeaders() != null) {
             for (Object v : message.getViaHeaders()) {
                 String rport = ((Via) v).getParameter("rport");
-                if (rport != null && !rport.isEmpty() && !rport.matches("\\d{1,5}")) {
+                if (rport != null && !rport.isEmpty() && !isPort(rport)) {
                     refuse(listener, "a Via's rport is not a port", message, type, header, raw);
                     return;
                 }
             }
         }
+    }
+
+    /** One to five digits, as RFC 3581's rport value; a plain scan, not a pattern compiled per Via. */
+    static boolean isPort(String value) {
+        if (value.isEmpty() || value.length() > 5) return false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') return false;
+        }
+        return true;
     }
 
     /**
