@@ -12,7 +12,8 @@ JAR = os.path.expanduser(f"~/.m2/repository/tools/profiler/async-profiler/{VERSI
 # the JVM's own threads
 PARTS = (("pushgate", ("io/pushgate", "io.pushgate")), ("SIP stack (jain-sip)", ("gov/nist", "gov.nist", "javax/sip", "javax.sip")),
          ("container (MSS, Tomcat)", ("org/mobicents", "org.mobicents", "org/apache", "org.apache")),
-         ("database (H2, Hibernate, pool)", ("org/h2", "org.h2", "org/hibernate", "org.hibernate", "com/zaxxer", "com.zaxxer")),
+         ("database (H2, Hibernate, pool, PostgreSQL driver)", ("org/h2", "org.h2", "org/hibernate", "org.hibernate", "com/zaxxer", "com.zaxxer",
+                                                               "org/postgresql", "org.postgresql")),
          ("Java library", ("java/", "java.", "jdk/", "jdk.", "sun/", "sun.")))
 JVM_THREADS = (("GC", ("G1", "GC_", "gc_", "ZThread", "ZDriver", "GCTask")), ("JIT compiler", ("C2Compiler", "C1Compiler", "CompileBroker", "Compile::")))
 
