@@ -1,6 +1,7 @@
 package io.pushgate.routing;
 
 import io.pushgate.sip.OptionTags;
+import io.pushgate.sip.SipUris;
 import io.pushgate.sip.StackHeaders;
 import java.util.List;
 import java.util.Locale;
@@ -77,8 +78,6 @@ public final class RequestSyntax {
 
     private static boolean inRange(String value, long max) {
         String v = value.trim();
-        if (v.isEmpty() || v.length() > 12) return false;
-        for (int i = 0; i < v.length(); i++) if (v.charAt(i) < '0' || v.charAt(i) > '9') return false;
-        return Long.parseLong(v) <= max;
+        return SipUris.digits(v, 12) && Long.parseLong(v) <= max;
     }
 }

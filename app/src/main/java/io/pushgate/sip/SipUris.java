@@ -47,6 +47,13 @@ public final class SipUris {
         }
     }
 
+    /** Whether text is one to maxLength ASCII digits: a plain scan, cheap on the per-message path. */
+    public static boolean digits(String text, int maxLength) {
+        if (text.isEmpty() || text.length() > maxLength) return false;
+        for (int i = 0; i < text.length(); i++) if (text.charAt(i) < '0' || text.charAt(i) > '9') return false;
+        return true;
+    }
+
     public static Map<String, String> parameters(SipURI uri) {
         Map<String, String> out = new LinkedHashMap<>();
         for (Iterator<String> it = uri.getParameterNames(); it.hasNext(); ) {

@@ -1,7 +1,9 @@
 package io.pushgate.sip;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
 
 import java.util.Map;
 import org.junit.Test;
@@ -21,5 +23,16 @@ public class SipUrisTest {
         assertEquals("alice", SipUris.user("sip:alice@h;x=1"));
         assertNull(SipUris.user("sip:h;x=a@b"));
         assertEquals(Map.of("x", "1", "lr", ""), SipUris.parameters("sip:h;x=1;lr"));
+    }
+
+    @Test
+    public void digitsUpToALength() {
+        assertTrue(SipUris.digits("5060", 5));
+        assertTrue(SipUris.digits("65535", 5));
+        assertFalse(SipUris.digits("123456", 5));
+        assertFalse(SipUris.digits("", 5));
+        assertFalse(SipUris.digits("50a0", 5));
+        assertFalse(SipUris.digits(" 50", 5));
+        assertFalse(SipUris.digits("-1", 5));
     }
 }

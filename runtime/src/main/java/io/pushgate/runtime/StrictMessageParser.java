@@ -19,6 +19,7 @@ import gov.nist.javax.sip.parser.MessageParserFactory;
 import gov.nist.javax.sip.parser.ParseExceptionListener;
 import gov.nist.javax.sip.parser.StringMsgParser;
 import gov.nist.javax.sip.stack.SIPTransactionStack;
+import io.pushgate.sip.SipUris;
 import java.text.ParseException;
 import java.util.Locale;
 import java.util.Map;
@@ -121,22 +122,12 @@ public final class StrictMessageParser extends StringMsgParser {
         if (type == Via.class && message.getViaHeaders() != null) {
             for (Object v : message.getViaHeaders()) {
                 String rport = ((Via) v).getParameter("rport");
-                if (rport != null && !rport.isEmpty() && !isPort(rport)) {
+                if (rport != null && !rport.isEmpty() && !SipUris.digits(rport, 5)) {
                     refuse(listener, "a Via's rport is not a port", message, type, header, raw);
                     return;
                 }
             }
         }
-    }
-
-    /** One to five digits, as RFC 3581's rport value; a plain scan, not a pattern compiled per Via. */
-    static boolean isPort(String value) {
-        if (value.isEmpty() || value.length() > 5) return false;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < '0' || c > '9') return false;
-        }
-        return true;
     }
 
     /**
