@@ -5,16 +5,13 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Issues self-verifying nonces (time, random, HMAC) so nothing is stored per challenge, and
- * remembers the highest nonce-count seen per nonce so a replayed nc is refused. Servers sharing a
+ * remembers the highest nonce-count seen per nonce so a replayed nc is refused ({@link NonceCounts}). Servers sharing a
  * database share the HMAC key, so a nonce one issued is good at another (the dispatcher moved the
  * client); the nonce-counts stay each server's own.
  */
@@ -25,10 +22,8 @@ public final class NonceIssuer {
     private final SecretKeySpec key;
     private final SecureRandom random = new SecureRandom();
     private final long lifetimeMs;
-    private final int cacheSize;
     private final LongSupplier clock;
-    private final Map<String, Long> highestCount = new ConcurrentHashMap<>();
-    private final AtomicLong nextSweep = new AtomicLong();
+    private final NonceCounts counts;
     /** A Mac per thread: looking one up costs more than computing it, and it runs twice per challenge. */
     private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
@@ -40,8 +35,8 @@ public final class NonceIssuer {
     public NonceIssuer(String key, int lifetimeSeconds, int cacheSize, LongSupplier clock) {
         this.key = new SecretKeySpec(Base64.getDecoder().decode(key), "HmacSHA256");
         this.lifetimeMs = lifetimeSeconds * 1000L;
-        this.cacheSize = cacheSize;
         this.clock = clock;
+        this.counts = new NonceCounts(cacheSize, lifetimeMs);
     }
 
     /** A new random HMAC key, Base64. */
@@ -92,32 +87,18 @@ public final class NonceIssuer {
      * one seen before (a replay) or when the tracking table is full.
      */
     public boolean acceptCount(String nonce, long nc) {
-        sweepIfDue();
-        if (highestCount.size() >= cacheSize && !highestCount.containsKey(nonce)) return false;
-        boolean[] fresh = {false};
-        highestCount.compute(nonce, (n, prev) -> {
-            if (prev == null || nc > prev) {
-                fresh[0] = true;
-                return nc;
-            }
-            return prev;
-        });
-        return fresh[0];
+        byte[] raw;
+        try {
+            raw = Base64.getUrlDecoder().decode(nonce);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        if (raw.length != 16 + MAC_BYTES) return false;
+        ByteBuffer b = ByteBuffer.wrap(raw);
+        return counts.accept(b.getLong(0), b.getLong(8), nc);
     }
 
-    int tracked() { return highestCount.size(); }
-
-    private void sweepIfDue() {
-        long now = clock.getAsLong();
-        long due = nextSweep.get();
-        if (now < due || !nextSweep.compareAndSet(due, now + Math.min(lifetimeMs, 10_000))) return;
-        // entries were verified when recorded; only their age matters now
-        highestCount.keySet().removeIf(nonce -> now - issuedAt(nonce) > lifetimeMs);
-    }
-
-    private static long issuedAt(String nonce) {
-        return ByteBuffer.wrap(Base64.getUrlDecoder().decode(nonce)).getLong();
-    }
+    int tracked() { return counts.size(); }
 
     private byte[] mac(byte[] data, int len) {
         Mac m = macs.get();
