@@ -25,7 +25,7 @@ public record AuthSettings(boolean enabled, String realm, List<DigestAlgorithm> 
             "Algorithms offered, one challenge header each in this order (RFC 8760); SIP.js gives up on any non-MD5 one.");
     static final ConfigKey<Integer> NONCE_LIFETIME = SECTION.integer("nonce-lifetime", 300, 10, 86400,
             "Seconds a nonce is accepted; after that the challenge says stale=true.");
-    static final ConfigKey<Integer> NONCE_CACHE = SECTION.integer("nonce-cache-size", 1_000_000, 1000, 100_000_000,
+    static final ConfigKey<Integer> NONCE_CACHE = SECTION.integer("nonce-cache-size", 2_000_000, 1000, 100_000_000,
             "Nonces issued within one nonce lifetime that replay detection can track (nonce lifetime times request rate).");
     static final ConfigKey<PasswordStorage> STORAGE = SECTION.choice("password-storage", PasswordStorage.HA1, PasswordStorage.class,
             "How new passwords are stored: ha1 (MD5 and SHA-256 HA1 digests) or plaintext.");

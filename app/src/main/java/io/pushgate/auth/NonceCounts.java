@@ -8,6 +8,9 @@ package io.pushgate.auth;
  * emptied when a later lifetime needs its place, and by then every nonce in it is stale.
  */
 final class NonceCounts {
+    /** What a use of a nonce-count came to. */
+    enum Use { COUNTED, REPLAYED, TABLE_FULL }
+
     private static final int SEGMENTS = 64;
     private static final int INITIAL_SLOTS = 16;
 
@@ -23,12 +26,12 @@ final class NonceCounts {
     }
 
     /**
-     * Records a use of the nonce issued at {@code issuedAt} with random part {@code random}. False
-     * when nc is not above the highest seen for it (a replay), when the nonce is older than both
-     * generations, or when its generation is full.
+     * Records a use of the nonce issued at {@code issuedAt} with random part {@code random}.
+     * REPLAYED when nc is not above the highest seen for it, or the nonce is older than both
+     * generations; TABLE_FULL when its generation has no room for another nonce.
      */
-    boolean accept(long issuedAt, long random, long nc) {
-        if (nc < 0) return false;
+    Use accept(long issuedAt, long random, long nc) {
+        if (nc < 0) return Use.REPLAYED;
         long h = mix(random);
         return segments[(int) (h >>> 58)].accept(Math.floorDiv(issuedAt, lifetimeMs), random, (int) h, nc + 1);
     }
@@ -53,10 +56,10 @@ final class NonceCounts {
         private final long[][] counts = new long[2][INITIAL_SLOTS];
         private final int[] sizes = new int[2];
 
-        synchronized boolean accept(long epoch, long key, int hash, long stored) {
+        synchronized Use accept(long epoch, long key, int hash, long stored) {
             int g = (int) (epoch & 1);
             if (epochs[g] != epoch) {
-                if (epochs[g] > epoch) return false;
+                if (epochs[g] > epoch) return Use.REPLAYED;
                 epochs[g] = epoch;
                 keys[g] = new long[INITIAL_SLOTS];
                 counts[g] = new long[INITIAL_SLOTS];
@@ -65,11 +68,11 @@ final class NonceCounts {
             int i = slot(g, key, hash);
             long[] c = counts[g];
             if (c[i] != 0) {
-                if (stored <= c[i]) return false;
+                if (stored <= c[i]) return Use.REPLAYED;
                 c[i] = stored;
-                return true;
+                return Use.COUNTED;
             }
-            if (sizes[g] >= maxPerSegment) return false;
+            if (sizes[g] >= maxPerSegment) return Use.TABLE_FULL;
             if (2 * (sizes[g] + 1) > c.length) {
                 grow(g);
                 i = slot(g, key, hash);
@@ -77,7 +80,7 @@ final class NonceCounts {
             keys[g][i] = key;
             counts[g][i] = stored;
             sizes[g]++;
-            return true;
+            return Use.COUNTED;
         }
 
         /** The key's slot in generation g, or the free slot where it would go. */

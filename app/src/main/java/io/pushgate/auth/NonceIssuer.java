@@ -82,18 +82,15 @@ public final class NonceIssuer {
         return Verdict.VALID;
     }
 
-    /**
-     * Records a use of a valid nonce with its nonce-count; false when the count is not higher than
-     * one seen before (a replay) or when the tracking table is full.
-     */
-    public boolean acceptCount(String nonce, long nc) {
+    /** Records a use of a valid nonce with its nonce-count: REPLAYED when the count is not higher than one seen before. */
+    NonceCounts.Use acceptCount(String nonce, long nc) {
         byte[] raw;
         try {
             raw = Base64.getUrlDecoder().decode(nonce);
         } catch (IllegalArgumentException e) {
-            return false;
+            return NonceCounts.Use.REPLAYED;
         }
-        if (raw.length != 16 + MAC_BYTES) return false;
+        if (raw.length != 16 + MAC_BYTES) return NonceCounts.Use.REPLAYED;
         ByteBuffer b = ByteBuffer.wrap(raw);
         return counts.accept(b.getLong(0), b.getLong(8), nc);
     }

@@ -27,15 +27,17 @@ import org.junit.Test;
 public class DigestAuthenticatorTest {
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
     private Database db;
+    private SubscriberDirectory subscribers;
+    private AuthSettings settings;
     private DigestAuthenticator step;
 
     @Before
     public void open() {
         db = new Database(new DatabaseSettings("jdbc:h2:mem:digest" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "", 2, 2000, 10),
                 List.of(Subscriber.class));
-        SubscriberDirectory subscribers = new SubscriberDirectory(db, "example.com", AuthSettings.PasswordStorage.HA1, now::get);
+        subscribers = new SubscriberDirectory(db, "example.com", AuthSettings.PasswordStorage.HA1, now::get);
         subscribers.add("alice", "secret");
-        AuthSettings settings = new AuthSettings(true, "example.com", List.of(DigestAlgorithm.MD5, DigestAlgorithm.SHA_256),
+        settings = new AuthSettings(true, "example.com", List.of(DigestAlgorithm.MD5, DigestAlgorithm.SHA_256),
                 List.of(DigestAlgorithm.MD5, DigestAlgorithm.SHA_256), 300, 1000, AuthSettings.PasswordStorage.HA1, 3, 60, 300,
                 List.of("203.0.113.9"));
         step = new DigestAuthenticator(settings, new LocalDomain(List.of("example.com")), subscribers,
@@ -152,6 +154,31 @@ public class DigestAuthenticatorTest {
         StepRun message = StepRun.of(TestRequest.of("MESSAGE sip:bob@example.com SIP/2.0\nFrom: <sip:alice@example.com>;tag=1\n"
                 + "To: <sip:bob@example.com>\nCall-ID: trusted\nCSeq: 1 MESSAGE\n").from("203.0.113.9", 5060, "UDP"), step);
         assertTrue(message.proceeded());
+    }
+
+    @Test
+    public void aFullReplayTableChallengesAgainAndSaysSo() throws Exception {
+        // room for one nonce in each of the table's 64 segments: some fresh nonce soon finds its segment full
+        step = new DigestAuthenticator(settings, new LocalDomain(List.of("example.com")), subscribers,
+                new NonceIssuer(300, 1, now::get), new FailureThrottle(1000, 60, 300, now::get));
+        double full = DigestAuthenticator.FAILURES.labelValues("nonce_table_full").get();
+        double replayed = DigestAuthenticator.FAILURES.labelValues("replayed_nonce").get();
+        String counted = null;
+        StepRun refused = null;
+        for (int i = 0; i < 200 && refused == null; i++) {
+            String nonce = nonceOf(register(2 * i + 1, null), "WWW-Authenticate");
+            StepRun r = register(2 * i + 2, credentials("MD5", nonce, "00000001", "secret", "REGISTER", "sip:example.com"));
+            if (r.proceeded()) counted = nonce;
+            else refused = r;
+        }
+        assertTrue("a nonce was counted before the table filled", counted != null);
+        assertTrue("the table filled", refused != null);
+        assertEquals(401, refused.status());
+        assertTrue(refused.response().getHeader("WWW-Authenticate").contains("stale=true"));
+        assertEquals(1, DigestAuthenticator.FAILURES.labelValues("nonce_table_full").get() - full, 0);
+        assertEquals("not counted as a replay", 0, DigestAuthenticator.FAILURES.labelValues("replayed_nonce").get() - replayed, 0);
+        assertTrue("a nonce already in the table keeps counting",
+                register(1000, credentials("MD5", counted, "00000002", "secret", "REGISTER", "sip:example.com")).proceeded());
     }
 
     @Test

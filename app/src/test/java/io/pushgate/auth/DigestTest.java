@@ -46,9 +46,9 @@ public class DigestTest {
         NonceIssuer issuer = new NonceIssuer(300, 1000, now::get);
         String nonce = issuer.issue();
         assertEquals(NonceIssuer.Verdict.VALID, issuer.verify(nonce));
-        assertTrue(issuer.acceptCount(nonce, 1));
-        assertFalse("same nc again is a replay", issuer.acceptCount(nonce, 1));
-        assertTrue(issuer.acceptCount(nonce, 2));
+        assertEquals(NonceCounts.Use.COUNTED, issuer.acceptCount(nonce, 1));
+        assertEquals("same nc again is a replay", NonceCounts.Use.REPLAYED, issuer.acceptCount(nonce, 1));
+        assertEquals(NonceCounts.Use.COUNTED, issuer.acceptCount(nonce, 2));
         assertEquals(NonceIssuer.Verdict.INVALID, issuer.verify(nonce.substring(0, nonce.length() - 2) + "AA"));
         assertEquals(NonceIssuer.Verdict.INVALID, new NonceIssuer(300, 1000, now::get).verify(nonce));
         now.addAndGet(301_000);

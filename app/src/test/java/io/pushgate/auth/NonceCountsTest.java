@@ -1,7 +1,9 @@
 package io.pushgate.auth;
 
+import static io.pushgate.auth.NonceCounts.Use.COUNTED;
+import static io.pushgate.auth.NonceCounts.Use.REPLAYED;
+import static io.pushgate.auth.NonceCounts.Use.TABLE_FULL;
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.util.ArrayList;
@@ -17,25 +19,25 @@ public class NonceCountsTest {
     @Test
     public void aCountMustRiseForTheSameNonce() {
         NonceCounts c = new NonceCounts(1000, LIFETIME);
-        assertTrue(c.accept(1_000, 42, 1));
-        assertFalse("the same nc again is a replay", c.accept(1_000, 42, 1));
-        assertTrue(c.accept(1_000, 42, 3));
-        assertFalse("a lower nc is a replay", c.accept(1_000, 42, 2));
-        assertTrue("another nonce has its own count", c.accept(1_000, 43, 1));
-        assertFalse("a negative count is refused", c.accept(1_000, 44, -1));
+        assertEquals(COUNTED, c.accept(1_000, 42, 1));
+        assertEquals("the same nc again is a replay", REPLAYED, c.accept(1_000, 42, 1));
+        assertEquals(COUNTED, c.accept(1_000, 42, 3));
+        assertEquals("a lower nc is a replay", REPLAYED, c.accept(1_000, 42, 2));
+        assertEquals("another nonce has its own count", COUNTED, c.accept(1_000, 43, 1));
+        assertEquals("a negative count is refused", REPLAYED, c.accept(1_000, 44, -1));
         assertEquals(2, c.size());
     }
 
     @Test
     public void aGenerationIsEmptiedWhenALaterLifetimeNeedsItsPlace() {
         NonceCounts c = new NonceCounts(1000, LIFETIME);
-        assertTrue(c.accept(10, 7, 1));
-        assertTrue("the next lifetime has its own generation", c.accept(LIFETIME + 10, 8, 1));
-        assertFalse("the first generation still remembers", c.accept(10, 7, 1));
+        assertEquals(COUNTED, c.accept(10, 7, 1));
+        assertEquals("the next lifetime has its own generation", COUNTED, c.accept(LIFETIME + 10, 8, 1));
+        assertEquals("the first generation still remembers", REPLAYED, c.accept(10, 7, 1));
         // a nonce of the third lifetime takes the first generation's place
-        for (long r = 0; r < 200; r++) assertTrue(c.accept(2 * LIFETIME + 10, 1000 + r, 1));
-        assertFalse("a nonce older than both generations is refused", c.accept(10, 7, 2));
-        assertFalse("the second generation still remembers", c.accept(LIFETIME + 10, 8, 1));
+        for (long r = 0; r < 200; r++) assertEquals(COUNTED, c.accept(2 * LIFETIME + 10, 1000 + r, 1));
+        assertEquals("a nonce older than both generations is refused", REPLAYED, c.accept(10, 7, 2));
+        assertEquals("the second generation still remembers", REPLAYED, c.accept(LIFETIME + 10, 8, 1));
         assertEquals(201, c.size());
     }
 
@@ -46,14 +48,16 @@ public class NonceCountsTest {
         List<Long> accepted = new ArrayList<>();
         for (int i = 0; i < 10_000; i++) {
             long r = random.nextLong();
-            if (c.accept(5, r, 1)) accepted.add(r);
+            NonceCounts.Use use = c.accept(5, r, 1);
+            if (use == COUNTED) accepted.add(r);
+            else assertEquals(TABLE_FULL, use);
         }
         assertTrue("no more than the capacity: " + accepted.size(), accepted.size() <= 6400);
         assertTrue("refused only near the capacity: " + accepted.size(), accepted.size() >= 6000);
         assertEquals(accepted.size(), c.size());
         for (long r : accepted) {
-            assertFalse(c.accept(5, r, 1));
-            assertTrue(c.accept(5, r, 2));
+            assertEquals(REPLAYED, c.accept(5, r, 1));
+            assertEquals(COUNTED, c.accept(5, r, 2));
         }
     }
 
@@ -79,7 +83,7 @@ public class NonceCountsTest {
             Long prev = highest.get(r);
             boolean expected = prev == null || nc > prev;
             if (expected) highest.put(r, nc);
-            assertEquals("use " + i + " of nonce " + r + " nc " + nc, expected, c.accept(at, r, nc));
+            assertEquals("use " + i + " of nonce " + r + " nc " + nc, expected ? COUNTED : REPLAYED, c.accept(at, r, nc));
         }
     }
 }
