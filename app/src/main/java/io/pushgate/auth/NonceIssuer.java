@@ -11,9 +11,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Issues self-verifying nonces (time, random, HMAC) so nothing is stored per challenge, and
- * remembers the highest nonce-count seen per nonce so a replayed nc is refused ({@link NonceCounts}). Servers sharing a
- * database share the HMAC key, so a nonce one issued is good at another (the dispatcher moved the
- * client); the nonce-counts stay each server's own.
+ * remembers the highest nonce-count seen per nonce ({@link NonceCounts}) so a replayed nc is
+ * refused. Servers sharing a database share the HMAC key, so a nonce one issued is good at another
+ * (the dispatcher moved the client); the nonce-counts stay each server's own.
  */
 public final class NonceIssuer {
     public enum Verdict { VALID, STALE, INVALID }
@@ -94,8 +94,6 @@ public final class NonceIssuer {
         ByteBuffer b = ByteBuffer.wrap(raw);
         return counts.accept(b.getLong(0), b.getLong(8), nc);
     }
-
-    int tracked() { return counts.size(); }
 
     private byte[] mac(byte[] data, int len) {
         Mac m = macs.get();
