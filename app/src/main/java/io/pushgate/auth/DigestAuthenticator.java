@@ -1,5 +1,6 @@
 package io.pushgate.auth;
 
+import io.pushgate.logging.ThrottledWarning;
 import io.pushgate.pipeline.Exchange;
 import io.pushgate.pipeline.RequestStep;
 import io.pushgate.sip.LocalDomain;
@@ -11,7 +12,6 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.ListIterator;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.servlet.ServletException;
 import javax.servlet.sip.SipServletRequest;
 import javax.servlet.sip.SipServletResponse;
@@ -30,8 +30,7 @@ public final class DigestAuthenticator implements RequestStep {
     private final SubscriberDirectory subscribers;
     private final NonceIssuer nonces;
     private final FailureThrottle throttle;
-    /** When the log last said the replay table was full (at most once a minute). */
-    private final AtomicLong tableFullLogged = new AtomicLong(Long.MIN_VALUE / 2);
+    private final ThrottledWarning tableFull = new ThrottledWarning(log, System::currentTimeMillis);
     static final Counter FAILURES = Counter.builder().withoutExemplars().name("pushgate_auth_failures")
             .help("Digest authentications that did not pass, by reason (wrong_password, unknown_user, stale_nonce, unknown_nonce, "
                     + "replayed_nonce, nonce_table_full, malformed, locked_out).")
@@ -102,11 +101,15 @@ public final class DigestAuthenticator implements RequestStep {
             return;
         }
         long nc = parseNc(creds.nc());
-        NonceCounts.Use use = nc < 0 ? NonceCounts.Use.REPLAYED : nonces.acceptCount(creds.nonce(), nc);
+        NonceCounts.Use use = nonces.acceptCount(creds.nonce(), nc);
         if (use != NonceCounts.Use.COUNTED) {
             // a full table is a sizing matter, not an attack: told to the operator, not logged as a replay
-            if (use == NonceCounts.Use.TABLE_FULL) tableFull();
-            else log.info("replayed nonce count user={} source={}", creds.username(), source);
+            if (use == NonceCounts.Use.TABLE_FULL) {
+                tableFull.warn("nonce replay table full: authenticated requests are challenged again; raise [auth] nonce-cache-size to"
+                        + " nonce-lifetime times the request rate (docs/configuration.md)");
+            } else {
+                log.info("replayed nonce count user={} source={}", creds.username(), source);
+            }
             FAILURES.labelValues(use == NonceCounts.Use.TABLE_FULL ? "nonce_table_full" : "replayed_nonce").inc();
             challenge(ex, register, true);
             return;
@@ -115,14 +118,6 @@ public final class DigestAuthenticator implements RequestStep {
         removeOurCredentials(req, headerName);
         ex.authenticatedAs(creds.username());
         chain.proceed(ex);
-    }
-
-    private void tableFull() {
-        long now = System.currentTimeMillis(), last = tableFullLogged.get();
-        if (now - last >= 60_000 && tableFullLogged.compareAndSet(last, now)) {
-            log.warn("nonce replay table full: authenticated requests are challenged again; raise [auth] nonce-cache-size to"
-                    + " nonce-lifetime times the request rate (docs/configuration.md)");
-        }
     }
 
     /** The user a request claims to be, before its credentials say: the To of a REGISTER, the From of the others. */

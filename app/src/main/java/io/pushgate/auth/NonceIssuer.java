@@ -65,13 +65,8 @@ public final class NonceIssuer {
     }
 
     public Verdict verify(String nonce) {
-        byte[] raw;
-        try {
-            raw = Base64.getUrlDecoder().decode(nonce);
-        } catch (IllegalArgumentException e) {
-            return Verdict.INVALID;
-        }
-        if (raw.length != 16 + MAC_BYTES) return Verdict.INVALID;
+        byte[] raw = raw(nonce);
+        if (raw == null) return Verdict.INVALID;
         byte[] expected = mac(raw, 16);
         byte[] given = new byte[MAC_BYTES];
         System.arraycopy(raw, 16, given, 0, MAC_BYTES);
@@ -84,15 +79,20 @@ public final class NonceIssuer {
 
     /** Records a use of a valid nonce with its nonce-count: REPLAYED when the count is not higher than one seen before. */
     NonceCounts.Use acceptCount(String nonce, long nc) {
-        byte[] raw;
-        try {
-            raw = Base64.getUrlDecoder().decode(nonce);
-        } catch (IllegalArgumentException e) {
-            return NonceCounts.Use.REPLAYED;
-        }
-        if (raw.length != 16 + MAC_BYTES) return NonceCounts.Use.REPLAYED;
+        byte[] raw = raw(nonce);
+        if (raw == null) return NonceCounts.Use.REPLAYED;
         ByteBuffer b = ByteBuffer.wrap(raw);
         return counts.accept(b.getLong(0), b.getLong(8), nc);
+    }
+
+    /** A nonce's bytes (time, random, MAC), or null when it does not have their shape. */
+    private static byte[] raw(String nonce) {
+        try {
+            byte[] raw = Base64.getUrlDecoder().decode(nonce);
+            return raw.length == 16 + MAC_BYTES ? raw : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private byte[] mac(byte[] data, int len) {

@@ -1,6 +1,7 @@
 package io.pushgate.heldcall;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.pushgate.logging.ThrottledWarning;
 import io.pushgate.store.Database;
 import io.pushgate.store.SessionLock;
 import java.util.ArrayList;
@@ -11,7 +12,6 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import javax.servlet.sip.SipServletRequest;
 import javax.sip.message.Request;
@@ -49,6 +49,8 @@ public final class HeldCalls implements AutoCloseable {
     private final Database db;
     private final Responder responder;
     private final LongSupplier clock;
+    /** The database being down must not flood the log. */
+    private final ThrottledWarning warnings;
     private final String node = UUID.randomUUID().toString();
     private final SessionLock nodeLock;
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -56,13 +58,13 @@ public final class HeldCalls implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final AtomicLong lastWarning = new AtomicLong();
 
     public HeldCalls(HeldCallSettings settings, Database db, Responder responder, LongSupplier clock) {
         this.settings = settings;
         this.db = db;
         this.responder = responder;
         this.clock = clock;
+        this.warnings = new ThrottledWarning(log, clock);
         this.nodeLock = settings.enabled() ? new SessionLock(db.settings(), "node " + node) : null;
     }
 
@@ -155,7 +157,7 @@ public final class HeldCalls implements AutoCloseable {
             if (stale > 0) log.info("{} held calls past their callers' patience deleted", stale);
             return answered;
         } catch (RuntimeException e) {
-            warn("held calls of other runs not looked at: " + Database.rootMessage(e));
+            warnings.warn("held calls of other runs not looked at: " + Database.rootMessage(e));
             return 0;
         }
     }
@@ -191,7 +193,7 @@ public final class HeldCalls implements AutoCloseable {
                 try {
                     write.run();
                 } catch (RuntimeException e) {
-                    warn("held call not written, a crash now would leave its caller without an answer: " + Database.rootMessage(e));
+                    warnings.warn("held call not written, a crash now would leave its caller without an answer: " + Database.rootMessage(e));
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException closing) {
@@ -202,13 +204,6 @@ public final class HeldCalls implements AutoCloseable {
     /** Waits until what was submitted so far is written (tests). */
     public void awaitWrites() throws Exception {
         worker.submit(() -> { }).get(10, TimeUnit.SECONDS);
-    }
-
-    /** At most one warning a minute: the database being down must not flood the log. */
-    private void warn(String message) {
-        long now = clock.getAsLong();
-        long last = lastWarning.get();
-        if (now - last >= 60_000 && lastWarning.compareAndSet(last, now)) log.warn(message);
     }
 
     /** Lets pending writes land, then gives up this run's lock (its rows stay for the next start). */
